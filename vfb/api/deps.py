@@ -1,0 +1,94 @@
+"""Typed dependencies shared by the routes: the database, the clock, the signed-in user, paging."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import Depends, Query, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlmodel import Session
+
+from vfb.errors import NotAllowed, NotSignedIn
+from vfb.models import User
+from vfb.security import csrf_token, same
+from vfb.services.auth import SignInPolicy, signed_in_user
+
+SESSION_COOKIE = "vfb_session"
+CSRF_COOKIE = "vfb_csrf"
+CSRF_HEADER = "X-CSRF-Token"
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+bearer_scheme = HTTPBearer(auto_error=False, description="A token from POST /api/auth/token")
+
+
+def get_db(request: Request) -> Iterator[Session]:
+    with Session(request.app.state.engine) as db:
+        yield db
+
+
+def get_now(request: Request) -> datetime:
+    now: datetime = request.app.state.clock()
+    return now
+
+
+def get_policy(request: Request) -> SignInPolicy:
+    policy: SignInPolicy = request.app.state.policy
+    return policy
+
+
+def get_key(request: Request) -> str:
+    key: str = request.app.state.key
+    return key
+
+
+DbDep = Annotated[Session, Depends(get_db)]
+NowDep = Annotated[datetime, Depends(get_now)]
+PolicyDep = Annotated[SignInPolicy, Depends(get_policy)]
+KeyDep = Annotated[str, Depends(get_key)]
+
+
+def request_token(request: Request, credentials: HTTPAuthorizationCredentials | None) -> str:
+    """The bearer token, or the cookie's (checking the CSRF header on any change by cookie)."""
+    if credentials is not None and credentials.scheme.lower() == "bearer":
+        return credentials.credentials
+    token = request.cookies.get(SESSION_COOKIE)
+    if not token:
+        raise NotSignedIn("You are not signed in. Please sign in.")
+    if request.method not in SAFE_METHODS:
+        sent = request.headers.get(CSRF_HEADER, "")
+        if not same(sent, csrf_token(token, request.app.state.key)):
+            raise NotAllowed(
+                "This change did not come from a vfb page (missing or wrong CSRF token). "
+                "Reload the page and try again."
+            )
+    return token
+
+
+def current_user(
+    request: Request,
+    db: DbDep,
+    now: NowDep,
+    policy: PolicyDep,
+    key: KeyDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer_scheme)],
+) -> User:
+    token = request_token(request, credentials)
+    return signed_in_user(db=db, token=token, key=key, policy=policy, now=now)
+
+
+CurrentUser = Annotated[User, Depends(current_user)]
+
+
+class Paging:
+    def __init__(
+        self,
+        limit: Annotated[int, Query(ge=1, le=500, description="Rows per page")] = 50,
+        offset: Annotated[int, Query(ge=0, le=10_000_000, description="Rows to skip")] = 0,
+    ) -> None:
+        self.limit = limit
+        self.offset = offset
+
+
+PagingDep = Annotated[Paging, Depends()]

@@ -1,0 +1,87 @@
+"""Signing in: bearer tokens for integrations and the CLI, a cookie for the web pages."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Form, Request, Response
+from fastapi.security import HTTPAuthorizationCredentials
+
+from vfb.api.deps import (
+    CSRF_COOKIE,
+    SESSION_COOKIE,
+    CurrentUser,
+    DbDep,
+    KeyDep,
+    NowDep,
+    PolicyDep,
+    bearer_scheme,
+    request_token,
+)
+from vfb.api.schemas import ERROR_RESPONSES, SignedIn, Token
+from vfb.models import UserPublic
+from vfb.security import csrf_token
+from vfb.services.auth import sign_in, sign_out
+
+router = APIRouter(prefix="/api", tags=["auth"], responses=ERROR_RESPONSES)
+
+Username = Annotated[str, Form(min_length=1, max_length=200)]
+Password = Annotated[str, Form(min_length=1, max_length=1000)]
+
+
+@router.post("/auth/token", response_model=Token)
+def token(
+    username: Username, password: Password, db: DbDep, now: NowDep, policy: PolicyDep, key: KeyDep
+) -> Token:
+    """Exchange a username and password for a bearer token."""
+    access_token, _ = sign_in(
+        db=db, username=username, password=password, kind="bearer", key=key, policy=policy, now=now
+    )
+    return Token(access_token=access_token)
+
+
+@router.post("/auth/session", response_model=SignedIn)
+def start_session(
+    request: Request,
+    response: Response,
+    username: Username,
+    password: Password,
+    db: DbDep,
+    now: NowDep,
+    policy: PolicyDep,
+    key: KeyDep,
+) -> SignedIn:
+    """Sign in from a web page: sets an HttpOnly, SameSite=Strict session cookie."""
+    session_token, user = sign_in(
+        db=db, username=username, password=password, kind="cookie", key=key, policy=policy, now=now
+    )
+    secure = request.app.state.settings.resolved_cookie_secure
+    response.set_cookie(
+        SESSION_COOKIE, session_token, httponly=True, samesite="strict", secure=secure, path="/"
+    )
+    response.set_cookie(
+        CSRF_COOKIE,
+        csrf_token(session_token, key),
+        httponly=False,
+        samesite="strict",
+        secure=secure,
+        path="/",
+    )
+    return SignedIn(user=UserPublic.model_validate(user))
+
+
+@router.post("/auth/sign-out", status_code=204)
+def end_session(
+    request: Request,
+    db: DbDep,
+    now: NowDep,
+    key: KeyDep,
+    user: CurrentUser,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer_scheme)],
+) -> Response:
+    """End this sign-in (the bearer token's, or the cookie's)."""
+    sign_out(db=db, token=request_token(request, credentials), key=key, now=now)
+    response = Response(status_code=204)
+    response.delete_cookie(SESSION_COOKIE, path="/")
+    response.delete_cookie(CSRF_COOKIE, path="/")
+    return response

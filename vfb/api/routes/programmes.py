@@ -1,0 +1,174 @@
+"""Programmes, their consents, their sessions, and the caseload overview."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Response
+
+from vfb.api.deps import CurrentUser, DbDep, NowDep, PagingDep
+from vfb.api.schemas import (
+    ERROR_RESPONSES,
+    CaseloadRowPublic,
+    ListOf,
+    ProgrammeSummaryPublic,
+)
+from vfb.models import (
+    ChildPublic,
+    ConsentCreate,
+    ConsentPublic,
+    ConsentUpdate,
+    ProgrammeCreate,
+    ProgrammePublic,
+    ProgrammeUpdate,
+    SessionCreate,
+    SessionPublic,
+    SessionUpdate,
+)
+from vfb.models.enums import ProgrammeStatus
+from vfb.services import access, consents, programmes, sessions
+from vfb.services.caseload import caseload
+
+router = APIRouter(prefix="/api", tags=["programmes"], responses=ERROR_RESPONSES)
+
+IdFilter = Annotated[str | None, Query(max_length=32)]
+
+
+@router.post("/programmes", response_model=ProgrammePublic, status_code=201)
+def create_programme(
+    data: ProgrammeCreate, db: DbDep, now: NowDep, user: CurrentUser
+) -> ProgrammePublic:
+    programme = programmes.create_programme(db=db, data=data, by=user, now=now)
+    return programmes.public(db, programme)
+
+
+@router.get("/programmes", response_model=ListOf[ProgrammePublic])
+def list_programmes(
+    db: DbDep,
+    user: CurrentUser,
+    paging: PagingDep,
+    child_id: IdFilter = None,
+    team_id: IdFilter = None,
+    worker_id: IdFilter = None,
+    status: ProgrammeStatus | None = None,
+) -> ListOf[ProgrammePublic]:
+    found = programmes.list_programmes(
+        db=db,
+        by=user,
+        child_id=child_id,
+        team_id=team_id,
+        worker_id=worker_id,
+        status=status,
+        limit=paging.limit,
+        offset=paging.offset,
+    )
+    return ListOf(
+        data=[programmes.public(db, p) for p in found.items],
+        count=found.count,
+        limit=found.limit,
+        offset=found.offset,
+    )
+
+
+@router.get("/programmes/{programme_id}", response_model=ProgrammePublic)
+def get_programme(programme_id: str, db: DbDep, user: CurrentUser) -> ProgrammePublic:
+    return programmes.public(db, access.get_programme(db=db, programme_id=programme_id, by=user))
+
+
+@router.patch("/programmes/{programme_id}", response_model=ProgrammePublic)
+def update_programme(
+    programme_id: str, data: ProgrammeUpdate, db: DbDep, now: NowDep, user: CurrentUser
+) -> ProgrammePublic:
+    programme = programmes.update_programme(
+        db=db, programme_id=programme_id, data=data, by=user, now=now
+    )
+    return programmes.public(db, programme)
+
+
+@router.get("/programmes/{programme_id}/consents", response_model=list[ConsentPublic])
+def list_consents(programme_id: str, db: DbDep, user: CurrentUser) -> list[ConsentPublic]:
+    found = consents.list_consents(db=db, programme_id=programme_id, by=user)
+    return [consents.public(c) for c in found]
+
+
+@router.post("/consents", response_model=ConsentPublic, status_code=201)
+def give_consent(data: ConsentCreate, db: DbDep, now: NowDep, user: CurrentUser) -> ConsentPublic:
+    return consents.public(consents.give_consent(db=db, data=data, by=user, now=now))
+
+
+@router.get("/consents/{consent_id}", response_model=ConsentPublic)
+def get_consent(consent_id: str, db: DbDep, user: CurrentUser) -> ConsentPublic:
+    return consents.public(access.get_consent(db=db, consent_id=consent_id, by=user))
+
+
+@router.patch("/consents/{consent_id}", response_model=ConsentPublic)
+def withdraw_consent(
+    consent_id: str, data: ConsentUpdate, db: DbDep, now: NowDep, user: CurrentUser
+) -> ConsentPublic:
+    """Withdraw a consent (`withdrawn_on`). Consents are evidence: never edited otherwise."""
+    consent = consents.withdraw_consent(db=db, consent_id=consent_id, data=data, by=user, now=now)
+    return consents.public(consent)
+
+
+@router.post("/programmes/{programme_id}/sessions", response_model=SessionPublic, status_code=201)
+def add_session(
+    programme_id: str, data: SessionCreate, db: DbDep, now: NowDep, user: CurrentUser
+) -> SessionPublic:
+    session = sessions.add_session(db=db, programme_id=programme_id, data=data, by=user, now=now)
+    return SessionPublic.model_validate(session)
+
+
+@router.get("/programmes/{programme_id}/sessions", response_model=list[SessionPublic])
+def list_sessions(programme_id: str, db: DbDep, user: CurrentUser) -> list[SessionPublic]:
+    found = sessions.list_sessions(db=db, programme_id=programme_id, by=user)
+    return [SessionPublic.model_validate(s) for s in found]
+
+
+@router.get("/sessions/{session_id}", response_model=SessionPublic)
+def get_session(session_id: str, db: DbDep, user: CurrentUser) -> SessionPublic:
+    return SessionPublic.model_validate(access.get_session(db=db, session_id=session_id, by=user))
+
+
+@router.patch("/sessions/{session_id}", response_model=SessionPublic)
+def update_session(
+    session_id: str, data: SessionUpdate, db: DbDep, now: NowDep, user: CurrentUser
+) -> SessionPublic:
+    session = sessions.update_session(db=db, session_id=session_id, data=data, by=user, now=now)
+    return SessionPublic.model_validate(session)
+
+
+@router.delete("/sessions/{session_id}", status_code=204)
+def delete_session(session_id: str, db: DbDep, user: CurrentUser) -> Response:
+    """Remove a session entered by mistake (a visit that did not happen is `cancelled`)."""
+    sessions.delete_session(db=db, session_id=session_id, by=user)
+    return Response(status_code=204)
+
+
+@router.get("/caseload", response_model=ListOf[CaseloadRowPublic])
+def get_caseload(
+    db: DbDep,
+    now: NowDep,
+    user: CurrentUser,
+    paging: PagingDep,
+    include_closed: bool = False,
+) -> ListOf[CaseloadRowPublic]:
+    """The children in your reach, each with their programmes' status and next planned visit."""
+    found = caseload(
+        db=db,
+        by=user,
+        include_closed=include_closed,
+        today=now.date(),
+        limit=paging.limit,
+        offset=paging.offset,
+    )
+    rows = [
+        CaseloadRowPublic(
+            child=ChildPublic.model_validate(row.child),
+            programmes=[
+                ProgrammeSummaryPublic.model_validate(p, from_attributes=True)
+                for p in row.programmes
+            ],
+        )
+        for row in found.items
+    ]
+    return ListOf(data=rows, count=found.count, limit=found.limit, offset=found.offset)

@@ -1,0 +1,68 @@
+"""Teams and user accounts (admins change them; everyone sees their own team)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from vfb.api.deps import CurrentUser, DbDep, NowDep, PagingDep
+from vfb.api.schemas import ERROR_RESPONSES, ListOf, list_of
+from vfb.models import TeamCreate, TeamPublic, UserCreate, UserPublic, UserUpdate
+from vfb.models.enums import Role
+from vfb.services import users as service
+
+router = APIRouter(prefix="/api", tags=["teams and users"], responses=ERROR_RESPONSES)
+
+
+@router.post("/teams", response_model=TeamPublic, status_code=201)
+def create_team(data: TeamCreate, db: DbDep, now: NowDep, user: CurrentUser) -> TeamPublic:
+    return TeamPublic.model_validate(service.create_team(db=db, data=data, by=user, now=now))
+
+
+@router.get("/teams", response_model=ListOf[TeamPublic])
+def list_teams(db: DbDep, user: CurrentUser, paging: PagingDep) -> ListOf[TeamPublic]:
+    found = service.list_teams(db=db, by=user, limit=paging.limit, offset=paging.offset)
+    return list_of(TeamPublic, found)
+
+
+@router.post("/users", response_model=UserPublic, status_code=201)
+def create_user(data: UserCreate, db: DbDep, now: NowDep, user: CurrentUser) -> UserPublic:
+    return UserPublic.model_validate(service.create_user(db=db, data=data, by=user, now=now))
+
+
+@router.get("/users", response_model=ListOf[UserPublic])
+def list_users(
+    db: DbDep,
+    user: CurrentUser,
+    paging: PagingDep,
+    team_id: Annotated[str | None, Query(max_length=32)] = None,
+    role: Role | None = None,
+) -> ListOf[UserPublic]:
+    found = service.list_users(
+        db=db, by=user, team_id=team_id, role=role, limit=paging.limit, offset=paging.offset
+    )
+    return list_of(UserPublic, found)
+
+
+@router.get("/users/me", response_model=UserPublic)
+def me(user: CurrentUser) -> UserPublic:
+    """The signed-in user."""
+    return UserPublic.model_validate(user)
+
+
+@router.get("/users/{user_id}", response_model=UserPublic)
+def get_user(user_id: str, db: DbDep, user: CurrentUser) -> UserPublic:
+    return UserPublic.model_validate(service.get_user(db=db, user_id=user_id, by=user))
+
+
+@router.patch("/users/{user_id}", response_model=UserPublic)
+def update_user(
+    user_id: str, data: UserUpdate, db: DbDep, now: NowDep, user: CurrentUser
+) -> UserPublic:
+    """Change a role, team, training date or password, or disable an account (ends its
+    sessions at once)."""
+    target = service.get_user(db=db, user_id=user_id, by=user)
+    return UserPublic.model_validate(
+        service.update_user(db=db, user=target, data=data, by=user, now=now)
+    )

@@ -1,0 +1,76 @@
+"""Response shapes that are not a stored record: list pages, errors, tokens, the caseload."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any, Generic, TypeVar
+
+from pydantic import BaseModel
+
+from vfb.models import ChildPublic, UserPublic
+from vfb.services.paging import Page
+
+T = TypeVar("T")
+
+
+class ListOf(BaseModel, Generic[T]):
+    data: list[T]
+    count: int
+    limit: int
+    offset: int
+
+
+class ErrorBody(BaseModel):
+    error: str
+    detail: str
+
+
+class Token(BaseModel):
+    access_token: str
+    token_type: str = "bearer"  # noqa: S105 (the OAuth token type, not a secret)
+
+
+class SignedIn(BaseModel):
+    user: UserPublic
+
+
+class ProgrammeSummaryPublic(BaseModel):
+    id: str
+    status: str
+    offered_on: date
+    worker_id: str
+    held_sessions: int
+    last_held_on: date | None
+    next_session_on: date | None
+    next_session_number: int | None
+
+
+class CaseloadRowPublic(BaseModel):
+    child: ChildPublic
+    programmes: list[ProgrammeSummaryPublic]
+
+
+ERROR_RESPONSES: dict[int | str, dict[str, object]] = {
+    status: {"model": ErrorBody, "description": text}
+    for status, text in {
+        400: "Bad input, in plain words",
+        401: "Not signed in, or the session has ended",
+        403: "Signed in, but not allowed",
+        404: "Not found, or not yours",
+        409: "Conflicts with what is recorded",
+        422: "The request does not match the schema",
+    }.items()
+}
+
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def list_of(public: type[M], found: Page[Any]) -> ListOf[M]:
+    """A page of stored records as a page of their public shape."""
+    return ListOf(
+        data=[public.model_validate(item) for item in found.items],
+        count=found.count,
+        limit=found.limit,
+        offset=found.offset,
+    )

@@ -1,0 +1,1 @@
+"""The `vfb` command line."""

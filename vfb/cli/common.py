@@ -1,0 +1,54 @@
+"""What every command shares: settings, an up-to-date database, the console, and the one place
+errors become a single plain line and a non-zero exit."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import ParamSpec, TypeVar
+
+import typer
+from rich.console import Console
+from sqlalchemy import Engine
+from sqlalchemy.exc import SQLAlchemyError
+
+from vfb.db import make_engine, upgrade
+from vfb.errors import VfbError
+from vfb.settings import Settings, ensure_data_dir
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+console = Console()
+err_console = Console(stderr=True)
+
+
+def fail(message: str) -> typer.Exit:
+    err_console.print(f"[bold red]vfb:[/] {message}", highlight=False, soft_wrap=True)
+    return typer.Exit(code=1)
+
+
+def plain_errors(function: Callable[P, R]) -> Callable[P, R]:
+    """Turn vfb's errors, database and file errors into one plain line and exit code 1."""
+
+    @functools.wraps(function)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return function(*args, **kwargs)
+        except VfbError as error:
+            raise fail(error.detail) from None
+        except SQLAlchemyError as error:
+            reason = str(getattr(error, "orig", None) or type(error).__name__)
+            raise fail(f"the database could not be used: {reason}") from None
+        except OSError as error:
+            raise fail(f"{error.strerror or error}: {error.filename or ''}".rstrip(": ")) from None
+
+    return wrapper
+
+
+def open_database(settings: Settings) -> Engine:
+    """The database, migrated to the latest schema (a no-op when it already is)."""
+    ensure_data_dir(settings)
+    engine = make_engine(settings.resolved_database_url)
+    upgrade(engine)
+    return engine

@@ -1,0 +1,232 @@
+"""`vfb`: serve the app, manage the database, teams and users, and seed demo data."""
+
+from __future__ import annotations
+
+import sys
+from datetime import date
+from typing import Annotated
+
+import typer
+from rich.table import Table
+from sqlmodel import Session
+
+from vfb.cli.common import console, err_console, open_database, plain_errors
+from vfb.clock import system_clock
+from vfb.db import current_revision, head_revision, make_engine
+from vfb.demo import is_empty, read_accounts, seed
+from vfb.errors import InvalidInput
+from vfb.models import TeamCreate, UserCreate
+from vfb.models.enums import Role
+from vfb.services import users
+from vfb.settings import Settings, ensure_data_dir
+
+app = typer.Typer(
+    help="vfb: tooling for video feedback programmes.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+db_app = typer.Typer(help="The database.", no_args_is_help=True)
+team_app = typer.Typer(help="Service teams.", no_args_is_help=True)
+user_app = typer.Typer(help="User accounts.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+app.add_typer(team_app, name="team")
+app.add_typer(user_app, name="user")
+
+
+@app.command()
+@plain_errors
+def serve(
+    host: Annotated[str | None, typer.Option(help="Default: VFB_HOST")] = None,
+    port: Annotated[int | None, typer.Option(help="Default: VFB_PORT")] = None,
+) -> None:
+    """Serve the web app and API (migrating the database first)."""
+    import uvicorn
+
+    from vfb.api import create_app
+
+    overrides: dict[str, object] = {}
+    if host is not None:
+        overrides["host"] = host
+    if port is not None:
+        overrides["port"] = port
+    settings = Settings(**overrides)  # type: ignore[arg-type]
+    settings.check_safe_to_serve()
+    engine = open_database(settings)
+    console.print(
+        f"vfb is serving on [bold]http://{settings.host}:{settings.port}[/] (Ctrl-C stops)"
+    )
+    uvicorn.run(
+        create_app(settings, engine=engine),
+        host=settings.host,
+        port=settings.port,
+        log_level="info",
+    )
+
+
+@db_app.command("upgrade")
+@plain_errors
+def db_upgrade() -> None:
+    """Create the database or bring it to the latest schema."""
+    settings = Settings()
+    engine = open_database(settings)
+    console.print(f"Database is at revision {current_revision(engine)} (latest).")
+
+
+@db_app.command("status")
+@plain_errors
+def db_status() -> None:
+    """Say which schema revision the database is at."""
+    settings = Settings()
+    ensure_data_dir(settings)
+    current = current_revision(make_engine(settings.resolved_database_url))
+    head = head_revision()
+    state = "up to date" if current == head else "needs `vfb db upgrade`"
+    console.print(f"Database revision {current or 'none'}, latest {head}: {state}.")
+
+
+@team_app.command("add")
+@plain_errors
+def team_add(name: str) -> None:
+    """Add a service team."""
+    with Session(open_database(Settings())) as db:
+        team = users.create_team(db=db, data=TeamCreate(name=name), by=None, now=system_clock())
+        console.print(f"Added team {team.name!r} (id {team.id}).")
+
+
+@team_app.command("list")
+@plain_errors
+def team_list() -> None:
+    """List the teams."""
+    from sqlmodel import select
+
+    from vfb.models import Team
+
+    with Session(open_database(Settings())) as db:
+        table = Table("id", "name")
+        for team in db.exec(select(Team).order_by(Team.name)):
+            table.add_row(team.id, team.name)
+        console.print(table)
+
+
+def _read_password(password_stdin: bool) -> str:
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    elif sys.stdin.isatty():
+        password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+    else:
+        raise InvalidInput(
+            "No password given: type it at a terminal, or pipe it with --password-stdin."
+        )
+    if len(password) < 10:
+        raise InvalidInput("The password must be at least 10 characters long.")
+    return password
+
+
+@user_app.command("add")
+@plain_errors
+def user_add(
+    username: str,
+    role: Annotated[Role, typer.Option(help="worker, supervisor, manager or admin")],
+    team: Annotated[str, typer.Option(help="The team's name or id")],
+    trained_on: Annotated[
+        str | None, typer.Option(help="When video feedback training was completed (YYYY-MM-DD)")
+    ] = None,
+    password_stdin: Annotated[
+        bool, typer.Option("--password-stdin", help="Read the password from standard input")
+    ] = False,
+) -> None:
+    """Add a user account."""
+    trained = _parse_date(trained_on, "--trained-on") if trained_on else None
+    password = _read_password(password_stdin)
+    with Session(open_database(Settings())) as db:
+        found = users.find_team(db=db, name_or_id=team)
+        try:
+            data = UserCreate(
+                username=username,
+                password=password,
+                role=role,
+                team_id=found.id,
+                trained_on=trained,
+            )
+        except ValueError as error:
+            raise InvalidInput(_first_error(error)) from None
+        user = users.create_user(db=db, data=data, by=None, now=system_clock())
+        console.print(f"Added {user.role} {user.username!r} to {found.name!r}.")
+
+
+@user_app.command("disable")
+@plain_errors
+def user_disable(username: str) -> None:
+    """Disable a user: they can no longer sign in, and their sessions end at once."""
+    with Session(open_database(Settings())) as db:
+        user = users.find_user(db=db, username=username)
+        users.disable_user(db=db, user=user, by=None, now=system_clock())
+        console.print(f"Disabled {user.username!r}; their sessions have ended.")
+
+
+@user_app.command("list")
+@plain_errors
+def user_list() -> None:
+    """List the user accounts."""
+    from sqlmodel import select
+
+    from vfb.models import Team, User
+
+    with Session(open_database(Settings())) as db:
+        teams = {t.id: t.name for t in db.exec(select(Team))}
+        table = Table("username", "role", "team", "trained on", "status")
+        for user in db.exec(select(User).order_by(User.username)):
+            table.add_row(
+                user.username,
+                user.role,
+                teams.get(user.team_id, "?"),
+                user.trained_on.isoformat() if user.trained_on else "not trained",
+                "disabled" if user.disabled else "active",
+            )
+        console.print(table)
+
+
+@app.command()
+@plain_errors
+def demo() -> None:
+    """Seed a demo team with a caseload, if the database is empty; print the demo accounts."""
+    settings = Settings()
+    with Session(open_database(settings)) as db:
+        if is_empty(db):
+            accounts = seed(db=db, data_dir=settings.data_dir, now=system_clock())
+            console.print("Seeded the demo team and caseload.")
+        else:
+            accounts = read_accounts(settings.data_dir)
+            console.print("The database already has data; nothing seeded.")
+    if accounts:
+        table = Table("username", "role", "password", title="Demo accounts")
+        for account in accounts:
+            table.add_row(account.username, account.role, account.password)
+        console.print(table)
+
+
+def _parse_date(value: str, option: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise InvalidInput(f"{option} must be a date like 2026-01-31, not {value!r}.") from None
+
+
+def _first_error(error: ValueError) -> str:
+    errors = getattr(error, "errors", None)
+    if callable(errors):
+        first = errors()[0]
+        return f"{'.'.join(str(p) for p in first['loc'])}: {first['msg']}"
+    return str(error)
+
+
+def main() -> None:
+    try:
+        app()
+    except KeyboardInterrupt:
+        err_console.print("vfb: stopped.")
+        sys.exit(130)
+
+
+__all__ = ["app", "err_console", "main"]

@@ -1,0 +1,70 @@
+"""The one error hierarchy of vfb: every error a user can meet, its HTTP status and its plain words.
+
+    VfbError
+    ├── InvalidInput(ValueError)                 400  bad value in a request or command
+    ├── NotSignedIn(PermissionError)             401  no session, or it has expired
+    │   └── WrongCredentials                     401  username or password wrong
+    ├── NotAllowed(PermissionError)              403  signed in, but the role may not do this
+    ├── NotFound(LookupError)                    404  missing, or outside the user's reach
+    ├── Conflict                                 409  clashes with what is stored
+    ├── SignInLocked                             429  too many failed sign-ins for a username
+    └── UnsafeSettings(ValueError)               --   the server refuses to start
+
+Each error carries a short machine `code` and a `detail` in plain words; the API maps them in one
+exception handler (`vfb.api.errors`) and the CLI in one place (`vfb.cli.main`).
+"""
+
+from __future__ import annotations
+
+
+class VfbError(Exception):
+    """Root of every error vfb raises on purpose."""
+
+    status: int = 500
+    code: str = "error"
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(detail)
+        self.detail = detail
+
+
+class InvalidInput(VfbError, ValueError):
+    status = 400
+    code = "invalid_input"
+
+
+class NotSignedIn(VfbError, PermissionError):
+    status = 401
+    code = "not_signed_in"
+
+
+class WrongCredentials(NotSignedIn):
+    code = "wrong_credentials"
+
+
+class NotAllowed(VfbError, PermissionError):
+    status = 403
+    code = "not_allowed"
+
+
+class NotFound(VfbError, LookupError):
+    status = 404
+    code = "not_found"
+
+    @classmethod
+    def of(cls, what: str, ident: str) -> NotFound:
+        return cls(f"There is no {what} with id {ident!r}, or it is not one of yours.")
+
+
+class Conflict(VfbError):
+    status = 409
+    code = "conflict"
+
+
+class SignInLocked(VfbError):
+    status = 429
+    code = "sign_in_locked"
+
+
+class UnsafeSettings(VfbError, ValueError):
+    code = "unsafe_settings"

@@ -1,0 +1,53 @@
+"""The stored records of vfb, one model family per entity (Base, Create, Update, table, Public)."""
+
+from vfb.models.assessment import Assessment, AssessmentCreate, AssessmentPublic
+from vfb.models.auth import AuthSession, LoginThrottle
+from vfb.models.carer import Carer, CarerCreate, CarerPublic, CarerUpdate
+from vfb.models.child import Child, ChildCreate, ChildPublic, ChildUpdate
+from vfb.models.consent import Consent, ConsentCreate, ConsentPublic, ConsentUpdate
+from vfb.models.programme import (
+    Programme,
+    ProgrammeCarer,
+    ProgrammeCreate,
+    ProgrammePublic,
+    ProgrammeUpdate,
+)
+from vfb.models.session import ProgrammeSession, SessionCreate, SessionPublic, SessionUpdate
+from vfb.models.team import Team, TeamCreate, TeamPublic
+from vfb.models.user import User, UserCreate, UserPublic, UserUpdate
+
+__all__ = [
+    "Assessment",
+    "AssessmentCreate",
+    "AssessmentPublic",
+    "AuthSession",
+    "Carer",
+    "CarerCreate",
+    "CarerPublic",
+    "CarerUpdate",
+    "Child",
+    "ChildCreate",
+    "ChildPublic",
+    "ChildUpdate",
+    "Consent",
+    "ConsentCreate",
+    "ConsentPublic",
+    "ConsentUpdate",
+    "LoginThrottle",
+    "Programme",
+    "ProgrammeCarer",
+    "ProgrammeCreate",
+    "ProgrammePublic",
+    "ProgrammeSession",
+    "ProgrammeUpdate",
+    "SessionCreate",
+    "SessionPublic",
+    "SessionUpdate",
+    "Team",
+    "TeamCreate",
+    "TeamPublic",
+    "User",
+    "UserCreate",
+    "UserPublic",
+    "UserUpdate",
+]

@@ -1,0 +1,33 @@
+"""A parent or carer of a child."""
+
+from datetime import datetime
+
+from sqlmodel import Field, SQLModel
+
+from vfb.models.base import UTCDateTime, enum_column, new_id
+from vfb.models.enums import Relationship
+
+
+class CarerBase(SQLModel):
+    display_name: str = Field(min_length=1, max_length=120)
+    relationship: Relationship = Field(sa_type=enum_column())
+
+
+class CarerCreate(CarerBase):
+    child_id: str = Field(max_length=32)
+
+
+class CarerUpdate(SQLModel):
+    display_name: str | None = Field(default=None, min_length=1, max_length=120)
+    relationship: Relationship | None = None
+
+
+class Carer(CarerBase, table=True):
+    id: str = Field(default_factory=new_id, primary_key=True, max_length=32)
+    child_id: str = Field(foreign_key="child.id", index=True, max_length=32)
+    created_at: datetime = Field(sa_type=UTCDateTime)
+
+
+class CarerPublic(CarerBase):
+    id: str
+    child_id: str

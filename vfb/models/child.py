@@ -1,0 +1,58 @@
+"""A preschool child with, or at risk of, attachment difficulties (no names needed)."""
+
+from datetime import date, datetime
+
+from sqlalchemy import UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from vfb.models.base import UTCDateTime, enum_column, new_id
+from vfb.models.enums import AttachmentStatus, CareStatus, Disability
+
+
+class ChildBase(SQLModel):
+    reference: str = Field(min_length=1, max_length=64, description="Local case number")
+    date_of_birth: date
+    attachment_status: AttachmentStatus = Field(sa_type=enum_column())
+    identified_on: date
+    closed_on: date | None = None
+    care_status: CareStatus = Field(sa_type=enum_column())
+    ethnicity: str | None = Field(default=None, max_length=64)
+    disability: Disability = Field(default=Disability.unknown, sa_type=enum_column(8))
+
+
+class ChildCreate(ChildBase):
+    team_id: str | None = Field(default=None, max_length=32, description="Default: your team")
+    worker_id: str | None = Field(
+        default=None, max_length=32, description="Default: you, if you are a worker"
+    )
+
+
+class ChildUpdate(SQLModel):
+    reference: str | None = Field(default=None, min_length=1, max_length=64)
+    date_of_birth: date | None = None
+    attachment_status: AttachmentStatus | None = None
+    identified_on: date | None = None
+    closed_on: date | None = None
+    care_status: CareStatus | None = None
+    ethnicity: str | None = Field(default=None, max_length=64)
+    disability: Disability | None = None
+    team_id: str | None = Field(default=None, max_length=32)
+    worker_id: str | None = Field(default=None, max_length=32)
+
+
+class Child(ChildBase, table=True):
+    __table_args__ = (UniqueConstraint("team_id", "reference"),)
+
+    id: str = Field(default_factory=new_id, primary_key=True, max_length=32)
+    team_id: str = Field(foreign_key="team.id", index=True, max_length=32)
+    worker_id: str | None = Field(
+        default=None, foreign_key="app_user.id", index=True, max_length=32
+    )
+    created_at: datetime = Field(sa_type=UTCDateTime)
+    updated_at: datetime = Field(sa_type=UTCDateTime)
+
+
+class ChildPublic(ChildBase):
+    id: str
+    team_id: str
+    worker_id: str | None

@@ -1,0 +1,35 @@
+"""What a carer agreed to for a programme, and when; consent can be withdrawn."""
+
+from datetime import date, datetime
+
+from sqlmodel import Field, SQLModel
+
+from vfb.models.base import UTCDateTime, enum_column, new_id
+from vfb.models.enums import ConsentScope
+
+
+class ConsentBase(SQLModel):
+    programme_id: str = Field(foreign_key="programme.id", index=True, max_length=32)
+    carer_id: str = Field(foreign_key="carer.id", index=True, max_length=32)
+    scope: ConsentScope = Field(sa_type=enum_column(24))
+    given_on: date
+
+
+class ConsentCreate(ConsentBase):
+    pass
+
+
+class ConsentUpdate(SQLModel):
+    withdrawn_on: date | None = None
+
+
+class Consent(ConsentBase, table=True):
+    id: str = Field(default_factory=new_id, primary_key=True, max_length=32)
+    withdrawn_on: date | None = None
+    created_at: datetime = Field(sa_type=UTCDateTime)
+
+
+class ConsentPublic(ConsentBase):
+    id: str
+    withdrawn_on: date | None
+    active: bool

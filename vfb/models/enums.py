@@ -1,0 +1,81 @@
+"""The closed vocabularies of DOMAIN.md, as string enums (stored as their values)."""
+
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    worker = "worker"
+    supervisor = "supervisor"
+    manager = "manager"
+    admin = "admin"
+
+
+class AttachmentStatus(StrEnum):
+    identified = "identified"
+    at_risk = "at_risk"
+
+
+class CareStatus(StrEnum):
+    edge_of_care = "edge_of_care"
+    foster_care = "foster_care"
+    kinship_foster_care = "kinship_foster_care"
+    special_guardianship = "special_guardianship"
+    adopted_from_care = "adopted_from_care"
+    residential = "residential"
+    other = "other"
+
+
+class Disability(StrEnum):
+    yes = "yes"
+    no = "no"
+    unknown = "unknown"
+
+
+class Relationship(StrEnum):
+    birth_parent = "birth_parent"
+    foster_carer = "foster_carer"
+    kinship_carer = "kinship_carer"
+    special_guardian = "special_guardian"
+    adoptive_parent = "adoptive_parent"
+    residential_key_worker = "residential_key_worker"
+    other = "other"
+
+
+class ConsentScope(StrEnum):
+    filming = "filming"
+    storage = "storage"
+    share_with_carer = "share_with_carer"
+    supervision = "supervision"
+    training = "training"
+
+
+class ProgrammeStatus(StrEnum):
+    offered = "offered"
+    declined = "declined"
+    active = "active"
+    completed = "completed"
+    withdrawn = "withdrawn"
+
+
+class SessionStatus(StrEnum):
+    """`planned` is vfb's addition: a visit booked but not yet held; it counts for nothing."""
+
+    planned = "planned"
+    held = "held"
+    cancelled = "cancelled"
+    did_not_attend = "did_not_attend"
+
+
+class Location(StrEnum):
+    home = "home"
+    other = "other"
+
+
+class Highlight(StrEnum):
+    """The five NICE NG26 1.4.2 moment categories, as shown in a shared review."""
+
+    sensitivity = "sensitivity"
+    responsiveness = "responsiveness"
+    communication = "communication"
+    strengths = "strengths"
+    positive_change = "positive_change"

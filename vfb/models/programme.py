@@ -1,0 +1,56 @@
+"""One video feedback programme for one child and their carer(s)."""
+
+from datetime import date, datetime
+
+from sqlmodel import Field, SQLModel
+
+from vfb.models.base import UTCDateTime, enum_column, new_id
+from vfb.models.enums import ProgrammeStatus
+
+
+class ProgrammeBase(SQLModel):
+    offered_on: date
+    accepted: bool | None = Field(default=None, description="null = not yet answered")
+    model: str = Field(default="nice-ng26", max_length=32)
+
+
+class ProgrammeCreate(ProgrammeBase):
+    child_id: str = Field(max_length=32)
+    worker_id: str | None = Field(
+        default=None, max_length=32, description="Default: the child's allocated worker"
+    )
+    carer_ids: list[str] = Field(default_factory=list)
+
+
+class ProgrammeUpdate(SQLModel):
+    status: ProgrammeStatus | None = None
+    ended_on: date | None = None
+    accepted: bool | None = None
+    worker_id: str | None = Field(default=None, max_length=32)
+    carer_ids: list[str] | None = None
+
+
+class Programme(ProgrammeBase, table=True):
+    id: str = Field(default_factory=new_id, primary_key=True, max_length=32)
+    child_id: str = Field(foreign_key="child.id", index=True, max_length=32)
+    worker_id: str = Field(foreign_key="app_user.id", index=True, max_length=32)
+    status: ProgrammeStatus = Field(sa_type=enum_column(16), index=True)
+    ended_on: date | None = None
+    created_at: datetime = Field(sa_type=UTCDateTime)
+    updated_at: datetime = Field(sa_type=UTCDateTime)
+
+
+class ProgrammeCarer(SQLModel, table=True):
+    __tablename__ = "programme_carer"
+
+    programme_id: str = Field(foreign_key="programme.id", primary_key=True, max_length=32)
+    carer_id: str = Field(foreign_key="carer.id", primary_key=True, max_length=32, index=True)
+
+
+class ProgrammePublic(ProgrammeBase):
+    id: str
+    child_id: str
+    worker_id: str
+    status: ProgrammeStatus
+    ended_on: date | None
+    carer_ids: list[str]

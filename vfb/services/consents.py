@@ -1,0 +1,72 @@
+"""What each carer agreed to for a programme. Consent records are evidence: never edited, only
+withdrawn."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlmodel import Session, col, select
+
+from vfb.errors import Conflict, InvalidInput
+from vfb.models import Carer, Consent, ConsentCreate, ConsentPublic, ConsentUpdate, User
+from vfb.programme.rules import check_consent_given, check_consent_withdrawal, fmt
+from vfb.services.access import get_consent, get_programme, require_case_writer
+
+
+def public(consent: Consent) -> ConsentPublic:
+    return ConsentPublic.model_validate(consent, update={"active": consent.withdrawn_on is None})
+
+
+def give_consent(*, db: Session, data: ConsentCreate, by: User, now: datetime) -> Consent:
+    programme = get_programme(db=db, programme_id=data.programme_id, by=by)
+    require_case_writer(by)
+    carer = db.get(Carer, data.carer_id)
+    if carer is None or carer.child_id != programme.child_id:
+        raise InvalidInput(f"There is no carer with id {data.carer_id!r} for this child.")
+    check_consent_given(given_on=data.given_on, today=now.date())
+    active = db.exec(
+        select(Consent).where(
+            Consent.programme_id == programme.id,
+            Consent.carer_id == carer.id,
+            Consent.scope == data.scope,
+            col(Consent.withdrawn_on).is_(None),
+        )
+    ).first()
+    if active is not None:
+        raise Conflict(
+            f"{carer.display_name} already gave {data.scope.value} consent on "
+            f"{fmt(active.given_on)}."
+        )
+    consent = Consent.model_validate(data, update={"created_at": now})
+    db.add(consent)
+    db.commit()
+    db.refresh(consent)
+    return consent
+
+
+def withdraw_consent(
+    *, db: Session, consent_id: str, data: ConsentUpdate, by: User, now: datetime
+) -> Consent:
+    consent = get_consent(db=db, consent_id=consent_id, by=by)
+    require_case_writer(by)
+    check_consent_withdrawal(
+        given_on=consent.given_on,
+        withdrawn_on=data.withdrawn_on,
+        already_withdrawn_on=consent.withdrawn_on,
+        today=now.date(),
+    )
+    consent.withdrawn_on = data.withdrawn_on
+    db.add(consent)
+    db.commit()
+    db.refresh(consent)
+    return consent
+
+
+def list_consents(*, db: Session, programme_id: str, by: User) -> list[Consent]:
+    get_programme(db=db, programme_id=programme_id, by=by)
+    statement = (
+        select(Consent)
+        .where(Consent.programme_id == programme_id)
+        .order_by(col(Consent.given_on), col(Consent.created_at))
+    )
+    return list(db.exec(statement).all())

@@ -1,0 +1,140 @@
+"""The home visits of a programme: planned, held, cancelled or not attended."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from vfb.errors import Conflict, InvalidInput
+from vfb.models import (
+    Programme,
+    ProgrammeSession,
+    SessionCreate,
+    SessionUpdate,
+    User,
+)
+from vfb.models.enums import ProgrammeStatus, SessionStatus
+from vfb.programme.rules import SessionFacts, check_session
+from vfb.services.access import get_programme, get_session, require_case_writer
+
+SESSION_REQUIRED = (
+    "number",
+    "held_on",
+    "status",
+    "location",
+    "reviewed_with_carer",
+    "review_highlights",
+)
+
+
+def _facts(values: dict[str, Any]) -> SessionFacts:
+    return SessionFacts(
+        held_on=values["held_on"],
+        status=SessionStatus(values["status"]),
+        duration_minutes=values["duration_minutes"],
+        filmed_seconds=values["filmed_seconds"],
+        reviewed_with_carer=values["reviewed_with_carer"],
+        review_minutes=values["review_minutes"],
+        review_highlights=tuple(values["review_highlights"] or ()),
+    )
+
+
+def _check(programme: Programme, values: dict[str, Any], now: datetime) -> None:
+    check_session(
+        _facts(values),
+        programme_status=ProgrammeStatus(programme.status),
+        offered_on=programme.offered_on,
+        ended_on=programme.ended_on,
+        today=now.date(),
+    )
+
+
+def _check_number_free(db: Session, programme_id: str, number: int, not_id: str | None) -> None:
+    clash = db.exec(
+        select(ProgrammeSession).where(
+            ProgrammeSession.programme_id == programme_id, ProgrammeSession.number == number
+        )
+    ).first()
+    if clash is not None and clash.id != not_id:
+        raise Conflict(f"This programme already has a session {number}.")
+
+
+def _start_if_offered(programme: Programme, status: SessionStatus, now: datetime) -> None:
+    """The first held session is when an offered programme starts."""
+    if status is SessionStatus.held and programme.status == ProgrammeStatus.offered:
+        programme.status = ProgrammeStatus.active
+        programme.accepted = True
+        programme.updated_at = now
+
+
+def add_session(
+    *, db: Session, programme_id: str, data: SessionCreate, by: User, now: datetime
+) -> ProgrammeSession:
+    programme = get_programme(db=db, programme_id=programme_id, by=by)
+    require_case_writer(by)
+    values = data.model_dump()
+    _check(programme, values, now)
+    if data.number is None:
+        highest = db.exec(
+            select(func.max(ProgrammeSession.number)).where(
+                ProgrammeSession.programme_id == programme.id
+            )
+        ).one()
+        values["number"] = (highest or 0) + 1
+    else:
+        _check_number_free(db, programme.id, data.number, None)
+    session = ProgrammeSession.model_validate(
+        values, update={"programme_id": programme.id, "created_at": now, "updated_at": now}
+    )
+    _start_if_offered(programme, data.status, now)
+    db.add(session)
+    db.add(programme)
+    db.commit()
+    db.refresh(session)
+    return session
+
+
+def update_session(
+    *, db: Session, session_id: str, data: SessionUpdate, by: User, now: datetime
+) -> ProgrammeSession:
+    session = get_session(db=db, session_id=session_id, by=by)
+    require_case_writer(by)
+    programme = db.get(Programme, session.programme_id)
+    assert programme is not None
+    changes = data.model_dump(exclude_unset=True)
+    for field in SESSION_REQUIRED:
+        if field in changes and changes[field] is None:
+            raise InvalidInput(f"{field} cannot be empty.")
+    values = session.model_dump() | changes
+    _check(programme, values, now)
+    if "number" in changes:
+        _check_number_free(db, programme.id, changes["number"], session.id)
+    for field, value in changes.items():
+        setattr(session, field, value)
+    session.updated_at = now
+    _start_if_offered(programme, SessionStatus(session.status), now)
+    db.add(session)
+    db.add(programme)
+    db.commit()
+    db.refresh(session)
+    return session
+
+
+def delete_session(*, db: Session, session_id: str, by: User) -> None:
+    session = get_session(db=db, session_id=session_id, by=by)
+    require_case_writer(by)
+    db.delete(session)
+    db.commit()
+
+
+def list_sessions(*, db: Session, programme_id: str, by: User) -> list[ProgrammeSession]:
+    get_programme(db=db, programme_id=programme_id, by=by)
+    statement = (
+        select(ProgrammeSession)
+        .where(ProgrammeSession.programme_id == programme_id)
+        .order_by(col(ProgrammeSession.number))
+    )
+    return list(db.exec(statement).all())

@@ -1,0 +1,134 @@
+"""Teams and user accounts (admin work)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from vfb.errors import Conflict, InvalidInput, NotFound
+from vfb.models import AuthSession, Team, TeamCreate, User, UserCreate, UserUpdate
+from vfb.models.enums import Role
+from vfb.security import hash_password
+from vfb.services.access import require_admin
+from vfb.services.paging import Page, page
+
+
+def create_team(*, db: Session, data: TeamCreate, by: User | None, now: datetime) -> Team:
+    """`by=None` is the command line, run by whoever administers the machine."""
+    if by is not None:
+        require_admin(by)
+    name = data.name.strip()
+    if db.exec(select(Team).where(func.lower(Team.name) == name.lower())).first():
+        raise Conflict(f"There is already a team called {name!r}.")
+    team = Team(name=name, created_at=now)
+    db.add(team)
+    db.commit()
+    db.refresh(team)
+    return team
+
+
+def list_teams(*, db: Session, by: User, limit: int, offset: int) -> Page[Team]:
+    statement = select(Team).order_by(col(Team.name))
+    if by.role != Role.admin:
+        statement = statement.where(Team.id == by.team_id)
+    return page(db, statement, limit=limit, offset=offset)
+
+
+def find_team(*, db: Session, name_or_id: str) -> Team:
+    team = (
+        db.get(Team, name_or_id)
+        or db.exec(select(Team).where(func.lower(Team.name) == name_or_id.lower())).first()
+    )
+    if team is None:
+        raise NotFound(f"There is no team called {name_or_id!r}.")
+    return team
+
+
+def create_user(*, db: Session, data: UserCreate, by: User | None, now: datetime) -> User:
+    if by is not None:
+        require_admin(by)
+    if db.get(Team, data.team_id) is None:
+        raise InvalidInput(f"There is no team with id {data.team_id!r}.")
+    username = data.username.lower()
+    if db.exec(select(User).where(User.username == username)).first():
+        raise Conflict(f"The username {username!r} is taken.")
+    user = User(
+        username=username,
+        role=data.role,
+        team_id=data.team_id,
+        trained_on=data.trained_on,
+        password_hash=hash_password(data.password),
+        created_at=now,
+    )
+    db.add(user)
+    db.commit()
+    db.refresh(user)
+    return user
+
+
+def list_users(
+    *, db: Session, by: User, team_id: str | None, role: Role | None, limit: int, offset: int
+) -> Page[User]:
+    statement = select(User).order_by(col(User.username))
+    if by.role != Role.admin:
+        statement = statement.where(User.team_id == by.team_id)
+    if team_id is not None:
+        statement = statement.where(User.team_id == team_id)
+    if role is not None:
+        statement = statement.where(User.role == role)
+    return page(db, statement, limit=limit, offset=offset)
+
+
+def get_user(*, db: Session, user_id: str, by: User) -> User:
+    user = db.get(User, user_id)
+    if user is None or (by.role != Role.admin and user.team_id != by.team_id):
+        raise NotFound.of("user", user_id)
+    return user
+
+
+def find_user(*, db: Session, username: str) -> User:
+    user = db.exec(select(User).where(User.username == username.lower())).first()
+    if user is None:
+        raise NotFound(f"There is no user called {username!r}.")
+    return user
+
+
+def update_user(
+    *, db: Session, user: User, data: UserUpdate, by: User | None, now: datetime
+) -> User:
+    if by is not None:
+        require_admin(by)
+    changes = data.model_dump(exclude_unset=True)
+    for field in ("role", "team_id", "password", "disabled"):
+        if field in changes and changes[field] is None:
+            raise InvalidInput(f"{field} cannot be empty.")
+    if "team_id" in changes and db.get(Team, changes["team_id"]) is None:
+        raise InvalidInput(f"There is no team with id {changes['team_id']!r}.")
+    if "password" in changes:
+        user.password_hash = hash_password(changes.pop("password"))
+        end_sign_ins(db=db, user_id=user.id, now=now)
+    for field, value in changes.items():
+        setattr(user, field, value)
+    if user.disabled:
+        end_sign_ins(db=db, user_id=user.id, now=now)
+    db.add(user)
+    db.commit()
+    db.refresh(user)
+    return user
+
+
+def disable_user(*, db: Session, user: User, by: User | None, now: datetime) -> User:
+    """Disabling ends every session of the user at once."""
+    return update_user(db=db, user=user, data=UserUpdate(disabled=True), by=by, now=now)
+
+
+def end_sign_ins(*, db: Session, user_id: str, now: datetime) -> None:
+    for sign_in in db.exec(
+        select(AuthSession).where(
+            AuthSession.user_id == user_id, col(AuthSession.ended_at).is_(None)
+        )
+    ):
+        sign_in.ended_at = now
+        db.add(sign_in)

@@ -1,0 +1,114 @@
+"""vfb's settings: one `Settings` read from `VFB_*` variables, each documented in the README."""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+import secrets
+from pathlib import Path
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from vfb.errors import UnsafeSettings
+
+SECRET_KEY_FILE = "secret_key"  # noqa: S105 (a file name, not a secret)
+
+
+class Settings(BaseSettings):
+    """Everything an operator can set. The defaults are the embedded, single-laptop setup."""
+
+    model_config = SettingsConfigDict(env_prefix="VFB_", extra="ignore")
+
+    data_dir: Path = Field(
+        default=Path("vfb-data"),
+        description="Folder for the database, the secret key and (later) media.",
+    )
+    database_url: str | None = Field(
+        default=None,
+        description="SQLAlchemy URL; default SQLite in the data folder. "
+        "PostgreSQL: `postgresql+psycopg://user:pass@host/db`.",
+    )
+    host: str = Field(default="127.0.0.1", description="Address `vfb serve` listens on.")
+    port: int = Field(default=8000, ge=1, le=65535, description="Port `vfb serve` listens on.")
+    secret_key: SecretStr | None = Field(
+        default=None,
+        description="Key for signing session tokens; generated into the data folder when unset. "
+        "Required when serving on a non-loopback host.",
+    )
+    session_idle_minutes: int = Field(
+        default=30, ge=1, description="A signed-in session ends after this many idle minutes."
+    )
+    session_max_hours: int = Field(
+        default=12, ge=1, description="A signed-in session ends this many hours after sign-in."
+    )
+    login_max_failures: int = Field(
+        default=5, ge=1, description="Failed sign-ins in a row that lock a username."
+    )
+    login_lockout_minutes: int = Field(
+        default=15, ge=1, description="How long a locked username stays locked."
+    )
+    cookie_secure: bool | None = Field(
+        default=None,
+        description="Send the session cookie only over HTTPS; default: on unless the host is "
+        "loopback.",
+    )
+
+    @property
+    def resolved_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'vfb.sqlite3').resolve()}"
+
+    @property
+    def is_loopback(self) -> bool:
+        return is_loopback_host(self.host)
+
+    @property
+    def resolved_cookie_secure(self) -> bool:
+        return (not self.is_loopback) if self.cookie_secure is None else self.cookie_secure
+
+    def check_safe_to_serve(self) -> None:
+        """Refuse settings that would expose the app with a secret nobody chose."""
+        if not self.is_loopback and self.secret_key is None:
+            raise UnsafeSettings(
+                f"Refusing to serve on {self.host}: set VFB_SECRET_KEY to a long random value "
+                "when listening beyond this computer."
+            )
+        if self.secret_key is not None and len(self.secret_key.get_secret_value()) < 32:
+            raise UnsafeSettings("VFB_SECRET_KEY must be at least 32 characters long.")
+
+
+def is_loopback_host(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def ensure_data_dir(settings: Settings) -> Path:
+    settings.data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+    return settings.data_dir
+
+
+def secret_key(settings: Settings) -> str:
+    """The explicit secret, or the one kept in the data folder (made on first use, owner-only)."""
+    if settings.secret_key is not None:
+        return settings.secret_key.get_secret_value()
+    path = ensure_data_dir(settings) / SECRET_KEY_FILE
+    try:
+        return path.read_text().strip()
+    except FileNotFoundError:
+        pass
+    key = secrets.token_urlsafe(48)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:  # another process made it first
+        return path.read_text().strip()
+    with os.fdopen(fd, "w") as f:
+        f.write(key + "\n")
+        f.flush()
+        os.fsync(f.fileno())
+    return key
