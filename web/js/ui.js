@@ -1,0 +1,100 @@
+// Small helpers shared by the pages: building elements, words for codes, dates, the header.
+
+import { api, signOut } from "./api.js";
+
+export function h(tag, attrs = {}, ...children) {
+  const element = document.createElement(tag);
+  for (const [name, value] of Object.entries(attrs)) {
+    if (value === false || value === null || value === undefined) continue;
+    if (name.startsWith("on")) element.addEventListener(name.slice(2), value);
+    else element.setAttribute(name, value === true ? "" : value);
+  }
+  for (const child of children.flat()) {
+    if (child !== null && child !== undefined) element.append(child);
+  }
+  return element;
+}
+
+const WORDS = {
+  identified: "Identified",
+  at_risk: "At risk",
+  edge_of_care: "Edge of care",
+  foster_care: "Foster care",
+  kinship_foster_care: "Kinship foster care",
+  special_guardianship: "Special guardianship",
+  adopted_from_care: "Adopted from care",
+  residential: "Residential",
+  birth_parent: "Birth parent",
+  foster_carer: "Foster carer",
+  kinship_carer: "Kinship carer",
+  special_guardian: "Special guardian",
+  adoptive_parent: "Adoptive parent",
+  residential_key_worker: "Residential key worker",
+  offered: "Offered",
+  declined: "Declined",
+  active: "Active",
+  completed: "Completed",
+  withdrawn: "Withdrawn",
+  planned: "Planned",
+  held: "Held",
+  cancelled: "Cancelled",
+  did_not_attend: "Did not attend",
+  home: "Home",
+  other: "Other",
+  filming: "Filming",
+  storage: "Storage",
+  share_with_carer: "Share with carer",
+  supervision: "Supervision",
+  training: "Training",
+  sensitivity: "Sensitivity",
+  responsiveness: "Responsiveness",
+  communication: "Communication",
+  strengths: "Strengths",
+  positive_change: "Positive change",
+  yes: "Yes",
+  no: "No",
+  unknown: "Unknown",
+};
+
+export function words(code) {
+  return WORDS[code] ?? code;
+}
+
+export function formatDate(iso) {
+  if (!iso) return "—";
+  const [y, m, d] = iso.split("-").map(Number);
+  return new Date(Date.UTC(y, m - 1, d)).toLocaleDateString("en-GB", {
+    day: "numeric",
+    month: "short",
+    year: "numeric",
+    timeZone: "UTC",
+  });
+}
+
+export function age(dateOfBirth, today = new Date()) {
+  const [y, m, d] = dateOfBirth.split("-").map(Number);
+  let months = (today.getFullYear() - y) * 12 + (today.getMonth() + 1 - m);
+  if (today.getDate() < d) months -= 1;
+  if (months < 24) return `${months} month${months === 1 ? "" : "s"}`;
+  return `${Math.floor(months / 12)} years ${months % 12} m`;
+}
+
+export function todayIso() {
+  const now = new Date();
+  const pad = (n) => String(n).padStart(2, "0");
+  return `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`;
+}
+
+export function showStatus(message, { error = false } = {}) {
+  const status = document.getElementById("status");
+  status.textContent = message;
+  status.classList.toggle("error", error);
+  status.hidden = !message;
+}
+
+export async function startPage() {
+  document.getElementById("sign-out").addEventListener("click", signOut);
+  const me = await api("/api/users/me");
+  document.getElementById("who").textContent = `${me.username} · ${me.role}`;
+  return me;
+}
