@@ -4,13 +4,13 @@ from datetime import datetime
 
 from sqlmodel import Field, SQLModel
 
-from vfb.models.base import UTCDateTime, enum_column, new_id
+from vfb.models.base import EnumText, UTCDateTime, new_id
 from vfb.models.enums import Relationship
 
 
 class CarerBase(SQLModel):
     display_name: str = Field(min_length=1, max_length=120)
-    relationship: Relationship = Field(sa_type=enum_column())
+    relationship: Relationship = Field(sa_type=EnumText(Relationship))
 
 
 class CarerCreate(CarerBase):

@@ -5,19 +5,19 @@ from datetime import date, datetime
 from sqlalchemy import UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from vfb.models.base import UTCDateTime, enum_column, new_id
+from vfb.models.base import EnumText, UTCDateTime, new_id
 from vfb.models.enums import AttachmentStatus, CareStatus, Disability
 
 
 class ChildBase(SQLModel):
     reference: str = Field(min_length=1, max_length=64, description="Local case number")
     date_of_birth: date
-    attachment_status: AttachmentStatus = Field(sa_type=enum_column())
+    attachment_status: AttachmentStatus = Field(sa_type=EnumText(AttachmentStatus))
     identified_on: date
     closed_on: date | None = None
-    care_status: CareStatus = Field(sa_type=enum_column())
+    care_status: CareStatus = Field(sa_type=EnumText(CareStatus))
     ethnicity: str | None = Field(default=None, max_length=64)
-    disability: Disability = Field(default=Disability.unknown, sa_type=enum_column(8))
+    disability: Disability = Field(default=Disability.unknown, sa_type=EnumText(Disability, 8))
 
 
 class ChildCreate(ChildBase):

@@ -4,14 +4,14 @@ from datetime import date, datetime
 
 from sqlmodel import Field, SQLModel
 
-from vfb.models.base import UTCDateTime, enum_column, new_id
+from vfb.models.base import EnumText, UTCDateTime, new_id
 from vfb.models.enums import ConsentScope
 
 
 class ConsentBase(SQLModel):
     programme_id: str = Field(foreign_key="programme.id", index=True, max_length=32)
     carer_id: str = Field(foreign_key="carer.id", index=True, max_length=32)
-    scope: ConsentScope = Field(sa_type=enum_column(24))
+    scope: ConsentScope = Field(sa_type=EnumText(ConsentScope, 24))
     given_on: date
 
 

@@ -4,7 +4,7 @@ from datetime import date, datetime
 
 from sqlmodel import Field, SQLModel
 
-from vfb.models.base import UTCDateTime, enum_column, new_id
+from vfb.models.base import EnumText, UTCDateTime, new_id
 from vfb.models.enums import ProgrammeStatus
 
 
@@ -34,7 +34,7 @@ class Programme(ProgrammeBase, table=True):
     id: str = Field(default_factory=new_id, primary_key=True, max_length=32)
     child_id: str = Field(foreign_key="child.id", index=True, max_length=32)
     worker_id: str = Field(foreign_key="app_user.id", index=True, max_length=32)
-    status: ProgrammeStatus = Field(sa_type=enum_column(16), index=True)
+    status: ProgrammeStatus = Field(sa_type=EnumText(ProgrammeStatus, 16), index=True)
     ended_on: date | None = None
     created_at: datetime = Field(sa_type=UTCDateTime)
     updated_at: datetime = Field(sa_type=UTCDateTime)

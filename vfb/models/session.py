@@ -2,22 +2,22 @@
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, UniqueConstraint
+from sqlalchemy import UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from vfb.models.base import UTCDateTime, enum_column, new_id
+from vfb.models.base import EnumList, EnumText, UTCDateTime, new_id
 from vfb.models.enums import Highlight, Location, SessionStatus
 
 
 class SessionBase(SQLModel):
     held_on: date = Field(description="The visit's date (planned date for a planned visit)")
-    status: SessionStatus = Field(default=SessionStatus.held, sa_type=enum_column(16))
+    status: SessionStatus = Field(default=SessionStatus.held, sa_type=EnumText(SessionStatus, 16))
     duration_minutes: int | None = Field(default=None, ge=0, le=24 * 60)
-    location: Location = Field(default=Location.home, sa_type=enum_column(8))
+    location: Location = Field(default=Location.home, sa_type=EnumText(Location, 8))
     filmed_seconds: int | None = Field(default=None, ge=0, le=24 * 3600)
     reviewed_with_carer: bool = False
     review_minutes: int | None = Field(default=None, ge=0, le=24 * 60)
-    review_highlights: list[Highlight] = Field(default_factory=list, sa_type=JSON)
+    review_highlights: list[Highlight] = Field(default_factory=list, sa_type=EnumList(Highlight))
 
 
 class SessionCreate(SessionBase):

@@ -4,7 +4,7 @@ from datetime import date, datetime
 
 from sqlmodel import Field, SQLModel
 
-from vfb.models.base import UTCDateTime, enum_column, new_id
+from vfb.models.base import EnumText, UTCDateTime, new_id
 from vfb.models.enums import Role
 
 USERNAME_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._@-]{1,63}$"
@@ -12,7 +12,7 @@ USERNAME_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._@-]{1,63}$"
 
 class UserBase(SQLModel):
     username: str = Field(min_length=2, max_length=64, regex=USERNAME_PATTERN)
-    role: Role = Field(sa_type=enum_column(16))
+    role: Role = Field(sa_type=EnumText(Role, 16))
     team_id: str = Field(foreign_key="team.id", index=True, max_length=32)
     trained_on: date | None = Field(
         default=None, description="When video feedback training was completed; null = not trained"

@@ -1,0 +1,129 @@
+"""Fixtures: a fresh database per test (SQLite by default, PostgreSQL when VFB_TEST_DATABASE_URL is
+set), a movable clock, the app, and callers signed in as each member of the standard cast."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+
+from tests.support import (
+    SECRET,
+    Caller,
+    Cast,
+    Databases,
+    FakeClock,
+    child_body,
+    session_body,
+)
+from vfb.api import create_app
+from vfb.settings import Settings
+
+for _name in [n for n in os.environ if n.startswith("VFB_") and n != "VFB_TEST_DATABASE_URL"]:
+    del os.environ[_name]  # a developer's own settings must not leak into the tests
+
+
+@pytest.fixture(scope="session")
+def databases(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Databases]:
+    found = Databases(tmp_path_factory.mktemp("template"))
+    yield found
+    found.close()
+
+
+@pytest.fixture
+def database_url(databases: Databases, tmp_path: Path) -> Iterator[str]:
+    url = databases.fresh(tmp_path)
+    yield url
+    databases.drop(url)
+
+
+@pytest.fixture
+def cast(databases: Databases) -> Cast:
+    return databases.cast
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+@pytest.fixture
+def settings(tmp_path: Path, database_url: str) -> Settings:
+    return Settings(data_dir=tmp_path / "data", database_url=database_url, secret_key=SECRET)
+
+
+@pytest.fixture
+def app(settings: Settings, clock: FakeClock) -> Iterator[FastAPI]:
+    application = create_app(settings, clock=clock)
+    yield application
+    application.state.engine.dispose()
+
+
+@pytest.fixture
+def client(app: FastAPI) -> Iterator[TestClient]:
+    with TestClient(app, base_url="http://127.0.0.1") as test_client:
+        yield test_client
+
+
+@pytest.fixture
+def as_(client: TestClient, cast: Cast) -> Callable[[str], Caller]:
+    """`as_("worker_a1")`: a caller signed in as that member of the cast."""
+    return lambda username: Caller(client, cast.tokens[username])
+
+
+@dataclass
+class Family:
+    """One child of worker_a1 with everything hanging off it."""
+
+    child: str
+    carer: str
+    assessment: str
+    programme: str
+    consent: str
+    session: str
+
+
+@pytest.fixture
+def family(as_: Callable[[str], Caller]) -> Family:
+    worker = as_("worker_a1")
+    child = worker.ok("POST", "/api/children", 201, json=child_body())["id"]
+    carer = worker.ok(
+        "POST",
+        "/api/carers",
+        201,
+        json={"child_id": child, "display_name": "Sam", "relationship": "birth_parent"},
+    )["id"]
+    assessment = worker.ok(
+        "POST", "/api/assessments", 201, json={"child_id": child, "completed_on": "2025-10-01"}
+    )["id"]
+    programme = worker.ok(
+        "POST",
+        "/api/programmes",
+        201,
+        json={
+            "child_id": child,
+            "offered_on": "2026-01-05",
+            "accepted": True,
+            "carer_ids": [carer],
+        },
+    )["id"]
+    consent = worker.ok(
+        "POST",
+        "/api/consents",
+        201,
+        json={
+            "programme_id": programme,
+            "carer_id": carer,
+            "scope": "filming",
+            "given_on": "2026-01-05",
+        },
+    )["id"]
+    session = worker.ok(
+        "POST", f"/api/programmes/{programme}/sessions", 201, json=session_body(number=1)
+    )["id"]
+    return Family(child, carer, assessment, programme, consent, session)
