@@ -135,6 +135,12 @@ class Databases:
         shutil.copyfile(self.workdir / "template.sqlite3", path)
         return f"sqlite:///{path}"
 
+    def empty(self, folder: Path) -> str:
+        """The URL of a database with nothing in it, not even the schema."""
+        if self.server_url:
+            return self._create_server_db(f"{self.prefix}_{next(self._numbers)}")
+        return f"sqlite:///{folder / 'empty.sqlite3'}"
+
     def drop(self, url: str) -> None:
         if self.server_url:
             name = make_url(url).database

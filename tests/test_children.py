@@ -147,3 +147,14 @@ def test_carers_and_assessments(worker: Caller, family: Family) -> None:
     assert future.status_code == 400
     listed = worker.ok("GET", f"/api/children/{family.child}/assessments")
     assert [a["completed_on"] for a in listed] == ["2025-10-01"]
+
+
+def test_a_mistyped_field_is_refused_not_ignored(worker: Caller, family: Family) -> None:
+    response = worker.patch(f"/api/children/{family.child}", json={"closed_onn": "2026-01-01"})
+    assert response.status_code == 422
+    assert "closed_onn" in response.json()["detail"]
+    session = worker.post(
+        f"/api/programmes/{family.programme}/sessions",
+        json={"held_om": "2026-02-01", "held_on": "2026-02-01"},
+    )
+    assert session.status_code == 422

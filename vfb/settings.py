@@ -18,7 +18,7 @@ SECRET_KEY_FILE = "secret_key"  # noqa: S105 (a file name, not a secret)
 class Settings(BaseSettings):
     """Everything an operator can set. The defaults are the embedded, single-laptop setup."""
 
-    model_config = SettingsConfigDict(env_prefix="VFB_", extra="ignore")
+    model_config = SettingsConfigDict(env_prefix="VFB_", extra="ignore", env_ignore_empty=True)
 
     data_dir: Path = Field(
         default=Path("vfb-data"),

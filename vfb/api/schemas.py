@@ -59,6 +59,7 @@ ERROR_RESPONSES: dict[int | str, dict[str, object]] = {
         404: "Not found, or not yours",
         409: "Conflicts with what is recorded",
         422: "The request does not match the schema",
+        429: "Too many failed sign-ins: the username is locked for a while",
     }.items()
 }
 

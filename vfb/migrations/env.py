@@ -1,8 +1,9 @@
 """Alembic's entry point: runs migrations on the connection vfb hands it (see vfb.db.upgrade)."""
 
-from typing import Any
+from typing import Any, Literal
 
 from alembic import context
+from alembic.autogenerate.api import AutogenContext
 from sqlalchemy import Connection
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import SQLModel
@@ -12,7 +13,7 @@ import vfb.models  # noqa: F401  (registers every table on SQLModel.metadata)
 target_metadata = SQLModel.metadata
 
 
-def render_item(kind: str, item: Any, _context: Any) -> str | bool:
+def render_item(kind: str, item: Any, _context: AutogenContext) -> str | Literal[False]:
     """Write vfb's column types as the plain SQL types they store, so that migrations never
     import application code that may later change."""
     if kind == "type" and isinstance(item, TypeDecorator):

@@ -4,7 +4,7 @@ from datetime import date, datetime
 
 from sqlmodel import Field, SQLModel
 
-from vfb.models.base import UTCDateTime, new_id
+from vfb.models.base import INPUT, UTCDateTime, new_id
 
 
 class AssessmentBase(SQLModel):
@@ -13,7 +13,7 @@ class AssessmentBase(SQLModel):
 
 
 class AssessmentCreate(AssessmentBase):
-    pass
+    model_config = INPUT
 
 
 class Assessment(AssessmentBase, table=True):

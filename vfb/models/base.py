@@ -10,6 +10,10 @@ from typing import Any
 from sqlalchemy import JSON, DateTime, String
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
+from sqlmodel._compat import SQLModelConfig  # the config type SQLModel declares
+
+# Input models refuse fields they do not know: a mistyped field name must not be silently ignored.
+INPUT = SQLModelConfig(extra="forbid")
 
 
 def new_id() -> str:

@@ -4,7 +4,7 @@ from datetime import datetime
 
 from sqlmodel import Field, SQLModel
 
-from vfb.models.base import EnumText, UTCDateTime, new_id
+from vfb.models.base import INPUT, EnumText, UTCDateTime, new_id
 from vfb.models.enums import Relationship
 
 
@@ -14,10 +14,14 @@ class CarerBase(SQLModel):
 
 
 class CarerCreate(CarerBase):
+    model_config = INPUT
+
     child_id: str = Field(max_length=32)
 
 
 class CarerUpdate(SQLModel):
+    model_config = INPUT
+
     display_name: str | None = Field(default=None, min_length=1, max_length=120)
     relationship: Relationship | None = None
 

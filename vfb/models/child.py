@@ -5,7 +5,7 @@ from datetime import date, datetime
 from sqlalchemy import UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from vfb.models.base import EnumText, UTCDateTime, new_id
+from vfb.models.base import INPUT, EnumText, UTCDateTime, new_id
 from vfb.models.enums import AttachmentStatus, CareStatus, Disability
 
 
@@ -21,6 +21,8 @@ class ChildBase(SQLModel):
 
 
 class ChildCreate(ChildBase):
+    model_config = INPUT
+
     team_id: str | None = Field(default=None, max_length=32, description="Default: your team")
     worker_id: str | None = Field(
         default=None, max_length=32, description="Default: you, if you are a worker"
@@ -28,6 +30,8 @@ class ChildCreate(ChildBase):
 
 
 class ChildUpdate(SQLModel):
+    model_config = INPUT
+
     reference: str | None = Field(default=None, min_length=1, max_length=64)
     date_of_birth: date | None = None
     attachment_status: AttachmentStatus | None = None

@@ -4,7 +4,7 @@ from datetime import date, datetime
 
 from sqlmodel import Field, SQLModel
 
-from vfb.models.base import EnumText, UTCDateTime, new_id
+from vfb.models.base import INPUT, EnumText, UTCDateTime, new_id
 from vfb.models.enums import ConsentScope
 
 
@@ -16,10 +16,12 @@ class ConsentBase(SQLModel):
 
 
 class ConsentCreate(ConsentBase):
-    pass
+    model_config = INPUT
 
 
 class ConsentUpdate(SQLModel):
+    model_config = INPUT
+
     withdrawn_on: date | None = None
 
 

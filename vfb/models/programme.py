@@ -4,7 +4,7 @@ from datetime import date, datetime
 
 from sqlmodel import Field, SQLModel
 
-from vfb.models.base import EnumText, UTCDateTime, new_id
+from vfb.models.base import INPUT, EnumText, UTCDateTime, new_id
 from vfb.models.enums import ProgrammeStatus
 
 
@@ -15,6 +15,8 @@ class ProgrammeBase(SQLModel):
 
 
 class ProgrammeCreate(ProgrammeBase):
+    model_config = INPUT
+
     child_id: str = Field(max_length=32)
     worker_id: str | None = Field(
         default=None, max_length=32, description="Default: the child's allocated worker"
@@ -23,6 +25,8 @@ class ProgrammeCreate(ProgrammeBase):
 
 
 class ProgrammeUpdate(SQLModel):
+    model_config = INPUT
+
     status: ProgrammeStatus | None = None
     ended_on: date | None = None
     accepted: bool | None = None

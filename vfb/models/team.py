@@ -4,7 +4,7 @@ from datetime import datetime
 
 from sqlmodel import Field, SQLModel
 
-from vfb.models.base import UTCDateTime, new_id
+from vfb.models.base import INPUT, UTCDateTime, new_id
 
 
 class TeamBase(SQLModel):
@@ -12,7 +12,7 @@ class TeamBase(SQLModel):
 
 
 class TeamCreate(TeamBase):
-    pass
+    model_config = INPUT
 
 
 class Team(TeamBase, table=True):

@@ -1,0 +1,90 @@
+"""The web pages over HTTP: sign-in redirects, security headers, offline assets, the contract."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+
+from tests.support import PASSWORD
+from vfb.api.pages import web_dir
+
+
+@pytest.mark.parametrize("page", ["/caseload", "/children/abc"])
+def test_signed_in_pages_send_strangers_to_sign_in(client: TestClient, page: str) -> None:
+    response = client.get(page, follow_redirects=False)
+    assert response.status_code == 303
+    assert response.headers["location"] == f"/signin?next={page}"
+
+
+def test_pages_open_once_signed_in(client: TestClient) -> None:
+    client.post("/api/auth/session", data={"username": "worker_a1", "password": PASSWORD})
+    for page in ("/caseload", "/children/anything"):
+        response = client.get(page)
+        assert response.status_code == 200
+        assert response.headers["content-type"].startswith("text/html")
+        assert response.headers["cache-control"] == "no-store"
+    assert client.get("/", follow_redirects=False).headers["location"] == "/caseload"
+
+
+@pytest.mark.parametrize(
+    "path", ["/signin", "/caseload", "/api/users/me", "/static/js/api.js", "/api/openapi.json"]
+)
+def test_every_response_carries_the_security_headers(client: TestClient, path: str) -> None:
+    response = client.get(path, follow_redirects=False)
+    csp = response.headers["content-security-policy"]
+    assert "script-src 'self'" in csp and "unsafe-inline" not in csp
+    assert "frame-ancestors 'none'" in csp
+    assert response.headers["x-content-type-options"] == "nosniff"
+    assert response.headers["referrer-policy"] == "no-referrer"
+
+
+def test_pages_answer_head(client: TestClient) -> None:
+    assert client.head("/signin").status_code == 200
+    assert client.head("/caseload", follow_redirects=False).status_code == 303
+
+
+def test_the_front_end_needs_no_network_and_no_inline_script() -> None:
+    for path in Path(web_dir()).rglob("*"):
+        if path.suffix not in (".html", ".js", ".css"):
+            continue
+        text = path.read_text()
+        assert not re.search(r"""(src|href|from|url\()\s*=?\s*["']?(https?:)?//""", text), path
+        if path.suffix == ".html":
+            assert not re.search(r"<script(?![^>]*\bsrc=)", text), f"inline script in {path}"
+            assert " style=" not in text, f"inline style in {path}"
+
+
+def test_static_modules_are_served_as_javascript(client: TestClient) -> None:
+    response = client.get("/static/js/child.js")
+    assert response.status_code == 200
+    assert "javascript" in response.headers["content-type"]
+
+
+def test_the_openapi_schema_holds_the_contract(app: FastAPI) -> None:
+    paths = app.openapi()["paths"]
+    contract = {
+        "/api/auth/token": {"post"},
+        "/api/teams": {"post"},
+        "/api/users": {"post"},
+        "/api/children": {"post"},
+        "/api/children/{child_id}": {"get", "patch"},
+        "/api/assessments": {"post"},
+        "/api/programmes": {"post"},
+        "/api/programmes/{programme_id}": {"patch"},
+        "/api/carers": {"post"},
+        "/api/consents": {"post"},
+        "/api/consents/{consent_id}": {"patch"},
+        "/api/programmes/{programme_id}/sessions": {"post", "get"},
+    }
+    for path, methods in contract.items():
+        assert methods <= set(paths[path]), path
+
+
+def test_unknown_api_paths_are_json_404(client: TestClient) -> None:
+    response = client.get("/api/nothing-here")
+    assert response.status_code == 404
+    assert response.json()["error"] == "not_found"
