@@ -31,8 +31,8 @@ chromium:
 	fi
 
 lint: $(STAMP)
-	$(BIN)/ruff check vfb tests bench
-	$(BIN)/ruff format --check vfb tests bench
+	$(BIN)/ruff check vfb tests
+	$(BIN)/ruff format --check vfb tests
 
 types: $(STAMP)
 	$(BIN)/mypy vfb

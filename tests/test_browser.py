@@ -1,0 +1,231 @@
+"""The pages in a real browser: Playwright driving Debian's Chromium against `vfb serve`.
+
+With CI=true these tests fail, never skip, when Chromium is missing.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx2 as httpx
+import pytest
+from playwright.sync_api import (
+    Browser,
+    ConsoleMessage,
+    Page,
+    Response,
+    expect,
+    sync_playwright,
+)
+
+from tests.support import PASSWORD, SECRET, child_body
+
+pytestmark = pytest.mark.browser
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    if not CHROMIUM.exists():
+        message = f"{CHROMIUM} is missing: `make test` installs Debian's chromium"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture
+def server(tmp_path: Path, database_url: str) -> Iterator[str]:
+    """`vfb serve` in its own process, on the test's fresh database."""
+    port = free_port()
+    env = os.environ | {
+        "VFB_DATA_DIR": str(tmp_path / "data"),
+        "VFB_DATABASE_URL": database_url,
+        "VFB_SECRET_KEY": SECRET,
+        "VFB_PORT": str(port),
+    }
+    command = [str(Path(sys.executable).parent / "vfb"), "serve"]
+    log = (tmp_path / "server.log").open("w")
+    process = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(200):
+            try:
+                if httpx.get(f"{base}/signin", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                time.sleep(0.05)
+        else:
+            pytest.fail(f"vfb serve did not start: {(tmp_path / 'server.log').read_text()}")
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+        log.close()
+
+
+def api_token(base: str, username: str) -> dict[str, str]:
+    response = httpx.post(
+        f"{base}/api/auth/token", data={"username": username, "password": PASSWORD}
+    )
+    response.raise_for_status()
+    return {"Authorization": f"Bearer {response.json()['access_token']}"}
+
+
+@pytest.fixture
+def child(server: str) -> dict[str, str]:
+    """A child of worker_a1 with a carer and an active programme with one held session."""
+    auth = api_token(server, "worker_a1")
+
+    def post(path: str, body: dict[str, object]) -> dict[str, str]:
+        response = httpx.post(f"{server}{path}", json=body, headers=auth)
+        assert response.status_code == 201, response.text
+        return dict(response.json())
+
+    made = post("/api/children", child_body(reference="BROWSER-1"))
+    carer = post(
+        "/api/carers",
+        {"child_id": made["id"], "display_name": "Sam", "relationship": "birth_parent"},
+    )
+    programme = post(
+        "/api/programmes",
+        {"child_id": made["id"], "offered_on": "2026-01-05", "carer_ids": [carer["id"]]},
+    )
+    post(
+        f"/api/programmes/{programme['id']}/sessions",
+        {"held_on": "2026-02-01", "duration_minutes": 60, "filmed_seconds": 700},
+    )
+    return {"child": made["id"], "programme": programme["id"], "auth": auth["Authorization"]}
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    context = browser.new_context()
+    opened = context.new_page()
+    problems: list[str] = []
+
+    def on_console(message: ConsoleMessage) -> None:
+        # API refusals the test provokes are logged by Chromium too; those are expected.
+        if message.type == "error" and not message.text.startswith("Failed to load resource"):
+            problems.append(message.text)  # e.g. a CSP refusal
+
+    def on_response(response: Response) -> None:
+        if "/api/" not in response.url and response.status >= 400:
+            problems.append(f"{response.status} {response.url}")
+
+    opened.on("console", on_console)
+    opened.on("response", on_response)
+    opened.on("pageerror", lambda error: problems.append(str(error)))
+    yield opened
+    context.close()
+    assert problems == [], f"the page logged errors: {problems}"
+
+
+def sign_in(page: Page, base: str, username: str, path: str = "/caseload") -> None:
+    page.goto(f"{base}{path}")
+    expect(page).to_have_url(f"{base}/signin?next={path}")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page).to_have_url(f"{base}{path}")
+
+
+def test_a_worker_adds_a_session_and_finds_it_after_a_reload(
+    page: Page, server: str, child: dict[str, str]
+) -> None:
+    sign_in(page, server, "worker_a1")
+    expect(page.get_by_role("heading", name="My caseload")).to_be_visible()
+    row = page.get_by_role("row", name="BROWSER-1")
+    expect(row).to_contain_text("Active")
+    expect(row).to_contain_text("1")
+    row.get_by_role("link", name="BROWSER-1").click()
+    expect(page.get_by_role("heading", name="BROWSER-1", level=1)).to_be_visible()
+
+    form = page.get_by_role("form", name="Add a session")
+    form.get_by_label("Length (minutes)").fill("70")
+    form.get_by_label("Filmed (minutes)").fill("12.5")
+    form.get_by_label("Video reviewed with the carer").check()
+    form.get_by_label("Review (minutes)").fill("15")
+    form.get_by_label("Sensitivity").check()
+    form.get_by_label("Strengths").check()
+    form.get_by_role("button", name="Add session").click()
+    expect(page.get_by_role("status")).to_have_text("Session 2 added.")
+
+    page.reload()
+    sessions = page.get_by_role("table", name="Sessions")
+    second = sessions.get_by_role("row").filter(has=page.get_by_role("rowheader", name="2"))
+    expect(second).to_contain_text("70 min")
+    expect(second).to_contain_text("12 min 30 s")
+    expect(second).to_contain_text("Yes, 15 min")
+    expect(second).to_contain_text("Sensitivity, Strengths")
+
+    stored = httpx.get(
+        f"{server}/api/programmes/{child['programme']}/sessions",
+        headers={"Authorization": child["auth"]},
+    ).json()
+    assert [(s["number"], s["filmed_seconds"], s["review_highlights"]) for s in stored] == [
+        (1, 700, []),
+        (2, 750, ["sensitivity", "strengths"]),
+    ]
+
+
+def test_a_mistake_in_the_form_is_explained_in_plain_words(
+    page: Page, server: str, child: dict[str, str]
+) -> None:
+    sign_in(page, server, "worker_a1", f"/children/{child['child']}")
+    form = page.get_by_role("form", name="Add a session")
+    form.get_by_label("Date").fill("2099-01-01")
+    form.get_by_role("button", name="Add session").click()
+    expect(form.get_by_role("alert")).to_contain_text("has not happened yet: record it as planned")
+    expect(page.get_by_role("table", name="Sessions").get_by_role("row")).to_have_count(2)
+
+
+def test_a_wrong_password_is_told_plainly(page: Page, server: str) -> None:
+    page.goto(f"{server}/signin")
+    page.get_by_label("Username").fill("worker_a1")
+    page.get_by_label("Password").fill("not it")
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("alert")).to_have_text("Wrong username or password.")
+
+
+def test_a_supervisor_sees_the_team_read_only(
+    page: Page, server: str, child: dict[str, str]
+) -> None:
+    sign_in(page, server, "supervisor_a")
+    expect(page.get_by_role("heading", name="Team caseload")).to_be_visible()
+    page.get_by_role("link", name="BROWSER-1").click()
+    expect(page.get_by_role("table", name="Sessions")).to_be_visible()
+    expect(page.get_by_role("form", name="Add a session")).to_have_count(0)
+
+
+def test_another_workers_child_is_not_found(page: Page, server: str, child: dict[str, str]) -> None:
+    sign_in(page, server, "worker_a2")
+    expect(page.get_by_text("No children on this caseload.")).to_be_visible()
+    page.goto(f"{server}/children/{child['child']}")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Not found")
+    expect(page.get_by_role("status")).to_contain_text("not one of yours")
+    expect(page.get_by_text("Sam")).to_have_count(0)
