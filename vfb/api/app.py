@@ -28,7 +28,7 @@ def create_app(
         title="vfb",
         version=vfb.__version__,
         description="Video feedback programmes: the programme record, fidelity and reporting.",
-        docs_url="/api/docs",
+        docs_url=None,  # Swagger UI loads from a CDN: no network and our CSP forbid it
         redoc_url=None,
         openapi_url="/api/openapi.json",
     )
