@@ -158,3 +158,16 @@ def test_a_mistyped_field_is_refused_not_ignored(worker: Caller, family: Family)
         json={"held_om": "2026-02-01", "held_on": "2026-02-01"},
     )
     assert session.status_code == 422
+
+
+def test_control_characters_are_refused_in_text_and_ids(worker: Caller, family: Family) -> None:
+    """PostgreSQL cannot store a NUL byte; it must be a plain 422, never a 500."""
+    made = worker.post("/api/children", json=child_body(reference="C-\x00"))
+    assert made.status_code == 422
+    assert "control character" in made.json()["detail"]
+    carer = worker.patch(f"/api/carers/{family.carer}", json={"display_name": "Sam\nB"})
+    assert carer.status_code == 422
+    assert worker.get("/api/children/abc%00").status_code == 422
+    assert worker.get("/api/programmes?worker_id=%00").status_code == 422
+    sign_in = worker.client.post("/api/auth/token", data={"username": "x\x00", "password": "y"})
+    assert sign_in.status_code == 422

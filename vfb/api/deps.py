@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import Depends, Query, Request
+from fastapi import Depends, Path, Query, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlmodel import Session
 
@@ -42,6 +42,11 @@ def get_key(request: Request) -> str:
     key: str = request.app.state.key
     return key
 
+
+# ids are ours: 32 hex digits today; anything with other characters cannot name a record.
+ID_PATTERN = r"^[A-Za-z0-9_-]{1,64}$"
+IdPath = Annotated[str, Path(pattern=ID_PATTERN)]
+IdFilter = Annotated[str | None, Query(pattern=ID_PATTERN)]
 
 DbDep = Annotated[Session, Depends(get_db)]
 NowDep = Annotated[datetime, Depends(get_now)]

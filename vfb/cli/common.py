@@ -4,7 +4,8 @@ errors become a single plain line and a non-zero exit."""
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import ParamSpec, TypeVar
 
 import typer
@@ -46,9 +47,13 @@ def plain_errors(function: Callable[P, R]) -> Callable[P, R]:
     return wrapper
 
 
-def open_database(settings: Settings) -> Engine:
-    """The database, migrated to the latest schema (a no-op when it already is)."""
+@contextmanager
+def open_database(settings: Settings) -> Iterator[Engine]:
+    """The database, migrated to the latest schema (a no-op when it already is), closed after."""
     ensure_data_dir(settings)
     engine = make_engine(settings.resolved_database_url)
-    upgrade(engine)
-    return engine
+    try:
+        upgrade(engine)
+        yield engine
+    finally:
+        engine.dispose()

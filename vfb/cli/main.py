@@ -52,25 +52,20 @@ def serve(
         overrides["port"] = port
     settings = Settings(**overrides)  # type: ignore[arg-type]
     settings.check_safe_to_serve()
-    engine = open_database(settings)
-    console.print(
-        f"vfb is serving on [bold]http://{settings.host}:{settings.port}[/] (Ctrl-C stops)"
-    )
-    uvicorn.run(
-        create_app(settings, engine=engine),
-        host=settings.host,
-        port=settings.port,
-        log_level="info",
-    )
+    with open_database(settings) as engine:
+        app = create_app(settings, engine=engine)
+        console.print(
+            f"vfb is serving on [bold]http://{settings.host}:{settings.port}[/] (Ctrl-C stops)"
+        )
+        uvicorn.run(app, host=settings.host, port=settings.port, log_level="info")
 
 
 @db_app.command("upgrade")
 @plain_errors
 def db_upgrade() -> None:
     """Create the database or bring it to the latest schema."""
-    settings = Settings()
-    engine = open_database(settings)
-    console.print(f"Database is at revision {current_revision(engine)} (latest).")
+    with open_database(Settings()) as engine:
+        console.print(f"Database is at revision {current_revision(engine)} (latest).")
 
 
 @db_app.command("status")
@@ -79,7 +74,11 @@ def db_status() -> None:
     """Say which schema revision the database is at."""
     settings = Settings()
     ensure_data_dir(settings)
-    current = current_revision(make_engine(settings.resolved_database_url))
+    engine = make_engine(settings.resolved_database_url)
+    try:
+        current = current_revision(engine)
+    finally:
+        engine.dispose()
     head = head_revision()
     state = "up to date" if current == head else "needs `vfb db upgrade`"
     console.print(f"Database revision {current or 'none'}, latest {head}: {state}.")
@@ -89,7 +88,7 @@ def db_status() -> None:
 @plain_errors
 def team_add(name: str) -> None:
     """Add a service team."""
-    with Session(open_database(Settings())) as db:
+    with open_database(Settings()) as engine, Session(engine) as db:
         team = users.create_team(db=db, data=TeamCreate(name=name), by=None, now=system_clock())
         console.print(f"Added team {team.name!r} (id {team.id}).")
 
@@ -102,7 +101,7 @@ def team_list() -> None:
 
     from vfb.models import Team
 
-    with Session(open_database(Settings())) as db:
+    with open_database(Settings()) as engine, Session(engine) as db:
         table = Table("id", "name")
         for team in db.exec(select(Team).order_by(Team.name)):
             table.add_row(team.id, team.name)
@@ -139,7 +138,7 @@ def user_add(
     """Add a user account."""
     trained = _parse_date(trained_on, "--trained-on") if trained_on else None
     password = _read_password(password_stdin)
-    with Session(open_database(Settings())) as db:
+    with open_database(Settings()) as engine, Session(engine) as db:
         found = users.find_team(db=db, name_or_id=team)
         try:
             data = UserCreate(
@@ -159,7 +158,7 @@ def user_add(
 @plain_errors
 def user_disable(username: str) -> None:
     """Disable a user: they can no longer sign in, and their sessions end at once."""
-    with Session(open_database(Settings())) as db:
+    with open_database(Settings()) as engine, Session(engine) as db:
         user = users.find_user(db=db, username=username)
         users.disable_user(db=db, user=user, by=None, now=system_clock())
         console.print(f"Disabled {user.username!r}; their sessions have ended.")
@@ -173,7 +172,7 @@ def user_list() -> None:
 
     from vfb.models import Team, User
 
-    with Session(open_database(Settings())) as db:
+    with open_database(Settings()) as engine, Session(engine) as db:
         teams = {t.id: t.name for t in db.exec(select(Team))}
         table = Table("username", "role", "team", "trained on", "status")
         for user in db.exec(select(User).order_by(User.username)):
@@ -192,7 +191,7 @@ def user_list() -> None:
 def demo() -> None:
     """Seed a demo team with a caseload, if the database is empty; print the demo accounts."""
     settings = Settings()
-    with Session(open_database(settings)) as db:
+    with open_database(settings) as engine, Session(engine) as db:
         if is_empty(db):
             accounts = seed(db=db, data_dir=settings.data_dir, now=system_clock())
             console.print("Seeded the demo team and caseload.")

@@ -4,7 +4,7 @@ from datetime import date, datetime
 
 from sqlmodel import Field, SQLModel
 
-from vfb.models.base import INPUT, UTCDateTime, new_id
+from vfb.models.base import InputModel, UTCDateTime, new_id
 
 
 class AssessmentBase(SQLModel):
@@ -12,8 +12,8 @@ class AssessmentBase(SQLModel):
     completed_on: date
 
 
-class AssessmentCreate(AssessmentBase):
-    model_config = INPUT
+class AssessmentCreate(AssessmentBase, InputModel):
+    pass
 
 
 class Assessment(AssessmentBase, table=True):

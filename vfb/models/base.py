@@ -2,18 +2,45 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 from datetime import UTC, datetime
 from enum import StrEnum
-from typing import Any
+from typing import Any, Self
 
+from pydantic import model_validator
 from sqlalchemy import JSON, DateTime, String
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
+from sqlmodel import SQLModel
 from sqlmodel._compat import SQLModelConfig  # the config type SQLModel declares
 
-# Input models refuse fields they do not know: a mistyped field name must not be silently ignored.
-INPUT = SQLModelConfig(extra="forbid")
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def _has_control_character(value: object) -> bool:
+    if isinstance(value, str):
+        return CONTROL_CHARACTERS.search(value) is not None
+    if isinstance(value, list | tuple):
+        return any(_has_control_character(item) for item in value)
+    return False
+
+
+class InputModel(SQLModel):
+    """What every Create and Update model is: unknown fields are refused, not silently ignored,
+    and text must be printable (PostgreSQL cannot store a NUL byte; no field here wants a line
+    break)."""
+
+    model_config = SQLModelConfig(extra="forbid")
+
+    @model_validator(mode="after")
+    def _printable_text_only(self) -> Self:
+        for name, value in self:
+            if _has_control_character(value):
+                raise ValueError(
+                    f"{name} contains a control character (such as a NUL byte or a line break)"
+                )
+        return self
 
 
 def new_id() -> str:

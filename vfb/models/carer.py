@@ -4,7 +4,7 @@ from datetime import datetime
 
 from sqlmodel import Field, SQLModel
 
-from vfb.models.base import INPUT, EnumText, UTCDateTime, new_id
+from vfb.models.base import EnumText, InputModel, UTCDateTime, new_id
 from vfb.models.enums import Relationship
 
 
@@ -13,15 +13,11 @@ class CarerBase(SQLModel):
     relationship: Relationship = Field(sa_type=EnumText(Relationship))
 
 
-class CarerCreate(CarerBase):
-    model_config = INPUT
-
+class CarerCreate(CarerBase, InputModel):
     child_id: str = Field(max_length=32)
 
 
-class CarerUpdate(SQLModel):
-    model_config = INPUT
-
+class CarerUpdate(InputModel):
     display_name: str | None = Field(default=None, min_length=1, max_length=120)
     relationship: Relationship | None = None
 

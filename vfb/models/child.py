@@ -5,7 +5,7 @@ from datetime import date, datetime
 from sqlalchemy import UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from vfb.models.base import INPUT, EnumText, UTCDateTime, new_id
+from vfb.models.base import EnumText, InputModel, UTCDateTime, new_id
 from vfb.models.enums import AttachmentStatus, CareStatus, Disability
 
 
@@ -20,18 +20,14 @@ class ChildBase(SQLModel):
     disability: Disability = Field(default=Disability.unknown, sa_type=EnumText(Disability, 8))
 
 
-class ChildCreate(ChildBase):
-    model_config = INPUT
-
+class ChildCreate(ChildBase, InputModel):
     team_id: str | None = Field(default=None, max_length=32, description="Default: your team")
     worker_id: str | None = Field(
         default=None, max_length=32, description="Default: you, if you are a worker"
     )
 
 
-class ChildUpdate(SQLModel):
-    model_config = INPUT
-
+class ChildUpdate(InputModel):
     reference: str | None = Field(default=None, min_length=1, max_length=64)
     date_of_birth: date | None = None
     attachment_status: AttachmentStatus | None = None

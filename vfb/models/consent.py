@@ -4,7 +4,7 @@ from datetime import date, datetime
 
 from sqlmodel import Field, SQLModel
 
-from vfb.models.base import INPUT, EnumText, UTCDateTime, new_id
+from vfb.models.base import EnumText, InputModel, UTCDateTime, new_id
 from vfb.models.enums import ConsentScope
 
 
@@ -15,13 +15,11 @@ class ConsentBase(SQLModel):
     given_on: date
 
 
-class ConsentCreate(ConsentBase):
-    model_config = INPUT
+class ConsentCreate(ConsentBase, InputModel):
+    pass
 
 
-class ConsentUpdate(SQLModel):
-    model_config = INPUT
-
+class ConsentUpdate(InputModel):
     withdrawn_on: date | None = None
 
 

@@ -4,7 +4,7 @@ from datetime import date, datetime
 
 from sqlmodel import Field, SQLModel
 
-from vfb.models.base import INPUT, EnumText, UTCDateTime, new_id
+from vfb.models.base import EnumText, InputModel, UTCDateTime, new_id
 from vfb.models.enums import ProgrammeStatus
 
 
@@ -14,9 +14,7 @@ class ProgrammeBase(SQLModel):
     model: str = Field(default="nice-ng26", max_length=32)
 
 
-class ProgrammeCreate(ProgrammeBase):
-    model_config = INPUT
-
+class ProgrammeCreate(ProgrammeBase, InputModel):
     child_id: str = Field(max_length=32)
     worker_id: str | None = Field(
         default=None, max_length=32, description="Default: the child's allocated worker"
@@ -24,9 +22,7 @@ class ProgrammeCreate(ProgrammeBase):
     carer_ids: list[str] = Field(default_factory=list)
 
 
-class ProgrammeUpdate(SQLModel):
-    model_config = INPUT
-
+class ProgrammeUpdate(InputModel):
     status: ProgrammeStatus | None = None
     ended_on: date | None = None
     accepted: bool | None = None

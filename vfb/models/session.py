@@ -5,7 +5,7 @@ from datetime import date, datetime
 from sqlalchemy import UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from vfb.models.base import INPUT, EnumList, EnumText, UTCDateTime, new_id
+from vfb.models.base import EnumList, EnumText, InputModel, UTCDateTime, new_id
 from vfb.models.enums import Highlight, Location, SessionStatus
 
 
@@ -20,15 +20,11 @@ class SessionBase(SQLModel):
     review_highlights: list[Highlight] = Field(default_factory=list, sa_type=EnumList(Highlight))
 
 
-class SessionCreate(SessionBase):
-    model_config = INPUT
-
+class SessionCreate(SessionBase, InputModel):
     number: int | None = Field(default=None, ge=1, le=999, description="Default: the next one")
 
 
-class SessionUpdate(SQLModel):
-    model_config = INPUT
-
+class SessionUpdate(InputModel):
     number: int | None = Field(default=None, ge=1, le=999)
     held_on: date | None = None
     status: SessionStatus | None = None

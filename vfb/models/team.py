@@ -4,15 +4,15 @@ from datetime import datetime
 
 from sqlmodel import Field, SQLModel
 
-from vfb.models.base import INPUT, UTCDateTime, new_id
+from vfb.models.base import InputModel, UTCDateTime, new_id
 
 
 class TeamBase(SQLModel):
     name: str = Field(min_length=1, max_length=120)
 
 
-class TeamCreate(TeamBase):
-    model_config = INPUT
+class TeamCreate(TeamBase, InputModel):
+    pass
 
 
 class Team(TeamBase, table=True):

@@ -4,7 +4,7 @@ from datetime import date, datetime
 
 from sqlmodel import Field, SQLModel
 
-from vfb.models.base import INPUT, EnumText, UTCDateTime, new_id
+from vfb.models.base import EnumText, InputModel, UTCDateTime, new_id
 from vfb.models.enums import Role
 
 USERNAME_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._@-]{1,63}$"
@@ -19,15 +19,11 @@ class UserBase(SQLModel):
     )
 
 
-class UserCreate(UserBase):
-    model_config = INPUT
-
+class UserCreate(UserBase, InputModel):
     password: str = Field(min_length=10, max_length=256)
 
 
-class UserUpdate(SQLModel):
-    model_config = INPUT
-
+class UserUpdate(InputModel):
     role: Role | None = None
     team_id: str | None = Field(default=None, max_length=32)
     trained_on: date | None = None

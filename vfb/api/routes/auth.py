@@ -25,7 +25,7 @@ from vfb.services.auth import sign_in, sign_out
 
 router = APIRouter(prefix="/api", tags=["auth"], responses=ERROR_RESPONSES)
 
-Username = Annotated[str, Form(min_length=1, max_length=200)]
+Username = Annotated[str, Form(min_length=1, max_length=200, pattern=r"^[^\x00-\x1f\x7f]+$")]
 Password = Annotated[str, Form(min_length=1, max_length=1000)]
 
 

@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from vfb.api.deps import CurrentUser, DbDep, NowDep, PagingDep
+from vfb.api.deps import CurrentUser, DbDep, IdFilter, IdPath, NowDep, PagingDep
 from vfb.api.schemas import ERROR_RESPONSES, ListOf, list_of
 from vfb.models import (
     AssessmentCreate,
@@ -22,8 +22,6 @@ from vfb.services import access
 from vfb.services import children as service
 
 router = APIRouter(prefix="/api", tags=["children"], responses=ERROR_RESPONSES)
-
-IdFilter = Annotated[str | None, Query(max_length=32)]
 
 
 @router.post("/children", response_model=ChildPublic, status_code=201)
@@ -53,13 +51,13 @@ def list_children(
 
 
 @router.get("/children/{child_id}", response_model=ChildPublic)
-def get_child(child_id: str, db: DbDep, user: CurrentUser) -> ChildPublic:
+def get_child(child_id: IdPath, db: DbDep, user: CurrentUser) -> ChildPublic:
     return ChildPublic.model_validate(access.get_child(db=db, child_id=child_id, by=user))
 
 
 @router.patch("/children/{child_id}", response_model=ChildPublic)
 def update_child(
-    child_id: str, data: ChildUpdate, db: DbDep, now: NowDep, user: CurrentUser
+    child_id: IdPath, data: ChildUpdate, db: DbDep, now: NowDep, user: CurrentUser
 ) -> ChildPublic:
     return ChildPublic.model_validate(
         service.update_child(db=db, child_id=child_id, data=data, by=user, now=now)
@@ -67,13 +65,13 @@ def update_child(
 
 
 @router.get("/children/{child_id}/carers", response_model=list[CarerPublic])
-def list_carers(child_id: str, db: DbDep, user: CurrentUser) -> list[CarerPublic]:
+def list_carers(child_id: IdPath, db: DbDep, user: CurrentUser) -> list[CarerPublic]:
     carers = service.list_carers(db=db, child_id=child_id, by=user)
     return [CarerPublic.model_validate(c) for c in carers]
 
 
 @router.get("/children/{child_id}/assessments", response_model=list[AssessmentPublic])
-def list_assessments(child_id: str, db: DbDep, user: CurrentUser) -> list[AssessmentPublic]:
+def list_assessments(child_id: IdPath, db: DbDep, user: CurrentUser) -> list[AssessmentPublic]:
     found = service.list_assessments(db=db, child_id=child_id, by=user)
     return [AssessmentPublic.model_validate(a) for a in found]
 
@@ -84,12 +82,12 @@ def add_carer(data: CarerCreate, db: DbDep, now: NowDep, user: CurrentUser) -> C
 
 
 @router.get("/carers/{carer_id}", response_model=CarerPublic)
-def get_carer(carer_id: str, db: DbDep, user: CurrentUser) -> CarerPublic:
+def get_carer(carer_id: IdPath, db: DbDep, user: CurrentUser) -> CarerPublic:
     return CarerPublic.model_validate(access.get_carer(db=db, carer_id=carer_id, by=user))
 
 
 @router.patch("/carers/{carer_id}", response_model=CarerPublic)
-def update_carer(carer_id: str, data: CarerUpdate, db: DbDep, user: CurrentUser) -> CarerPublic:
+def update_carer(carer_id: IdPath, data: CarerUpdate, db: DbDep, user: CurrentUser) -> CarerPublic:
     carer = access.get_carer(db=db, carer_id=carer_id, by=user)
     return CarerPublic.model_validate(service.update_carer(db=db, carer=carer, data=data, by=user))
 
@@ -104,7 +102,7 @@ def add_assessment(
 
 
 @router.get("/assessments/{assessment_id}", response_model=AssessmentPublic)
-def get_assessment(assessment_id: str, db: DbDep, user: CurrentUser) -> AssessmentPublic:
+def get_assessment(assessment_id: IdPath, db: DbDep, user: CurrentUser) -> AssessmentPublic:
     return AssessmentPublic.model_validate(
         access.get_assessment(db=db, assessment_id=assessment_id, by=user)
     )

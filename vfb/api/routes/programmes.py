@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from fastapi import APIRouter, Response
 
-from fastapi import APIRouter, Query, Response
-
-from vfb.api.deps import CurrentUser, DbDep, NowDep, PagingDep
+from vfb.api.deps import CurrentUser, DbDep, IdFilter, IdPath, NowDep, PagingDep
 from vfb.api.schemas import (
     ERROR_RESPONSES,
     CaseloadRowPublic,
@@ -30,8 +28,6 @@ from vfb.services import access, consents, programmes, sessions
 from vfb.services.caseload import caseload
 
 router = APIRouter(prefix="/api", tags=["programmes"], responses=ERROR_RESPONSES)
-
-IdFilter = Annotated[str | None, Query(max_length=32)]
 
 
 @router.post("/programmes", response_model=ProgrammePublic, status_code=201)
@@ -71,13 +67,13 @@ def list_programmes(
 
 
 @router.get("/programmes/{programme_id}", response_model=ProgrammePublic)
-def get_programme(programme_id: str, db: DbDep, user: CurrentUser) -> ProgrammePublic:
+def get_programme(programme_id: IdPath, db: DbDep, user: CurrentUser) -> ProgrammePublic:
     return programmes.public(db, access.get_programme(db=db, programme_id=programme_id, by=user))
 
 
 @router.patch("/programmes/{programme_id}", response_model=ProgrammePublic)
 def update_programme(
-    programme_id: str, data: ProgrammeUpdate, db: DbDep, now: NowDep, user: CurrentUser
+    programme_id: IdPath, data: ProgrammeUpdate, db: DbDep, now: NowDep, user: CurrentUser
 ) -> ProgrammePublic:
     programme = programmes.update_programme(
         db=db, programme_id=programme_id, data=data, by=user, now=now
@@ -86,7 +82,7 @@ def update_programme(
 
 
 @router.get("/programmes/{programme_id}/consents", response_model=list[ConsentPublic])
-def list_consents(programme_id: str, db: DbDep, user: CurrentUser) -> list[ConsentPublic]:
+def list_consents(programme_id: IdPath, db: DbDep, user: CurrentUser) -> list[ConsentPublic]:
     found = consents.list_consents(db=db, programme_id=programme_id, by=user)
     return [consents.public(c) for c in found]
 
@@ -97,13 +93,13 @@ def give_consent(data: ConsentCreate, db: DbDep, now: NowDep, user: CurrentUser)
 
 
 @router.get("/consents/{consent_id}", response_model=ConsentPublic)
-def get_consent(consent_id: str, db: DbDep, user: CurrentUser) -> ConsentPublic:
+def get_consent(consent_id: IdPath, db: DbDep, user: CurrentUser) -> ConsentPublic:
     return consents.public(access.get_consent(db=db, consent_id=consent_id, by=user))
 
 
 @router.patch("/consents/{consent_id}", response_model=ConsentPublic)
 def withdraw_consent(
-    consent_id: str, data: ConsentUpdate, db: DbDep, now: NowDep, user: CurrentUser
+    consent_id: IdPath, data: ConsentUpdate, db: DbDep, now: NowDep, user: CurrentUser
 ) -> ConsentPublic:
     """Withdraw a consent (`withdrawn_on`). Consents are evidence: never edited otherwise."""
     consent = consents.withdraw_consent(db=db, consent_id=consent_id, data=data, by=user, now=now)
@@ -112,33 +108,33 @@ def withdraw_consent(
 
 @router.post("/programmes/{programme_id}/sessions", response_model=SessionPublic, status_code=201)
 def add_session(
-    programme_id: str, data: SessionCreate, db: DbDep, now: NowDep, user: CurrentUser
+    programme_id: IdPath, data: SessionCreate, db: DbDep, now: NowDep, user: CurrentUser
 ) -> SessionPublic:
     session = sessions.add_session(db=db, programme_id=programme_id, data=data, by=user, now=now)
     return SessionPublic.model_validate(session)
 
 
 @router.get("/programmes/{programme_id}/sessions", response_model=list[SessionPublic])
-def list_sessions(programme_id: str, db: DbDep, user: CurrentUser) -> list[SessionPublic]:
+def list_sessions(programme_id: IdPath, db: DbDep, user: CurrentUser) -> list[SessionPublic]:
     found = sessions.list_sessions(db=db, programme_id=programme_id, by=user)
     return [SessionPublic.model_validate(s) for s in found]
 
 
 @router.get("/sessions/{session_id}", response_model=SessionPublic)
-def get_session(session_id: str, db: DbDep, user: CurrentUser) -> SessionPublic:
+def get_session(session_id: IdPath, db: DbDep, user: CurrentUser) -> SessionPublic:
     return SessionPublic.model_validate(access.get_session(db=db, session_id=session_id, by=user))
 
 
 @router.patch("/sessions/{session_id}", response_model=SessionPublic)
 def update_session(
-    session_id: str, data: SessionUpdate, db: DbDep, now: NowDep, user: CurrentUser
+    session_id: IdPath, data: SessionUpdate, db: DbDep, now: NowDep, user: CurrentUser
 ) -> SessionPublic:
     session = sessions.update_session(db=db, session_id=session_id, data=data, by=user, now=now)
     return SessionPublic.model_validate(session)
 
 
 @router.delete("/sessions/{session_id}", status_code=204)
-def delete_session(session_id: str, db: DbDep, user: CurrentUser) -> Response:
+def delete_session(session_id: IdPath, db: DbDep, user: CurrentUser) -> Response:
     """Remove a session entered by mistake (a visit that did not happen is `cancelled`)."""
     sessions.delete_session(db=db, session_id=session_id, by=user)
     return Response(status_code=204)

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from fastapi import APIRouter
 
-from fastapi import APIRouter, Query
-
-from vfb.api.deps import CurrentUser, DbDep, NowDep, PagingDep
+from vfb.api.deps import CurrentUser, DbDep, IdFilter, IdPath, NowDep, PagingDep
 from vfb.api.schemas import ERROR_RESPONSES, ListOf, list_of
 from vfb.models import TeamCreate, TeamPublic, UserCreate, UserPublic, UserUpdate
 from vfb.models.enums import Role
@@ -36,7 +34,7 @@ def list_users(
     db: DbDep,
     user: CurrentUser,
     paging: PagingDep,
-    team_id: Annotated[str | None, Query(max_length=32)] = None,
+    team_id: IdFilter = None,
     role: Role | None = None,
 ) -> ListOf[UserPublic]:
     found = service.list_users(
@@ -52,13 +50,13 @@ def me(user: CurrentUser) -> UserPublic:
 
 
 @router.get("/users/{user_id}", response_model=UserPublic)
-def get_user(user_id: str, db: DbDep, user: CurrentUser) -> UserPublic:
+def get_user(user_id: IdPath, db: DbDep, user: CurrentUser) -> UserPublic:
     return UserPublic.model_validate(service.get_user(db=db, user_id=user_id, by=user))
 
 
 @router.patch("/users/{user_id}", response_model=UserPublic)
 def update_user(
-    user_id: str, data: UserUpdate, db: DbDep, now: NowDep, user: CurrentUser
+    user_id: IdPath, data: UserUpdate, db: DbDep, now: NowDep, user: CurrentUser
 ) -> UserPublic:
     """Change a role, team, training date or password, or disable an account (ends its
     sessions at once)."""
