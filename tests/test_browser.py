@@ -229,3 +229,81 @@ def test_another_workers_child_is_not_found(page: Page, server: str, child: dict
     expect(page.get_by_role("heading", level=1)).to_have_text("Not found")
     expect(page.get_by_role("status")).to_contain_text("not one of yours")
     expect(page.get_by_text("Sam")).to_have_count(0)
+
+
+def test_a_worker_adds_a_child_from_the_caseload(page: Page, server: str) -> None:
+    sign_in(page, server, "worker_a1")
+    page.get_by_text("Add a child").click()
+    form = page.get_by_role("form", name="Add a child")
+    form.get_by_label("Reference (case number)").fill("NEW-7")
+    form.get_by_label("Date of birth").fill("2024-02-29")
+    form.get_by_label("Attachment difficulties").select_option("at_risk")
+    form.get_by_label("Identified on").fill("2025-11-01")
+    form.get_by_label("Care status").select_option("kinship_foster_care")
+    form.get_by_role("button", name="Add child").click()
+    expect(page.get_by_role("heading", name="NEW-7", level=1)).to_be_visible()
+    expect(page.locator("#facts")).to_contain_text("At risk since 1 Nov 2025")
+    expect(page.locator("#facts")).to_contain_text("Kinship foster care")
+    expect(page.locator("#facts")).to_contain_text("worker_a1")
+
+
+def test_a_booked_visit_is_recorded_as_held(page: Page, server: str, child: dict[str, str]) -> None:
+    auth = {"Authorization": child["auth"]}
+    today = httpx.post(
+        f"{server}/api/programmes/{child['programme']}/sessions",
+        json={"held_on": time.strftime("%Y-%m-%d"), "status": "planned"},
+        headers=auth,
+    )
+    assert today.status_code == 201, today.text
+    sign_in(page, server, "worker_a1", f"/children/{child['child']}")
+    sessions = page.get_by_role("table", name="Sessions")
+    expect(sessions).to_contain_text("Planned")
+    page.get_by_role("button", name="Edit session 2").click()
+    form = page.get_by_role("form", name="Edit session 2")
+    expect(form.get_by_label("Status")).to_have_value("held")
+    form.get_by_label("Length (minutes)").fill("75")
+    form.get_by_label("Filmed (minutes)").fill("15")
+    form.get_by_role("button", name="Save session 2").click()
+    expect(page.get_by_role("status")).to_have_text("Session 2 saved.")
+    second = sessions.get_by_role("row").filter(has=page.get_by_role("rowheader", name="2"))
+    expect(second).to_contain_text("Held")
+    expect(second).to_contain_text("75 min")
+    expect(second).to_contain_text("15 min")
+
+
+def test_a_manager_closes_a_case_and_it_leaves_the_open_caseload(
+    page: Page, server: str, child: dict[str, str]
+) -> None:
+    sign_in(page, server, "manager_a", f"/children/{child['child']}")
+    page.get_by_text("Edit details").click()
+    form = page.get_by_role("form", name="Edit details")
+    expect(form.get_by_label("Allocated worker")).to_have_value(
+        httpx.get(
+            f"{server}/api/children/{child['child']}", headers={"Authorization": child["auth"]}
+        ).json()["worker_id"]
+    )
+    form.get_by_label("Case closed on").fill("2026-02-15")
+    form.get_by_role("button", name="Save details").click()
+    expect(page.locator("#facts")).to_contain_text("Closed 15 Feb 2026")
+    page.goto(f"{server}/caseload")
+    expect(page.get_by_text("No children on this caseload.")).to_be_visible()
+    page.get_by_label("Include closed cases").check()
+    expect(page.get_by_role("row", name="BROWSER-1")).to_contain_text("closed 15 Feb 2026")
+
+
+def test_an_admin_adds_a_user_and_disabling_one_ends_their_session(page: Page, server: str) -> None:
+    worker = api_token(server, "worker_a2")
+    assert httpx.get(f"{server}/api/users/me", headers=worker).status_code == 200
+    sign_in(page, server, "admin", "/admin")
+    page.get_by_text("Add a user").click()
+    form = page.get_by_role("form", name="Add a user")
+    form.get_by_label("Username").fill("casey")
+    form.get_by_label("Password (10 characters or more)").fill("a long enough password")
+    form.get_by_label("Role").select_option("supervisor")
+    form.get_by_label("Training completed on").fill("2025-05-01")
+    form.get_by_role("button", name="Add user").click()
+    expect(page.get_by_role("status")).to_have_text("Added casey.")
+    expect(page.get_by_role("row", name="casey")).to_contain_text("supervisor")
+    page.get_by_role("button", name="Disable worker_a2").click()
+    expect(page.get_by_role("row", name="worker_a2")).to_contain_text("Disabled")
+    assert httpx.get(f"{server}/api/users/me", headers=worker).status_code == 401

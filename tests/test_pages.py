@@ -13,7 +13,7 @@ from tests.support import PASSWORD
 from vfb.api.pages import web_dir
 
 
-@pytest.mark.parametrize("page", ["/caseload", "/children/abc"])
+@pytest.mark.parametrize("page", ["/caseload", "/children/abc", "/admin"])
 def test_signed_in_pages_send_strangers_to_sign_in(client: TestClient, page: str) -> None:
     response = client.get(page, follow_redirects=False)
     assert response.status_code == 303
@@ -22,7 +22,7 @@ def test_signed_in_pages_send_strangers_to_sign_in(client: TestClient, page: str
 
 def test_pages_open_once_signed_in(client: TestClient) -> None:
     client.post("/api/auth/session", data={"username": "worker_a1", "password": PASSWORD})
-    for page in ("/caseload", "/children/anything"):
+    for page in ("/caseload", "/children/anything", "/admin"):
         response = client.get(page)
         assert response.status_code == 200
         assert response.headers["content-type"].startswith("text/html")

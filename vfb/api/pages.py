@@ -56,6 +56,13 @@ def caseload_page(
     return _signed_in_page("caseload.html", request, db, now, policy, key)
 
 
+@router.api_route("/admin", methods=["GET", "HEAD"])
+def admin_page(
+    request: Request, db: DbDep, now: NowDep, policy: PolicyDep, key: KeyDep
+) -> Response:
+    return _signed_in_page("admin.html", request, db, now, policy, key)
+
+
 @router.api_route("/children/{child_id}", methods=["GET", "HEAD"])
 def child_page(
     child_id: str, request: Request, db: DbDep, now: NowDep, policy: PolicyDep, key: KeyDep

@@ -1,6 +1,8 @@
 // The caseload page: a worker's own families, or a supervisor's or manager's whole team.
 
 import { api } from "./api.js";
+import { childFields } from "./child-fields.js";
+import { buildForm } from "./forms.js";
 import { age, formatDate, h, showStatus, startPage, words } from "./ui.js";
 
 const PAGE_SIZE = 50;
@@ -55,11 +57,24 @@ async function main() {
   document.getElementById("title").textContent =
     me.role === "worker" ? "My caseload" : "Team caseload";
   if (me.role === "admin") {
-    showStatus("Admins manage teams and users (vfb user …); case records belong to the teams.");
+    location.replace("/admin");
     return;
   }
   const team = await api("/api/users?limit=500");
   workers = new Map(team.data.map((user) => [user.id, user.username]));
+  if (me.role === "worker" || me.role === "manager") {
+    const teamWorkers = team.data.filter((u) => u.role === "worker" && !u.disabled);
+    buildForm(
+      document.getElementById("child-form"),
+      childFields({ manager: me.role === "manager", teamWorkers }),
+      "Add child",
+      async (body) => {
+        const made = await api("/api/children", { method: "POST", body });
+        location.assign(`/children/${made.id}`);
+      },
+    );
+    document.getElementById("add-child").hidden = false;
+  }
   document.getElementById("include-closed").addEventListener("change", () => {
     offset = 0;
     load().catch(fail);

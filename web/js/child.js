@@ -2,6 +2,7 @@
 // Workers and managers can add and change; supervisors see the same page read-only.
 
 import { api } from "./api.js";
+import { childFields } from "./child-fields.js";
 import { buildForm } from "./forms.js";
 import { age, formatDate, h, showStatus, startPage, words } from "./ui.js";
 
@@ -101,7 +102,7 @@ function consentTable(programme, consents) {
   );
 }
 
-function sessionTable(sessions) {
+function sessionTable(sessions, onEdit) {
   const rows = sessions.map((s) =>
     h(
       "tr",
@@ -120,17 +121,29 @@ function sessionTable(sessions) {
           : "No",
       ),
       h("td", {}, s.review_highlights.map(words).join(", ") || "—"),
+      canWrite
+        ? h(
+            "td",
+            {},
+            h(
+              "button",
+              { type: "button", class: "quiet small", "aria-label": `Edit session ${s.number}`, onclick: () => onEdit(s) },
+              s.status === "planned" ? "Record" : "Edit",
+            ),
+          )
+        : null,
     ),
   );
   const headings = [
     "No.", "Date", "Status", "Length", "Where", "Filmed", "Reviewed with carer", "Highlights",
+    ...(canWrite ? [""] : []),
   ];
   return h(
     "table",
     { class: "grid compact sessions" },
     h("caption", {}, "Sessions"),
     h("thead", {}, h("tr", {}, ...headings.map((t) => h("th", { scope: "col" }, t)))),
-    h("tbody", {}, ...(rows.length ? rows : [h("tr", {}, h("td", { colspan: 8 }, "None yet."))])),
+    h("tbody", {}, ...(rows.length ? rows : [h("tr", {}, h("td", { colspan: 9 }, "None yet."))])),
   );
 }
 
@@ -144,7 +157,7 @@ const SESSION_FIELDS = [
     value: "held",
     options: [["held"], ["planned"], ["cancelled"], ["did_not_attend"]],
   },
-  { name: "duration_minutes", label: "Length (minutes)", type: "number", min: 0 },
+  { name: "duration_minutes", label: "Length (minutes)", type: "number", min: 0, clearable: true },
   { name: "location", label: "Where", type: "select", options: [["home"], ["other"]] },
   {
     name: "filmed_minutes",
@@ -152,10 +165,13 @@ const SESSION_FIELDS = [
     type: "number",
     min: 0,
     step: "any",
+    from: "filmed_seconds",
+    toField: (seconds) => (seconds === null ? null : Math.round((seconds / 60) * 100) / 100),
     convert: (value) => ["filmed_seconds", Math.round(value * 60)],
+    clearable: true,
   },
   { name: "reviewed_with_carer", label: "Video reviewed with the carer", type: "checkbox" },
-  { name: "review_minutes", label: "Review (minutes)", type: "number", min: 0 },
+  { name: "review_minutes", label: "Review (minutes)", type: "number", min: 0, clearable: true },
   { name: "review_highlights", label: "Highlighted in the review", type: "checkboxes", options: HIGHLIGHTS },
 ];
 
@@ -173,18 +189,44 @@ function programmeSection(programme, consents, sessions) {
     { class: "programme", "aria-label": `Programme offered ${formatDate(programme.offered_on)}` },
     heading,
     h("p", {}, `Worker: ${workers.get(programme.worker_id) ?? "?"} · ${held} held session${held === 1 ? "" : "s"}`),
-    sessionTable(sessions),
+    sessionTable(sessions, (session) => editSession(session)),
     consentTable(programme, consents),
   );
   if (!canWrite) return section;
-  if (programme.status !== "declined") {
-    const form = h("form", { class: "form-grid", "aria-label": "Add a session" });
+  const form = h("form", { class: "form-grid" });
+  const summary = h("summary", {});
+  const details = h("details", { class: "writer", open: true }, summary, form);
+  function addSession() {
+    summary.textContent = "Add a session";
+    form.setAttribute("aria-label", "Add a session");
     buildForm(form, SESSION_FIELDS, "Add session", async (body) => {
       const made = await api(`/api/programmes/${programme.id}/sessions`, { method: "POST", body });
       await renderProgrammes();
       showStatus(`Session ${made.number} added.`);
     });
-    section.append(h("details", { class: "writer", open: true }, h("summary", {}, "Add a session"), form));
+  }
+  function editSession(session) {
+    summary.textContent = `Session ${session.number}`;
+    form.setAttribute("aria-label", `Edit session ${session.number}`);
+    const cancel = h("button", { type: "button", class: "quiet", onclick: addSession }, "Cancel");
+    const values = session.status === "planned" ? { ...session, status: "held" } : session;
+    buildForm(
+      form,
+      SESSION_FIELDS,
+      `Save session ${session.number}`,
+      async (body) => {
+        await api(`/api/sessions/${session.id}`, { method: "PATCH", body });
+        await renderProgrammes();
+        showStatus(`Session ${session.number} saved.`);
+      },
+      { values, extra: [cancel] },
+    );
+    details.open = true;
+    form.querySelector("input, select").focus();
+  }
+  if (programme.status !== "declined") {
+    addSession();
+    section.append(details);
   }
   const consentForm = h("form", { class: "form-grid", "aria-label": "Record consent" });
   buildForm(
@@ -234,6 +276,25 @@ async function renderProgrammes() {
   document
     .getElementById("programmes")
     .replaceChildren(...(sections.length ? sections : [h("p", { class: "muted" }, "No programme offered yet.")]));
+}
+
+function buildChildForm(child, me, teamWorkers) {
+  const fields = [
+    ...childFields({ manager: me.role === "manager", teamWorkers }),
+    { name: "closed_on", label: "Case closed on", type: "date", clearable: true },
+  ];
+  buildForm(
+    document.getElementById("child-form"),
+    fields,
+    "Save details",
+    async (body) => {
+      const saved = await api(`/api/children/${childId}`, { method: "PATCH", body });
+      renderFacts(saved);
+      buildChildForm(saved, me, teamWorkers);
+      showStatus("Details saved.");
+    },
+    { values: child },
+  );
 }
 
 function buildWriterForms() {
@@ -286,6 +347,7 @@ async function main() {
   canWrite = me.role === "worker" || me.role === "manager";
   const team = await api("/api/users?limit=500");
   workers = new Map(team.data.map((user) => [user.id, user.username]));
+  const teamWorkers = team.data.filter((u) => u.role === "worker" && !u.disabled);
   let child;
   try {
     child = await api(`/api/children/${childId}`);
@@ -296,7 +358,10 @@ async function main() {
   carers = await api(`/api/children/${childId}/carers`);
   renderFacts(child);
   renderCarers();
-  if (canWrite) buildWriterForms();
+  if (canWrite) {
+    buildWriterForms();
+    buildChildForm(child, me, teamWorkers);
+  }
   else for (const writer of document.querySelectorAll("details.writer")) writer.remove();
   await Promise.all([renderAssessments(), renderProgrammes()]);
   document.getElementById("child").hidden = false;

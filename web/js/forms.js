@@ -4,9 +4,10 @@ import { h, todayIso, words } from "./ui.js";
 
 let counter = 0;
 
-export function field(spec) {
+export function field(spec, value = spec.value) {
   const id = `f${++counter}-${spec.name}`;
   if (spec.type === "checkboxes") {
+    const chosen = new Set(value ?? []);
     return h(
       "fieldset",
       { class: "checkboxes" },
@@ -15,7 +16,7 @@ export function field(spec) {
         h(
           "label",
           { class: "inline" },
-          h("input", { type: "checkbox", name: spec.name, value: option }),
+          h("input", { type: "checkbox", name: spec.name, value: option, checked: chosen.has(option) }),
           ` ${words(option)}`,
         ),
       ),
@@ -25,7 +26,7 @@ export function field(spec) {
     return h(
       "label",
       { class: "inline wide" },
-      h("input", { id, type: "checkbox", name: spec.name, checked: spec.value === true }),
+      h("input", { id, type: "checkbox", name: spec.name, checked: value === true }),
       ` ${spec.label}`,
     );
   }
@@ -35,8 +36,8 @@ export function field(spec) {
     input = h(
       "select",
       { id, name: spec.name, required: spec.required },
-      ...spec.options.map(([value, text]) =>
-        h("option", { value, selected: value === spec.value }, text ?? words(value)),
+      ...spec.options.map(([option, text]) =>
+        h("option", { value: option, selected: option === String(value) }, text ?? words(option)),
       ),
     );
   } else {
@@ -49,7 +50,8 @@ export function field(spec) {
       max: spec.max,
       step: spec.step,
       placeholder: spec.placeholder,
-      value: spec.type === "date" && spec.value === "today" ? todayIso() : spec.value,
+      autocomplete: spec.autocomplete,
+      value: spec.type === "date" && value === "today" ? todayIso() : (value ?? undefined),
     });
   }
   return h("div", { class: "field" }, label, input);
@@ -72,7 +74,10 @@ export function readForm(form, specs) {
       continue;
     }
     const raw = input.value.trim();
-    if (raw === "") continue;
+    if (raw === "") {
+      if (spec.clearable) body[spec.convert ? spec.convert(0)[0] : spec.name] = null;
+      continue;
+    }
     let value = spec.type === "number" ? Number(raw) : raw;
     if (spec.json !== undefined) value = JSON.parse(raw);
     if (spec.convert) {
@@ -85,12 +90,18 @@ export function readForm(form, specs) {
   return body;
 }
 
-// Fills `form` with the fields and a submit button; `submit(body)` saves, and its error, if
-// any, is shown in the form in plain words.
-export function buildForm(form, specs, buttonText, submit) {
+// Fills `form` with the fields (prefilled from `values`, if given) and a submit button;
+// `submit(body)` saves, and its error, if any, is shown in the form in plain words.
+// `extra` buttons (e.g. Cancel) go beside the submit button.
+export function buildForm(form, specs, buttonText, submit, { values = {}, extra = [] } = {}) {
   const alert = h("p", { class: "error", role: "alert", hidden: true });
-  form.replaceChildren(...specs.map(field), alert, h("button", { type: "submit" }, buttonText));
-  form.addEventListener("submit", async (event) => {
+  const fields = specs.map((spec) => {
+    const key = spec.from ?? spec.name; // the API field a form field shows
+    return field(spec, key in values ? (spec.toField ?? ((v) => v))(values[key]) : spec.value);
+  });
+  const buttons = h("div", { class: "buttons" }, h("button", { type: "submit" }, buttonText), ...extra);
+  form.replaceChildren(...fields, alert, buttons);
+  form.onsubmit = async (event) => {
     event.preventDefault();
     alert.hidden = true;
     const button = form.querySelector("button[type=submit]");
@@ -104,6 +115,6 @@ export function buildForm(form, specs, buttonText, submit) {
     } finally {
       button.disabled = false;
     }
-  });
+  };
   return form;
 }

@@ -1,0 +1,114 @@
+// The admin page: teams and user accounts. Admins never see case records.
+
+import { api } from "./api.js";
+import { buildForm } from "./forms.js";
+import { formatDate, h, showStatus, startPage, words } from "./ui.js";
+
+const ROLES = [["worker"], ["supervisor"], ["manager"], ["admin"]];
+let teams = [];
+
+function trainingCell(user) {
+  const form = h("form", { class: "row-form", "aria-label": `Training date for ${user.username}` });
+  buildForm(
+    form,
+    [{ name: "trained_on", label: `Training completed by ${user.username}`, type: "date", clearable: true }],
+    "Save",
+    async (body) => {
+      await api(`/api/users/${user.id}`, { method: "PATCH", body });
+      showStatus(`Saved ${user.username}'s training date.`);
+      await render();
+    },
+    { values: user },
+  );
+  return h("td", {}, form);
+}
+
+function accountCell(user, me) {
+  if (user.id === me.id) return h("td", {}, "You");
+  const label = user.disabled ? "Enable" : "Disable";
+  return h(
+    "td",
+    {},
+    user.disabled ? "Disabled " : "Active ",
+    h(
+      "button",
+      {
+        type: "button",
+        class: "quiet small",
+        "aria-label": `${label} ${user.username}`,
+        onclick: async () => {
+          try {
+            await api(`/api/users/${user.id}`, { method: "PATCH", body: { disabled: !user.disabled } });
+            showStatus(`${user.username} is ${user.disabled ? "enabled" : "disabled; their sessions have ended"}.`);
+            await render();
+          } catch (problem) {
+            showStatus(problem.message, { error: true });
+          }
+        },
+      },
+      label,
+    ),
+  );
+}
+
+async function render(me = render.me) {
+  render.me = me;
+  const [teamPage, userPage] = await Promise.all([
+    api("/api/teams?limit=500"),
+    api("/api/users?limit=500"),
+  ]);
+  teams = teamPage.data;
+  const teamName = new Map(teams.map((t) => [t.id, t.name]));
+  document.getElementById("teams").replaceChildren(...teams.map((t) => h("li", {}, t.name)));
+  document.getElementById("users").tBodies[0].replaceChildren(
+    ...userPage.data.map((user) =>
+      h(
+        "tr",
+        {},
+        h("th", { scope: "row" }, user.username),
+        h("td", {}, words(user.role)),
+        h("td", {}, teamName.get(user.team_id) ?? "?"),
+        trainingCell(user),
+        accountCell(user, me),
+      ),
+    ),
+  );
+  buildForm(
+    document.getElementById("user-form"),
+    [
+      { name: "username", label: "Username", required: true },
+      { name: "password", label: "Password (10 characters or more)", type: "password", required: true, autocomplete: "new-password" },
+      { name: "role", label: "Role", type: "select", options: ROLES },
+      { name: "team_id", label: "Team", type: "select", options: teams.map((t) => [t.id, t.name]) },
+      { name: "trained_on", label: "Training completed on", type: "date" },
+    ],
+    "Add user",
+    async (body) => {
+      const made = await api("/api/users", { method: "POST", body });
+      showStatus(`Added ${made.username}.`);
+      await render();
+    },
+  );
+}
+
+async function main() {
+  const me = await startPage();
+  if (me.role !== "admin") {
+    showStatus("Only admins manage teams and users.", { error: true });
+    return;
+  }
+  buildForm(
+    document.getElementById("team-form"),
+    [{ name: "name", label: "Team name", required: true }],
+    "Add team",
+    async (body) => {
+      await api("/api/teams", { method: "POST", body });
+      await render();
+    },
+  );
+  await render(me);
+  document.getElementById("admin").hidden = false;
+  showStatus("");
+}
+
+main().catch((problem) => showStatus(problem.message, { error: true }));
