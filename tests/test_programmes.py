@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import UTC, datetime
 
 import pytest
 
 from tests.conftest import Family
-from tests.support import Caller, Cast, session_body
+from tests.support import PASSWORD, Caller, Cast, FakeClock, session_body
+from vfb.settings import Settings
 
 
 @pytest.fixture
@@ -255,3 +257,27 @@ def test_consent_needs_a_carer_of_this_child_and_a_known_scope(
         },
     )
     assert unknown.status_code == 422
+
+
+def test_today_is_the_services_calendar_day_not_utcs(
+    worker: Caller, family: Family, clock: FakeClock
+) -> None:
+    """23:30 UTC on 1 June is 00:30 on 2 June in London: a visit that night is on 2 June."""
+    clock.now = datetime(2026, 6, 1, 23, 30, tzinfo=UTC)
+    token = worker.client.post(
+        "/api/auth/token", data={"username": "worker_a1", "password": PASSWORD}
+    ).json()["access_token"]
+    worker = Caller(worker.client, token)
+    response = worker.post(
+        f"/api/programmes/{family.programme}/sessions", json=session_body(held_on="2026-06-02")
+    )
+    assert response.status_code == 201, response.text
+    tomorrow = worker.post(
+        f"/api/programmes/{family.programme}/sessions", json=session_body(held_on="2026-06-03")
+    )
+    assert tomorrow.status_code == 400
+
+
+def test_an_unknown_time_zone_is_refused() -> None:
+    with pytest.raises(ValueError, match="unknown time zone"):
+        Settings(timezone="Mars/Olympus")

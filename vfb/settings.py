@@ -6,8 +6,9 @@ import ipaddress
 import os
 import secrets
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from vfb.errors import UnsafeSettings
@@ -48,11 +49,28 @@ class Settings(BaseSettings):
     login_lockout_minutes: int = Field(
         default=15, ge=1, description="How long a locked username stays locked."
     )
+    timezone: str = Field(
+        default="Europe/London",
+        description="IANA time zone whose calendar decides what 'today' is for the date rules.",
+    )
     cookie_secure: bool | None = Field(
         default=None,
         description="Send the session cookie only over HTTPS; default: on unless the host is "
         "loopback.",
     )
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {value!r} (try Europe/London)") from None
+        return value
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
 
     @property
     def resolved_database_url(self) -> str:

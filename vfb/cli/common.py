@@ -6,6 +6,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import datetime
 from typing import ParamSpec, TypeVar
 
 import typer
@@ -13,6 +14,7 @@ from rich.console import Console
 from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
+from vfb.clock import local_now, system_clock
 from vfb.db import make_engine, upgrade
 from vfb.errors import VfbError
 from vfb.settings import Settings, ensure_data_dir
@@ -45,6 +47,11 @@ def plain_errors(function: Callable[P, R]) -> Callable[P, R]:
             raise fail(f"{error.strerror or error}: {error.filename or ''}".rstrip(": ")) from None
 
     return wrapper
+
+
+def now(settings: Settings) -> datetime:
+    """Now, on the service's calendar."""
+    return local_now(system_clock, settings.zone)
 
 
 @contextmanager

@@ -10,8 +10,7 @@ import typer
 from rich.table import Table
 from sqlmodel import Session
 
-from vfb.cli.common import console, err_console, open_database, plain_errors
-from vfb.clock import system_clock
+from vfb.cli.common import console, err_console, now, open_database, plain_errors
 from vfb.db import current_revision, head_revision, make_engine
 from vfb.demo import is_empty, read_accounts, seed
 from vfb.errors import InvalidInput
@@ -88,8 +87,9 @@ def db_status() -> None:
 @plain_errors
 def team_add(name: str) -> None:
     """Add a service team."""
-    with open_database(Settings()) as engine, Session(engine) as db:
-        team = users.create_team(db=db, data=TeamCreate(name=name), by=None, now=system_clock())
+    settings = Settings()
+    with open_database(settings) as engine, Session(engine) as db:
+        team = users.create_team(db=db, data=TeamCreate(name=name), by=None, now=now(settings))
         console.print(f"Added team {team.name!r} (id {team.id}).")
 
 
@@ -101,7 +101,8 @@ def team_list() -> None:
 
     from vfb.models import Team
 
-    with open_database(Settings()) as engine, Session(engine) as db:
+    settings = Settings()
+    with open_database(settings) as engine, Session(engine) as db:
         table = Table("id", "name")
         for team in db.exec(select(Team).order_by(Team.name)):
             table.add_row(team.id, team.name)
@@ -138,7 +139,8 @@ def user_add(
     """Add a user account."""
     trained = _parse_date(trained_on, "--trained-on") if trained_on else None
     password = _read_password(password_stdin)
-    with open_database(Settings()) as engine, Session(engine) as db:
+    settings = Settings()
+    with open_database(settings) as engine, Session(engine) as db:
         found = users.find_team(db=db, name_or_id=team)
         try:
             data = UserCreate(
@@ -150,7 +152,7 @@ def user_add(
             )
         except ValueError as error:
             raise InvalidInput(_first_error(error)) from None
-        user = users.create_user(db=db, data=data, by=None, now=system_clock())
+        user = users.create_user(db=db, data=data, by=None, now=now(settings))
         console.print(f"Added {user.role} {user.username!r} to {found.name!r}.")
 
 
@@ -158,9 +160,10 @@ def user_add(
 @plain_errors
 def user_disable(username: str) -> None:
     """Disable a user: they can no longer sign in, and their sessions end at once."""
-    with open_database(Settings()) as engine, Session(engine) as db:
+    settings = Settings()
+    with open_database(settings) as engine, Session(engine) as db:
         user = users.find_user(db=db, username=username)
-        users.disable_user(db=db, user=user, by=None, now=system_clock())
+        users.disable_user(db=db, user=user, by=None, now=now(settings))
         console.print(f"Disabled {user.username!r}; their sessions have ended.")
 
 
@@ -172,7 +175,8 @@ def user_list() -> None:
 
     from vfb.models import Team, User
 
-    with open_database(Settings()) as engine, Session(engine) as db:
+    settings = Settings()
+    with open_database(settings) as engine, Session(engine) as db:
         teams = {t.id: t.name for t in db.exec(select(Team))}
         table = Table("username", "role", "team", "trained on", "status")
         for user in db.exec(select(User).order_by(User.username)):
@@ -193,7 +197,7 @@ def demo() -> None:
     settings = Settings()
     with open_database(settings) as engine, Session(engine) as db:
         if is_empty(db):
-            accounts = seed(db=db, data_dir=settings.data_dir, now=system_clock())
+            accounts = seed(db=db, data_dir=settings.data_dir, now=now(settings))
             console.print("Seeded the demo team and caseload.")
         else:
             accounts = read_accounts(settings.data_dir)
