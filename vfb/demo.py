@@ -187,6 +187,41 @@ def _held(
     )
 
 
+def _planned(
+    db: Session, manager: User, now: datetime, programme_id: str, held_on: date, n: int
+) -> None:
+    sessions.add_session(
+        db=db,
+        programme_id=programme_id,
+        data=SessionCreate(number=n, held_on=held_on, status=SessionStatus.planned),
+        by=manager,
+        now=now,
+    )
+
+
+def _assessed(db: Session, manager: User, now: datetime, child_id: str, on: date) -> None:
+    children.add_assessment(
+        db=db, data=AssessmentCreate(child_id=child_id, completed_on=on), by=manager, now=now
+    )
+
+
+def _finish(
+    db: Session,
+    manager: User,
+    now: datetime,
+    programme_id: str,
+    status: ProgrammeStatus,
+    ended_on: date,
+) -> None:
+    programmes.update_programme(
+        db=db,
+        programme_id=programme_id,
+        data=ProgrammeUpdate(status=status, ended_on=ended_on),
+        by=manager,
+        now=now,
+    )
+
+
 def _seed_caseload(db: Session, manager: User, worker1: User, worker2: User, now: datetime) -> None:
     today = now.date()
     week = timedelta(days=7)
@@ -204,21 +239,11 @@ def _seed_caseload(db: Session, manager: User, worker1: User, worker2: User, now
         carer=("Sam", Relationship.birth_parent),
     )
     start = today - 5 * week
-    children.add_assessment(
-        db=db, data=AssessmentCreate(child_id=child, completed_on=start - week), by=manager, now=now
-    )
+    _assessed(db, manager, now, child, start - week)
     active = _programme(db, manager, now, child, carer, start - 2 * week)
     for n in range(1, 6):
         _held(db, manager, now, active, start + (n - 1) * week, n)
-    sessions.add_session(
-        db=db,
-        programme_id=active,
-        data=SessionCreate(
-            number=6, held_on=today + timedelta(days=3), status=SessionStatus.planned
-        ),
-        by=manager,
-        now=now,
-    )
+    _planned(db, manager, now, active, today + timedelta(days=3), 6)
 
     # Completed: ten visits over three and a half months, ended last month.
     child, carer = _child(
@@ -233,21 +258,11 @@ def _seed_caseload(db: Session, manager: User, worker1: User, worker2: User, now
         carer=("Jo", Relationship.foster_carer),
     )
     start = today - relativedelta(months=5)
-    children.add_assessment(
-        db=db, data=AssessmentCreate(child_id=child, completed_on=start - week), by=manager, now=now
-    )
+    _assessed(db, manager, now, child, start - week)
     done = _programme(db, manager, now, child, carer, start - week)
     for n in range(1, 11):
         _held(db, manager, now, done, start + (n - 1) * timedelta(days=11), n)
-    programmes.update_programme(
-        db=db,
-        programme_id=done,
-        data=ProgrammeUpdate(
-            status=ProgrammeStatus.completed, ended_on=start + 100 * timedelta(days=1)
-        ),
-        by=manager,
-        now=now,
-    )
+    _finish(db, manager, now, done, ProgrammeStatus.completed, start + 100 * timedelta(days=1))
 
     # Offered last week, first visit booked.
     child, carer = _child(
@@ -263,15 +278,7 @@ def _seed_caseload(db: Session, manager: User, worker1: User, worker2: User, now
         carer=("Pat", Relationship.kinship_carer),
     )
     offered = _programme(db, manager, now, child, carer, today - week)
-    sessions.add_session(
-        db=db,
-        programme_id=offered,
-        data=SessionCreate(
-            number=1, held_on=today + timedelta(days=5), status=SessionStatus.planned
-        ),
-        by=manager,
-        now=now,
-    )
+    _planned(db, manager, now, offered, today + timedelta(days=5), 1)
 
     # Declined.
     child, carer = _child(
@@ -322,10 +329,4 @@ def _seed_caseload(db: Session, manager: User, worker1: User, worker2: User, now
     withdrawn = _programme(db, manager, now, child, carer, today - 20 * week)
     for n in range(1, 3):
         _held(db, manager, now, withdrawn, today - (19 - n) * week, n)
-    programmes.update_programme(
-        db=db,
-        programme_id=withdrawn,
-        data=ProgrammeUpdate(status=ProgrammeStatus.withdrawn, ended_on=today - 16 * week),
-        by=manager,
-        now=now,
-    )
+    _finish(db, manager, now, withdrawn, ProgrammeStatus.withdrawn, today - 16 * week)

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel
 
 from vfb.models import ChildPublic, UserPublic
+from vfb.services.caseload import ProgrammeSummary
 from vfb.services.paging import Page
 
 T = TypeVar("T")
@@ -34,20 +34,9 @@ class SignedIn(BaseModel):
     user: UserPublic
 
 
-class ProgrammeSummaryPublic(BaseModel):
-    id: str
-    status: str
-    offered_on: date
-    worker_id: str
-    held_sessions: int
-    last_held_on: date | None
-    next_session_on: date | None
-    next_session_number: int | None
-
-
 class CaseloadRowPublic(BaseModel):
     child: ChildPublic
-    programmes: list[ProgrammeSummaryPublic]
+    programmes: list[ProgrammeSummary]
 
 
 ERROR_RESPONSES: dict[int | str, dict[str, object]] = {

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from pydantic import BaseModel
 from sqlalchemy import case, func
 from sqlmodel import Session, col, select
 
@@ -18,8 +19,9 @@ from vfb.services.access import child_in_reach
 from vfb.services.paging import Page, page
 
 
-@dataclass(frozen=True)
-class ProgrammeSummary:
+class ProgrammeSummary(BaseModel):
+    """One programme as the caseload shows it."""
+
     id: str
     status: str
     offered_on: date

@@ -9,7 +9,6 @@ from vfb.api.schemas import (
     ERROR_RESPONSES,
     CaseloadRowPublic,
     ListOf,
-    ProgrammeSummaryPublic,
 )
 from vfb.models import (
     ChildPublic,
@@ -160,10 +159,7 @@ def get_caseload(
     rows = [
         CaseloadRowPublic(
             child=ChildPublic.model_validate(row.child),
-            programmes=[
-                ProgrammeSummaryPublic.model_validate(p, from_attributes=True)
-                for p in row.programmes
-            ],
+            programmes=row.programmes,
         )
         for row in found.items
     ]
