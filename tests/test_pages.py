@@ -88,3 +88,16 @@ def test_unknown_api_paths_are_json_404(client: TestClient) -> None:
     response = client.get("/api/nothing-here")
     assert response.status_code == 404
     assert response.json()["error"] == "not_found"
+
+
+def test_an_unexpected_error_is_json_in_plain_words(app: FastAPI) -> None:
+    @app.get("/api/test-crash")
+    def crash() -> None:
+        raise RuntimeError("a bug")
+
+    with TestClient(app, base_url="http://127.0.0.1", raise_server_exceptions=False) as client:
+        response = client.get("/api/test-crash")
+    assert response.status_code == 500
+    assert response.json()["error"] == "internal_error"
+    assert "a bug" not in response.text  # internals stay in the log
+    assert response.headers["x-content-type-options"] == "nosniff"

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import logging
+
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from sqlalchemy.exc import IntegrityError
 from starlette.exceptions import HTTPException
 
+from vfb.api.headers import SECURITY_HEADERS
 from vfb.errors import VfbError
+
+logger = logging.getLogger("vfb.api")
 
 HTTP_CODES = {
     400: "invalid_input",
@@ -46,6 +51,20 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(HTTPException)
     async def http_error(_: Request, exc: HTTPException) -> JSONResponse:
         return error_response(exc.status_code, HTTP_CODES.get(exc.status_code, "error"), exc.detail)
+
+    @app.exception_handler(Exception)
+    async def unexpected_error(request: Request, exc: Exception) -> JSONResponse:
+        logger.error("unexpected error on %s %s", request.method, request.url.path, exc_info=exc)
+        response = error_response(
+            500,
+            "internal_error",
+            "vfb met an unexpected problem and could not finish this request. It has been "
+            "logged; please try again, and tell your administrator if it keeps happening.",
+        )
+        # Starlette answers this from its outermost layer, outside SecurityHeaders.
+        for name, value in SECURITY_HEADERS:
+            response.headers[name.decode()] = value.decode()
+        return response
 
     @app.exception_handler(IntegrityError)
     async def integrity_error(_: Request, exc: IntegrityError) -> JSONResponse:
