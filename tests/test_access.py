@@ -187,3 +187,11 @@ def test_users_see_their_own_team_only(as_: Callable[[str], Caller], cast: Cast)
     assert as_("worker_b").ok("GET", "/api/teams")["data"] == [
         {"id": cast.team_ids["south"], "name": "South Team"}
     ]
+
+
+def test_an_admin_cannot_lock_themselves_out(as_: Callable[[str], Caller], cast: Cast) -> None:
+    admin = as_("admin")
+    me = f"/api/users/{cast.user_ids['admin']}"
+    assert admin.patch(me, json={"disabled": True}).status_code == 409
+    assert admin.patch(me, json={"role": "worker"}).status_code == 409
+    assert admin.ok("PATCH", me, json={"trained_on": "2025-01-01"})["trained_on"] == "2025-01-01"

@@ -281,3 +281,15 @@ def test_today_is_the_services_calendar_day_not_utcs(
 def test_an_unknown_time_zone_is_refused() -> None:
     with pytest.raises(ValueError, match="unknown time zone"):
         Settings(timezone="Mars/Olympus")
+
+
+def test_a_programme_keeps_a_worker_and_changes_hands_within_the_team(
+    as_: Callable[[str], Caller], family: Family, cast: Cast
+) -> None:
+    manager = as_("manager_a")
+    path = f"/api/programmes/{family.programme}"
+    assert manager.patch(path, json={"worker_id": None}).status_code == 400
+    moved = manager.ok("PATCH", path, json={"worker_id": cast.user_ids["worker_a2"]})
+    assert moved["worker_id"] == cast.user_ids["worker_a2"]
+    assert manager.patch(path, json={"worker_id": cast.user_ids["worker_b"]}).status_code == 400
+    assert as_("worker_a1").patch(path, json={"carer_ids": []}).status_code == 200

@@ -36,7 +36,7 @@ CHILD_REQUIRED = (
 
 def _check_allocation(*, db: Session, team_id: str, worker_id: str | None, by: User) -> None:
     if team_id != by.team_id:
-        raise InvalidInput("A child can only be added to your own team.")
+        raise InvalidInput("A child can only be on your own team's caseload.")
     if worker_id is None:
         return
     if by.role == Role.worker and worker_id != by.id:

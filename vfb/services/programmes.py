@@ -99,8 +99,9 @@ def update_programme(
     programme = get_programme(db=db, programme_id=programme_id, by=by)
     require_case_writer(by)
     changes = data.model_dump(exclude_unset=True)
-    if "status" in changes and changes["status"] is None:
-        raise InvalidInput("status cannot be empty.")
+    for field in ("status", "worker_id", "carer_ids"):
+        if field in changes and changes[field] is None:
+            raise InvalidInput(f"{field} cannot be empty.")
     state = change_programme(
         ProgrammeState(
             ProgrammeStatus(programme.status),
@@ -118,10 +119,10 @@ def update_programme(
         raise InvalidInput(f"The end date {fmt(state.ended_on)} is in the future.")
     child = db.get(Child, programme.child_id)
     assert child is not None
-    if changes.get("worker_id") is not None:
+    if "worker_id" in changes:
         _check_worker(db, worker_id=changes["worker_id"], child=child, by=by)
         programme.worker_id = changes["worker_id"]
-    if changes.get("carer_ids") is not None:
+    if "carer_ids" in changes:
         _check_carers(db, carer_ids=changes["carer_ids"], child=child)
         _set_carers(db, programme.id, changes["carer_ids"])
     programme.status = state.status

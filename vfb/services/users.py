@@ -101,6 +101,12 @@ def update_user(
     if by is not None:
         require_admin(by)
     changes = data.model_dump(exclude_unset=True)
+    if (
+        by is not None
+        and by.id == user.id
+        and (changes.get("disabled") or changes.get("role", Role.admin) != Role.admin)
+    ):
+        raise Conflict("You cannot disable your own account or give up your own admin role.")
     for field in ("role", "team_id", "password", "disabled"):
         if field in changes and changes[field] is None:
             raise InvalidInput(f"{field} cannot be empty.")
