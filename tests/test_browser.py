@@ -307,3 +307,17 @@ def test_an_admin_adds_a_user_and_disabling_one_ends_their_session(page: Page, s
     page.get_by_role("button", name="Disable worker_a2").click()
     expect(page.get_by_role("row", name="worker_a2")).to_contain_text("Disabled")
     assert httpx.get(f"{server}/api/users/me", headers=worker).status_code == 401
+
+
+def test_the_programme_shows_its_fidelity_scorecard(
+    page: Page, server: str, child: dict[str, str]
+) -> None:
+    sign_in(page, server, "supervisor_a", f"/children/{child['child']}")
+    scorecard = page.get_by_role("region", name="Fidelity")
+    expect(scorecard.get_by_role("heading")).to_contain_text("Off track")
+    review = scorecard.get_by_role("listitem").filter(has_text="Video reviewed with the carer")
+    expect(review).to_contain_text("Fail")
+    expect(review).to_contain_text("session 1 had no shared review.")
+    sessions = scorecard.get_by_role("listitem").filter(has_text="At least 10 sessions")
+    expect(sessions).to_contain_text("Pending")
+    expect(sessions).to_contain_text("1 of 10 sessions held.")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Generic, TypeVar
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from vfb.models import ChildPublic, UserPublic
 from vfb.services.caseload import ProgrammeSummary
@@ -64,3 +64,17 @@ def list_of(public: type[M], found: Page[Any]) -> ListOf[M]:
         limit=found.limit,
         offset=found.offset,
     )
+
+
+class CriterionPublic(BaseModel):
+    code: str
+    status: str = Field(description="pass, fail or pending")
+    detail: str
+
+
+class FidelityPublic(BaseModel):
+    programme_id: str
+    model: str
+    model_title: str
+    verdict: str = Field(description="met, not_met, on_track, off_track or not_started")
+    criteria: list[CriterionPublic]

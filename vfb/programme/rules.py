@@ -11,8 +11,7 @@ from datetime import date
 
 from vfb.errors import Conflict, InvalidInput
 from vfb.models.enums import ProgrammeStatus, SessionStatus
-
-KNOWN_MODELS = ("nice-ng26",)
+from vfb.programme.programme_models import load_model
 
 # Which status a programme may move to from each status. Reopening a finished programme is allowed
 # because records are corrected after the fact; skipping straight from offered to completed is not.
@@ -57,10 +56,7 @@ def check_assessment_date(*, completed_on: date, date_of_birth: date, today: dat
 
 
 def check_model(model: str) -> None:
-    if model not in KNOWN_MODELS:
-        raise InvalidInput(
-            f"Unknown programme model {model!r}; vfb knows: {', '.join(KNOWN_MODELS)}."
-        )
+    load_model(model)
 
 
 @dataclass(frozen=True)

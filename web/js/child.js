@@ -175,7 +175,38 @@ const SESSION_FIELDS = [
   { name: "review_highlights", label: "Highlighted in the review", type: "checkboxes", options: HIGHLIGHTS },
 ];
 
-function programmeSection(programme, consents, sessions) {
+// Codes whose label differs between a session field and a fidelity criterion.
+const CRITERION_WORDS = {
+  filming: "10 to 20 minutes filmed",
+  positive_change: "Positive change acknowledged",
+  home: "At home",
+};
+
+function fidelitySection(fidelity) {
+  const items = fidelity.criteria.map((criterion) =>
+    h(
+      "li",
+      { class: `criterion ${criterion.status}` },
+      h("span", { class: `mark ${criterion.status}` }, words(criterion.status)),
+      " ",
+      h("strong", {}, CRITERION_WORDS[criterion.code] ?? words(criterion.code)),
+      h("span", { class: "detail" }, criterion.detail),
+    ),
+  );
+  return h(
+    "section",
+    { class: "fidelity", "aria-label": "Fidelity" },
+    h(
+      "h4",
+      {},
+      `Fidelity (${fidelity.model_title}): `,
+      h("span", { class: `verdict ${fidelity.verdict}` }, words(fidelity.verdict)),
+    ),
+    h("ul", {}, ...items),
+  );
+}
+
+function programmeSection(programme, consents, sessions, fidelity) {
   const heading = h(
     "h3",
     {},
@@ -190,12 +221,14 @@ function programmeSection(programme, consents, sessions) {
     heading,
     h("p", {}, `Worker: ${workers.get(programme.worker_id) ?? "?"} · ${held} held session${held === 1 ? "" : "s"}`),
     sessionTable(sessions, (session) => editSession(session)),
+    fidelitySection(fidelity),
     consentTable(programme, consents),
   );
   if (!canWrite) return section;
   const form = h("form", { class: "form-grid" });
   const summary = h("summary", {});
-  const details = h("details", { class: "writer", open: true }, summary, form);
+  const ongoing = programme.status === "active" || programme.status === "offered";
+  const details = h("details", { class: "writer", open: ongoing }, summary, form);
   function addSession() {
     summary.textContent = "Add a session";
     form.setAttribute("aria-label", "Add a session");
@@ -266,11 +299,12 @@ async function renderProgrammes() {
   const page = await api(`/api/programmes?child_id=${childId}&limit=100`);
   const sections = await Promise.all(
     page.data.map(async (programme) => {
-      const [consents, sessions] = await Promise.all([
+      const [consents, sessions, fidelity] = await Promise.all([
         api(`/api/programmes/${programme.id}/consents`),
         api(`/api/programmes/${programme.id}/sessions`),
+        api(`/api/programmes/${programme.id}/fidelity`),
       ]);
-      return programmeSection(programme, consents, sessions);
+      return programmeSection(programme, consents, sessions, fidelity);
     }),
   );
   document

@@ -8,6 +8,8 @@ from vfb.api.deps import CurrentUser, DbDep, IdFilter, IdPath, NowDep, PagingDep
 from vfb.api.schemas import (
     ERROR_RESPONSES,
     CaseloadRowPublic,
+    CriterionPublic,
+    FidelityPublic,
     ListOf,
 )
 from vfb.models import (
@@ -25,6 +27,7 @@ from vfb.models import (
 from vfb.models.enums import ProgrammeStatus
 from vfb.services import access, consents, programmes, sessions
 from vfb.services.caseload import caseload
+from vfb.services.fidelity import programme_fidelity
 
 router = APIRouter(prefix="/api", tags=["programmes"], responses=ERROR_RESPONSES)
 
@@ -78,6 +81,23 @@ def update_programme(
         db=db, programme_id=programme_id, data=data, by=user, now=now
     )
     return programmes.public(db, programme)
+
+
+@router.get("/programmes/{programme_id}/fidelity", response_model=FidelityPublic)
+def get_fidelity(programme_id: IdPath, db: DbDep, now: NowDep, user: CurrentUser) -> FidelityPublic:
+    """Each criterion of the programme's model as pass, fail or pending, with its evidence in
+    plain words, and the verdict."""
+    model, card = programme_fidelity(db=db, programme_id=programme_id, by=user, today=now.date())
+    return FidelityPublic(
+        programme_id=programme_id,
+        model=model.name,
+        model_title=model.title,
+        verdict=card.verdict.value,
+        criteria=[
+            CriterionPublic(code=c.code, status=c.status.value, detail=c.detail)
+            for c in card.criteria
+        ],
+    )
 
 
 @router.get("/programmes/{programme_id}/consents", response_model=list[ConsentPublic])
