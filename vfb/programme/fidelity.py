@@ -132,24 +132,37 @@ def sessions(c: _Context) -> Criterion:
     return Criterion(code, c.missing, detail + ".")
 
 
-def session_length(c: _Context) -> Criterion:
-    code = "session_length"
-    floor = c.model.min_session_minutes
-    short = [
-        f"session {v.number} lasted {v.duration_minutes} minutes"
-        for v in c.held
-        if v.duration_minutes is not None and v.duration_minutes < floor
-    ]
-    unknown = [
-        f"session {v.number}'s length is not recorded" for v in c.held if v.duration_minutes is None
-    ]
-    if short:
-        return Criterion(code, Status.failed, _listed(short + unknown) + ".")
-    if unknown:
-        return Criterion(code, c.missing, _listed(unknown) + ".")
+def _every_held_session(
+    c: _Context, code: str, *, broken: list[str], unrecorded: list[str], passed: str
+) -> Criterion:
+    """The shape of a rule every held session must meet: any break fails it; a figure not yet
+    recorded leaves it missing (pending, or failed once finished)."""
+    if broken:
+        return Criterion(code, Status.failed, _listed(broken + unrecorded) + ".")
+    if unrecorded:
+        return Criterion(code, c.missing, _listed(unrecorded) + ".")
     if not c.held:
         return Criterion(code, c.missing, "No session has been held yet.")
-    return Criterion(code, Status.passed, f"Every held session lasted {floor} minutes or more.")
+    return Criterion(code, Status.passed, passed)
+
+
+def session_length(c: _Context) -> Criterion:
+    floor = c.model.min_session_minutes
+    return _every_held_session(
+        c,
+        "session_length",
+        broken=[
+            f"session {v.number} lasted {v.duration_minutes} minutes"
+            for v in c.held
+            if v.duration_minutes is not None and v.duration_minutes < floor
+        ],
+        unrecorded=[
+            f"session {v.number}'s length is not recorded"
+            for v in c.held
+            if v.duration_minutes is None
+        ],
+        passed=f"Every held session lasted {floor} minutes or more.",
+    )
 
 
 def span(c: _Context) -> Criterion:
@@ -186,40 +199,33 @@ def span(c: _Context) -> Criterion:
 
 
 def filming(c: _Context) -> Criterion:
-    code = "filming"
     low, high = c.model.filmed_seconds
-    outside = [
-        f"session {v.number} filmed {minutes(v.filmed_seconds)}"
-        for v in c.held
-        if v.filmed_seconds is not None and not low <= v.filmed_seconds <= high
-    ]
-    unknown = [
-        f"session {v.number}'s filming is not recorded" for v in c.held if v.filmed_seconds is None
-    ]
-    if outside:
-        return Criterion(code, Status.failed, _listed(outside + unknown) + ".")
-    if unknown:
-        return Criterion(code, c.missing, _listed(unknown) + ".")
-    if not c.held:
-        return Criterion(code, c.missing, "No session has been held yet.")
-    return Criterion(
-        code,
-        Status.passed,
-        f"Every held session filmed {minutes(low)} to {minutes(high)} of interaction.",
+    return _every_held_session(
+        c,
+        "filming",
+        broken=[
+            f"session {v.number} filmed {minutes(v.filmed_seconds)}"
+            for v in c.held
+            if v.filmed_seconds is not None and not low <= v.filmed_seconds <= high
+        ],
+        unrecorded=[
+            f"session {v.number}'s filming is not recorded"
+            for v in c.held
+            if v.filmed_seconds is None
+        ],
+        passed=f"Every held session filmed {minutes(low)} to {minutes(high)} of interaction.",
     )
 
 
 def shared_review(c: _Context) -> Criterion:
-    code = "shared_review"
-    without = [
-        f"session {v.number} had no shared review" for v in c.held if not v.reviewed_with_carer
-    ]
-    if without:
-        return Criterion(code, Status.failed, _listed(without) + ".")
-    if not c.held:
-        return Criterion(code, c.missing, "No session has been held yet.")
-    return Criterion(
-        code, Status.passed, "Every held session included watching video with the carer."
+    return _every_held_session(
+        c,
+        "shared_review",
+        broken=[
+            f"session {v.number} had no shared review" for v in c.held if not v.reviewed_with_carer
+        ],
+        unrecorded=[],
+        passed="Every held session included watching video with the carer.",
     )
 
 
@@ -269,18 +275,15 @@ def positive_change(c: _Context) -> Criterion:
 
 
 def home(c: _Context) -> Criterion:
-    code = "home"
-    away = [
-        f"session {v.number} was not at {c.model.location.value}"
-        for v in c.held
-        if v.location != c.model.location
-    ]
-    if away:
-        return Criterion(code, Status.failed, _listed(away) + ".")
-    if not c.held:
-        return Criterion(code, c.missing, "No session has been held yet.")
-    return Criterion(
-        code, Status.passed, f"Every held session took place at {c.model.location.value}."
+    place = c.model.location
+    return _every_held_session(
+        c,
+        "home",
+        broken=[
+            f"session {v.number} was not at {place.value}" for v in c.held if v.location != place
+        ],
+        unrecorded=[],
+        passed=f"Every held session took place at {place.value}.",
     )
 
 
