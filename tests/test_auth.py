@@ -165,3 +165,15 @@ def test_cookie_session_is_httponly_strict_and_needs_the_csrf_header_to_change(
     assert out.status_code == 204
     client.cookies.clear()
     assert client.get("/api/users/me").status_code == 401
+
+
+def test_an_admin_setting_a_new_password_lifts_a_lockout(
+    as_: Callable[[str], Caller], cast: Cast, client: TestClient
+) -> None:
+    for _ in range(5):
+        client.post("/api/auth/token", data={"username": "worker_a2", "password": "x"})
+    locked = client.post("/api/auth/token", data={"username": "worker_a2", "password": PASSWORD})
+    assert locked.status_code == 429
+    new = "reset by the admin today"
+    as_("admin").ok("PATCH", f"/api/users/{cast.user_ids['worker_a2']}", json={"password": new})
+    token_for(client, "worker_a2", new)

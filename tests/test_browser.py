@@ -321,3 +321,36 @@ def test_the_programme_shows_its_fidelity_scorecard(
     sessions = scorecard.get_by_role("listitem").filter(has_text="At least 10 sessions")
     expect(sessions).to_contain_text("Pending")
     expect(sessions).to_contain_text("1 of 10 sessions held.")
+
+
+def test_an_admin_resets_a_password_from_the_page(page: Page, server: str) -> None:
+    sign_in(page, server, "admin", "/admin")
+    form = page.get_by_role("form", name="New password for worker_a1")
+    form.get_by_role("textbox", name="New password for worker_a1").fill("a password set by admin")
+    form.get_by_role("button", name="Set").click()
+    expect(page.get_by_role("status")).to_contain_text("Set a new password for worker_a1")
+    response = httpx.post(
+        f"{server}/api/auth/token",
+        data={"username": "worker_a1", "password": "a password set by admin"},
+    )
+    assert response.status_code == 200
+
+
+def test_signing_in_and_opening_a_child_by_keyboard_alone(
+    page: Page, server: str, child: dict[str, str]
+) -> None:
+    page.goto(f"{server}/caseload")
+    expect(page.get_by_label("Username")).to_be_focused()  # autofocus
+    page.keyboard.type("worker_a1")
+    page.keyboard.press("Tab")
+    page.keyboard.type(PASSWORD)
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(f"{server}/caseload")
+    link = page.get_by_role("link", name="BROWSER-1")
+    for _ in range(15):
+        page.keyboard.press("Tab")
+        if link.evaluate("element => element === document.activeElement"):
+            break
+    expect(link).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", name="BROWSER-1", level=1)).to_be_visible()

@@ -106,6 +106,16 @@ def test_teams_and_users_from_the_command_line(run, api_client: TestClient) -> N
     assert ann.get("/api/users/me").status_code == 401  # sessions ended at once
     again = api_client.post("/api/auth/token", data={"username": "ann", "password": PASSWORD})
     assert again.status_code == 401
+    assert run("user", "enable", "ann").exit_code == 0
+    sign_in(api_client, "ann", PASSWORD)
+
+    for _ in range(5):
+        api_client.post("/api/auth/token", data={"username": "ann", "password": "wrong"})
+    locked = api_client.post("/api/auth/token", data={"username": "ann", "password": PASSWORD})
+    assert locked.status_code == 429
+    reset = run("user", "password", "ann", "--password-stdin", input="a fresh password\n")
+    assert reset.exit_code == 0, reset.output
+    sign_in(api_client, "ann", "a fresh password")
 
 
 @pytest.mark.parametrize(

@@ -14,7 +14,7 @@ from vfb.cli.common import console, err_console, now, open_database, plain_error
 from vfb.db import current_revision, head_revision, make_engine
 from vfb.demo import is_empty, read_accounts, seed
 from vfb.errors import InvalidInput
-from vfb.models import TeamCreate, UserCreate
+from vfb.models import TeamCreate, UserCreate, UserUpdate
 from vfb.models.enums import Role
 from vfb.services import users
 from vfb.settings import Settings, ensure_data_dir
@@ -165,6 +165,38 @@ def user_disable(username: str) -> None:
         user = users.find_user(db=db, username=username)
         users.disable_user(db=db, user=user, by=None, now=now(settings))
         console.print(f"Disabled {user.username!r}; their sessions have ended.")
+
+
+@user_app.command("enable")
+@plain_errors
+def user_enable(username: str) -> None:
+    """Let a disabled user sign in again."""
+    settings = Settings()
+    with open_database(settings) as engine, Session(engine) as db:
+        user = users.find_user(db=db, username=username)
+        users.update_user(
+            db=db, user=user, data=UserUpdate(disabled=False), by=None, now=now(settings)
+        )
+        console.print(f"Enabled {user.username!r}.")
+
+
+@user_app.command("password")
+@plain_errors
+def user_password(
+    username: str,
+    password_stdin: Annotated[
+        bool, typer.Option("--password-stdin", help="Read the password from standard input")
+    ] = False,
+) -> None:
+    """Set a new password: ends the user's sessions and lifts a sign-in lockout."""
+    password = _read_password(password_stdin)
+    settings = Settings()
+    with open_database(settings) as engine, Session(engine) as db:
+        user = users.find_user(db=db, username=username)
+        users.update_user(
+            db=db, user=user, data=UserUpdate(password=password), by=None, now=now(settings)
+        )
+        console.print(f"Set a new password for {user.username!r}; their sessions have ended.")
 
 
 @user_app.command("list")

@@ -8,7 +8,15 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from vfb.errors import Conflict, InvalidInput, NotFound
-from vfb.models import AuthSession, Team, TeamCreate, User, UserCreate, UserUpdate
+from vfb.models import (
+    AuthSession,
+    LoginThrottle,
+    Team,
+    TeamCreate,
+    User,
+    UserCreate,
+    UserUpdate,
+)
 from vfb.models.enums import Role
 from vfb.security import hash_password
 from vfb.services.access import require_admin
@@ -113,8 +121,13 @@ def update_user(
     if "team_id" in changes and db.get(Team, changes["team_id"]) is None:
         raise InvalidInput(f"There is no team with id {changes['team_id']!r}.")
     if "password" in changes:
+        # A new password ends old sign-ins and lifts a lockout: it is how an admin lets a
+        # locked-out user back in.
         user.password_hash = hash_password(changes.pop("password"))
         end_sign_ins(db=db, user_id=user.id, now=now)
+        throttle = db.get(LoginThrottle, user.username)
+        if throttle is not None:
+            db.delete(throttle)
     for field, value in changes.items():
         setattr(user, field, value)
     if user.disabled:

@@ -23,6 +23,21 @@ function trainingCell(user) {
   return h("td", {}, form);
 }
 
+function passwordForm(user) {
+  const form = h("form", { class: "row-form", "aria-label": `New password for ${user.username}` });
+  buildForm(
+    form,
+    [{ name: "password", label: `New password for ${user.username}`, type: "password", required: true, autocomplete: "new-password", placeholder: "new password" }],
+    "Set",
+    async (body) => {
+      await api(`/api/users/${user.id}`, { method: "PATCH", body });
+      showStatus(`Set a new password for ${user.username}; their sessions have ended and any lockout is lifted.`);
+      await render();
+    },
+  );
+  return form;
+}
+
 function accountCell(user, me) {
   if (user.id === me.id) return h("td", {}, "You");
   const label = user.disabled ? "Enable" : "Disable";
@@ -48,6 +63,7 @@ function accountCell(user, me) {
       },
       label,
     ),
+    passwordForm(user),
   );
 }
 
