@@ -196,3 +196,26 @@ def test_a_short_secret_is_refused(env: dict[str, str]) -> None:
     result = vfb("serve", "--host", "0.0.0.0", env=env | {"VFB_SECRET_KEY": "too-short"})  # noqa: S104
     assert result.returncode == 1
     assert "at least 32 characters" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("setting", "value", "words"),
+    [
+        ("VFB_PORT", "abc", "the setting VFB_PORT is not valid: Input should be a valid integer"),
+        ("VFB_TIMEZONE", "Mars/Olympus", "VFB_TIMEZONE is not valid: unknown time zone"),
+    ],
+)
+def test_a_bad_setting_is_one_plain_line(
+    env: dict[str, str], setting: str, value: str, words: str
+) -> None:
+    result = vfb("db", "status", env=env | {setting: value})
+    assert result.returncode == 1
+    assert words in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert "Traceback" not in result.stderr
+
+
+def test_a_bad_value_on_the_command_line_names_its_field(run) -> None:  # type: ignore[no-untyped-def]
+    result = run("team", "add", "")
+    assert result.exit_code == 1
+    assert result.stderr.strip() == "vfb: name: String should have at least 1 character"

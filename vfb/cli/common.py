@@ -10,6 +10,7 @@ from datetime import datetime
 from typing import ParamSpec, TypeVar
 
 import typer
+from pydantic import ValidationError
 from rich.console import Console
 from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
@@ -40,6 +41,8 @@ def plain_errors(function: Callable[P, R]) -> Callable[P, R]:
             return function(*args, **kwargs)
         except VfbError as error:
             raise fail(error.detail) from None
+        except ValidationError as error:  # a bad VFB_* setting, or a bad value given
+            raise fail(validation_problem(error)) from None
         except SQLAlchemyError as error:
             reason = str(getattr(error, "orig", None) or type(error).__name__)
             raise fail(f"the database could not be used: {reason}") from None
@@ -52,6 +55,16 @@ def plain_errors(function: Callable[P, R]) -> Callable[P, R]:
 def now(settings: Settings) -> datetime:
     """Now, on the service's calendar."""
     return local_now(system_clock, settings.zone)
+
+
+def validation_problem(error: ValidationError) -> str:
+    """The first problem in plain words; a setting is named as the operator set it (`VFB_PORT`)."""
+    first = error.errors()[0]
+    field = "_".join(str(part) for part in first["loc"])
+    message = first["msg"].removeprefix("Value error, ")
+    if error.title == "Settings":
+        return f"the setting VFB_{field.upper()} is not valid: {message}."
+    return f"{field}: {message}" if field else message
 
 
 @contextmanager

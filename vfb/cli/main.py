@@ -142,16 +142,9 @@ def user_add(
     settings = Settings()
     with open_database(settings) as engine, Session(engine) as db:
         found = users.find_team(db=db, name_or_id=team)
-        try:
-            data = UserCreate(
-                username=username,
-                password=password,
-                role=role,
-                team_id=found.id,
-                trained_on=trained,
-            )
-        except ValueError as error:
-            raise InvalidInput(_first_error(error)) from None
+        data = UserCreate(
+            username=username, password=password, role=role, team_id=found.id, trained_on=trained
+        )
         user = users.create_user(db=db, data=data, by=None, now=now(settings))
         console.print(f"Added {user.role} {user.username!r} to {found.name!r}.")
 
@@ -246,14 +239,6 @@ def _parse_date(value: str, option: str) -> date:
         return date.fromisoformat(value)
     except ValueError:
         raise InvalidInput(f"{option} must be a date like 2026-01-31, not {value!r}.") from None
-
-
-def _first_error(error: ValueError) -> str:
-    errors = getattr(error, "errors", None)
-    if callable(errors):
-        first = errors()[0]
-        return f"{'.'.join(str(p) for p in first['loc'])}: {first['msg']}"
-    return str(error)
 
 
 def main() -> None:
