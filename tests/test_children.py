@@ -95,7 +95,9 @@ def test_patch_changes_only_what_is_named_and_checks_dates(worker: Caller) -> No
     assert closed["care_status"] == "edge_of_care"
     reopened = worker.ok("PATCH", path, json={"closed_on": None})
     assert reopened["closed_on"] is None
-    assert worker.patch(path, json={"reference": None}).status_code == 400
+    emptied = worker.patch(path, json={"reference": None})
+    assert emptied.status_code == 422
+    assert emptied.json()["detail"] == "reference cannot be empty"
     assert worker.patch(path, json={"identified_on": "2020-01-01"}).status_code == 400
     assert worker.ok("GET", path)["identified_on"] == "2025-09-01"
 

@@ -288,7 +288,7 @@ def test_a_programme_keeps_a_worker_and_changes_hands_within_the_team(
 ) -> None:
     manager = as_("manager_a")
     path = f"/api/programmes/{family.programme}"
-    assert manager.patch(path, json={"worker_id": None}).status_code == 400
+    assert manager.patch(path, json={"worker_id": None}).status_code == 422
     moved = manager.ok("PATCH", path, json={"worker_id": cast.user_ids["worker_a2"]})
     assert moved["worker_id"] == cast.user_ids["worker_a2"]
     assert manager.patch(path, json={"worker_id": cast.user_ids["worker_b"]}).status_code == 400

@@ -35,7 +35,8 @@ def plain_validation_message(exc: RequestValidationError) -> str:
     parts = []
     for error in exc.errors()[:5]:
         where = ".".join(str(p) for p in error.get("loc", ()) if p not in ("body", "query", "path"))
-        parts.append(f"{where}: {error.get('msg', 'is not valid')}" if where else error["msg"])
+        message = str(error.get("msg", "is not valid")).removeprefix("Value error, ")
+        parts.append(f"{where}: {message}" if where else message)
     return "; ".join(parts) or "The request is not valid."
 
 

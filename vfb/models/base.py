@@ -6,7 +6,7 @@ import re
 import uuid
 from datetime import UTC, datetime
 from enum import StrEnum
-from typing import Any, Self
+from typing import Any, ClassVar, Self
 
 from pydantic import model_validator
 from sqlalchemy import JSON, DateTime, String
@@ -32,14 +32,18 @@ class InputModel(SQLModel):
     break)."""
 
     model_config = SQLModelConfig(extra="forbid")
+    # Fields an update may leave out but never set to null (the stored record needs a value).
+    never_null: ClassVar[frozenset[str]] = frozenset()
 
     @model_validator(mode="after")
-    def _printable_text_only(self) -> Self:
+    def _printable_and_present(self) -> Self:
         for name, value in self:
             if _has_control_character(value):
                 raise ValueError(
                     f"{name} contains a control character (such as a NUL byte or a line break)"
                 )
+            if value is None and name in self.never_null and name in self.model_fields_set:
+                raise ValueError(f"{name} cannot be empty")
         return self
 
 

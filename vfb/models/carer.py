@@ -18,6 +18,8 @@ class CarerCreate(CarerBase, InputModel):
 
 
 class CarerUpdate(InputModel):
+    never_null = frozenset({"display_name", "relationship"})
+
     display_name: str | None = Field(default=None, min_length=1, max_length=120)
     relationship: Relationship | None = None
 

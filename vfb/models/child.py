@@ -28,6 +28,18 @@ class ChildCreate(ChildBase, InputModel):
 
 
 class ChildUpdate(InputModel):
+    never_null = frozenset(
+        {
+            "reference",
+            "date_of_birth",
+            "attachment_status",
+            "identified_on",
+            "care_status",
+            "disability",
+            "team_id",
+        }
+    )
+
     reference: str | None = Field(default=None, min_length=1, max_length=64)
     date_of_birth: date | None = None
     attachment_status: AttachmentStatus | None = None

@@ -23,6 +23,8 @@ class ProgrammeCreate(ProgrammeBase, InputModel):
 
 
 class ProgrammeUpdate(InputModel):
+    never_null = frozenset({"status", "worker_id", "carer_ids"})
+
     status: ProgrammeStatus | None = None
     ended_on: date | None = None
     accepted: bool | None = None

@@ -25,6 +25,10 @@ class SessionCreate(SessionBase, InputModel):
 
 
 class SessionUpdate(InputModel):
+    never_null = frozenset(
+        {"number", "held_on", "status", "location", "reviewed_with_carer", "review_highlights"}
+    )
+
     number: int | None = Field(default=None, ge=1, le=999)
     held_on: date | None = None
     status: SessionStatus | None = None

@@ -24,6 +24,8 @@ class UserCreate(UserBase, InputModel):
 
 
 class UserUpdate(InputModel):
+    never_null = frozenset({"role", "team_id", "password", "disabled"})
+
     role: Role | None = None
     team_id: str | None = Field(default=None, max_length=32)
     trained_on: date | None = None

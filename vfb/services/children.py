@@ -23,16 +23,6 @@ from vfb.programme.rules import check_assessment_date, check_child_dates
 from vfb.services.access import child_in_reach, get_child, require_case_writer
 from vfb.services.paging import Page, apply_changes, page
 
-CHILD_REQUIRED = (
-    "reference",
-    "date_of_birth",
-    "attachment_status",
-    "identified_on",
-    "care_status",
-    "disability",
-    "team_id",
-)
-
 
 def _check_allocation(*, db: Session, team_id: str, worker_id: str | None, by: User) -> None:
     if team_id != by.team_id:
@@ -94,9 +84,6 @@ def update_child(
     child = get_child(db=db, child_id=child_id, by=by)
     require_case_writer(by)
     changes = data.model_dump(exclude_unset=True)
-    for field in CHILD_REQUIRED:
-        if field in changes and changes[field] is None:
-            raise InvalidInput(f"{field} cannot be empty.")
     if "team_id" in changes or "worker_id" in changes:
         if by.role == Role.worker and changes.get("team_id", child.team_id) != child.team_id:
             raise NotAllowed("Only a manager can move a child to another team.")
@@ -160,9 +147,7 @@ def add_carer(*, db: Session, data: CarerCreate, by: User, now: datetime) -> Car
 
 def update_carer(*, db: Session, carer: Carer, data: CarerUpdate, by: User) -> Carer:
     require_case_writer(by)
-    apply_changes(
-        carer, data.model_dump(exclude_unset=True), required=("display_name", "relationship")
-    )
+    apply_changes(carer, data.model_dump(exclude_unset=True))
     db.add(carer)
     db.commit()
     db.refresh(carer)

@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 from sqlalchemy import func
 from sqlmodel import Session, SQLModel, select
 from sqlmodel.sql.expression import SelectOfScalar
-
-from vfb.errors import InvalidInput
 
 T = TypeVar("T")
 MAX_LIMIT = 500
@@ -31,12 +28,7 @@ def page(db: Session, statement: SelectOfScalar[T], *, limit: int, offset: int) 
     return Page(items=items, count=count, limit=limit, offset=offset)
 
 
-def apply_changes(
-    record: SQLModel, changes: dict[str, Any], *, required: Iterable[str] = ()
-) -> None:
-    """Set the fields a PATCH named; a field that must have a value cannot be set to null."""
-    for field in required:
-        if field in changes and changes[field] is None:
-            raise InvalidInput(f"{field} cannot be empty.")
+def apply_changes(record: SQLModel, changes: dict[str, Any]) -> None:
+    """Set the fields a PATCH named (the Update model has already refused nulls it must)."""
     for field, value in changes.items():
         setattr(record, field, value)

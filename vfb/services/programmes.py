@@ -99,9 +99,6 @@ def update_programme(
     programme = get_programme(db=db, programme_id=programme_id, by=by)
     require_case_writer(by)
     changes = data.model_dump(exclude_unset=True)
-    for field in ("status", "worker_id", "carer_ids"):
-        if field in changes and changes[field] is None:
-            raise InvalidInput(f"{field} cannot be empty.")
     state = change_programme(
         ProgrammeState(
             ProgrammeStatus(programme.status),

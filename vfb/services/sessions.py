@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from vfb.errors import Conflict, InvalidInput
+from vfb.errors import Conflict
 from vfb.models import (
     Programme,
     ProgrammeSession,
@@ -19,15 +19,6 @@ from vfb.models import (
 from vfb.models.enums import ProgrammeStatus, SessionStatus
 from vfb.programme.rules import SessionFacts, check_session
 from vfb.services.access import get_programme, get_session, require_case_writer
-
-SESSION_REQUIRED = (
-    "number",
-    "held_on",
-    "status",
-    "location",
-    "reviewed_with_carer",
-    "review_highlights",
-)
 
 
 def _facts(values: dict[str, Any]) -> SessionFacts:
@@ -105,9 +96,6 @@ def update_session(
     programme = db.get(Programme, session.programme_id)
     assert programme is not None
     changes = data.model_dump(exclude_unset=True)
-    for field in SESSION_REQUIRED:
-        if field in changes and changes[field] is None:
-            raise InvalidInput(f"{field} cannot be empty.")
     values = session.model_dump() | changes
     _check(programme, values, now)
     if "number" in changes:

@@ -115,9 +115,6 @@ def update_user(
         and (changes.get("disabled") or changes.get("role", Role.admin) != Role.admin)
     ):
         raise Conflict("You cannot disable your own account or give up your own admin role.")
-    for field in ("role", "team_id", "password", "disabled"):
-        if field in changes and changes[field] is None:
-            raise InvalidInput(f"{field} cannot be empty.")
     if "team_id" in changes and db.get(Team, changes["team_id"]) is None:
         raise InvalidInput(f"There is no team with id {changes['team_id']!r}.")
     if "password" in changes:
