@@ -97,7 +97,9 @@ def test_programme_lists_filter_by_status_worker_and_child(
         "POST", "/api/programmes", 201, json={"child_id": family.child, "offered_on": "2026-02-01"}
     )
     assert worker.ok("GET", "/api/programmes")["count"] == 2
-    assert worker.ok("GET", "/api/programmes?status=active")["count"] == 1
+    active = worker.ok("GET", "/api/programmes?status=active")
+    assert active["count"] == 1
+    assert active["data"][0]["carer_ids"] == [family.carer]
     assert worker.ok("GET", "/api/programmes?status=offered")["count"] == 1
     mine = worker.ok("GET", f"/api/programmes?worker_id={cast.user_ids['worker_a1']}")
     assert mine["count"] == 2

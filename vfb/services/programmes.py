@@ -53,15 +53,19 @@ def _set_carers(db: Session, programme_id: str, carer_ids: list[str]) -> None:
         db.add(ProgrammeCarer(programme_id=programme_id, carer_id=carer_id))
 
 
-def carer_ids(db: Session, programme_id: str) -> list[str]:
-    statement = select(ProgrammeCarer.carer_id).where(ProgrammeCarer.programme_id == programme_id)
-    return list(db.exec(statement).all())
+def public_many(db: Session, found: list[Programme]) -> list[ProgrammePublic]:
+    """Programmes as the API shows them, with their carers: one query for the whole list."""
+    carers: dict[str, list[str]] = {programme.id: [] for programme in found}
+    links = select(ProgrammeCarer).where(col(ProgrammeCarer.programme_id).in_(list(carers)))
+    for link in db.exec(links):
+        carers[link.programme_id].append(link.carer_id)
+    return [
+        ProgrammePublic.model_validate(p, update={"carer_ids": sorted(carers[p.id])}) for p in found
+    ]
 
 
 def public(db: Session, programme: Programme) -> ProgrammePublic:
-    return ProgrammePublic.model_validate(
-        programme, update={"carer_ids": carer_ids(db, programme.id)}
-    )
+    return public_many(db, [programme])[0]
 
 
 def create_programme(*, db: Session, data: ProgrammeCreate, by: User, now: datetime) -> Programme:

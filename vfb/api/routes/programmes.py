@@ -61,7 +61,7 @@ def list_programmes(
         offset=paging.offset,
     )
     return ListOf(
-        data=[programmes.public(db, p) for p in found.items],
+        data=programmes.public_many(db, found.items),
         count=found.count,
         limit=found.limit,
         offset=found.offset,
