@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import cache
 from pathlib import Path
 from urllib.parse import quote
 
@@ -16,6 +17,7 @@ from vfb.services.auth import signed_in_user
 router = APIRouter(include_in_schema=False)
 
 
+@cache
 def web_dir() -> Path:
     """`web/` beside the package in a checkout, or its copy inside an installed wheel."""
     package = Path(vfb.__file__).parent

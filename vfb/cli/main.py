@@ -149,28 +149,29 @@ def user_add(
         console.print(f"Added {user.role} {user.username!r} to {found.name!r}.")
 
 
+def _change_user(username: str, change: UserUpdate) -> str:
+    """Apply `change` to the user as the operator; their username for the message."""
+    settings = Settings()
+    with open_database(settings) as engine, Session(engine) as db:
+        user = users.find_user(db=db, username=username)
+        users.update_user(db=db, user=user, data=change, by=None, now=now(settings))
+        return user.username
+
+
 @user_app.command("disable")
 @plain_errors
 def user_disable(username: str) -> None:
     """Disable a user: they can no longer sign in, and their sessions end at once."""
-    settings = Settings()
-    with open_database(settings) as engine, Session(engine) as db:
-        user = users.find_user(db=db, username=username)
-        users.disable_user(db=db, user=user, by=None, now=now(settings))
-        console.print(f"Disabled {user.username!r}; their sessions have ended.")
+    name = _change_user(username, UserUpdate(disabled=True))
+    console.print(f"Disabled {name!r}; their sessions have ended.")
 
 
 @user_app.command("enable")
 @plain_errors
 def user_enable(username: str) -> None:
     """Let a disabled user sign in again."""
-    settings = Settings()
-    with open_database(settings) as engine, Session(engine) as db:
-        user = users.find_user(db=db, username=username)
-        users.update_user(
-            db=db, user=user, data=UserUpdate(disabled=False), by=None, now=now(settings)
-        )
-        console.print(f"Enabled {user.username!r}.")
+    name = _change_user(username, UserUpdate(disabled=False))
+    console.print(f"Enabled {name!r}.")
 
 
 @user_app.command("password")
@@ -182,14 +183,8 @@ def user_password(
     ] = False,
 ) -> None:
     """Set a new password: ends the user's sessions and lifts a sign-in lockout."""
-    password = _read_password(password_stdin)
-    settings = Settings()
-    with open_database(settings) as engine, Session(engine) as db:
-        user = users.find_user(db=db, username=username)
-        users.update_user(
-            db=db, user=user, data=UserUpdate(password=password), by=None, now=now(settings)
-        )
-        console.print(f"Set a new password for {user.username!r}; their sessions have ended.")
+    name = _change_user(username, UserUpdate(password=_read_password(password_stdin)))
+    console.print(f"Set a new password for {name!r}; their sessions have ended.")
 
 
 @user_app.command("list")

@@ -135,11 +135,6 @@ def update_user(
     return user
 
 
-def disable_user(*, db: Session, user: User, by: User | None, now: datetime) -> User:
-    """Disabling ends every session of the user at once."""
-    return update_user(db=db, user=user, data=UserUpdate(disabled=True), by=by, now=now)
-
-
 def end_sign_ins(*, db: Session, user_id: str, now: datetime) -> None:
     for sign_in in db.exec(
         select(AuthSession).where(
