@@ -207,3 +207,14 @@ def session_body(**overrides: Any) -> dict[str, Any]:
         "review_highlights": ["sensitivity", "strengths"],
     }
     return body | overrides
+
+
+def consent_body(family: Any, **overrides: Any) -> dict[str, Any]:
+    """Consent of the family's carer to filming, given when the programme was offered."""
+    body: dict[str, Any] = {
+        "programme_id": family.programme,
+        "carer_id": family.carer,
+        "scope": "filming",
+        "given_on": "2026-01-05",
+    }
+    return body | overrides

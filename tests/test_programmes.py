@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 import pytest
 
 from tests.conftest import Family
-from tests.support import PASSWORD, Caller, Cast, FakeClock, session_body
+from tests.support import PASSWORD, Caller, Cast, FakeClock, consent_body, session_body
 from vfb.settings import Settings
 
 
@@ -186,12 +186,7 @@ def test_consent_is_given_withdrawn_and_never_edited(worker: Caller, family: Fam
     assert [(c["scope"], c["active"]) for c in consents] == [("filming", True)]
     twice = worker.post(
         "/api/consents",
-        json={
-            "programme_id": family.programme,
-            "carer_id": family.carer,
-            "scope": "filming",
-            "given_on": "2026-01-06",
-        },
+        json=consent_body(family, given_on="2026-01-06"),
     )
     assert twice.status_code == 409
     assert "already gave filming consent" in twice.json()["detail"]
@@ -209,12 +204,7 @@ def test_consent_is_given_withdrawn_and_never_edited(worker: Caller, family: Fam
         "POST",
         "/api/consents",
         201,
-        json={
-            "programme_id": family.programme,
-            "carer_id": family.carer,
-            "scope": "filming",
-            "given_on": "2026-02-01",
-        },
+        json=consent_body(family, given_on="2026-02-01"),
     )
 
 
@@ -241,22 +231,12 @@ def test_consent_needs_a_carer_of_this_child_and_a_known_scope(
     )
     response = worker.post(
         "/api/consents",
-        json={
-            "programme_id": family.programme,
-            "carer_id": stranger["id"],
-            "scope": "storage",
-            "given_on": "2026-01-05",
-        },
+        json=consent_body(family, carer_id=stranger["id"], scope="storage"),
     )
     assert response.status_code == 400
     unknown = worker.post(
         "/api/consents",
-        json={
-            "programme_id": family.programme,
-            "carer_id": family.carer,
-            "scope": "everything",
-            "given_on": "2026-01-05",
-        },
+        json=consent_body(family, scope="everything"),
     )
     assert unknown.status_code == 422
 
