@@ -12,6 +12,7 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
+from tests.media import Samples
 from tests.support import (
     SECRET,
     Caller,
@@ -33,6 +34,12 @@ def databases(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Databases]:
     found = Databases(tmp_path_factory.mktemp("template"))
     yield found
     found.close()
+
+
+@pytest.fixture(scope="session")
+def samples(tmp_path_factory: pytest.TempPathFactory) -> Samples:
+    """Generated media files, each made the first time a test asks for it."""
+    return Samples(tmp_path_factory.mktemp("samples"))
 
 
 @pytest.fixture
@@ -86,6 +93,8 @@ class Family:
     programme: str
     consent: str
     session: str
+    clip: str = ""
+    recording: str = ""
 
 
 @pytest.fixture

@@ -9,6 +9,7 @@ import pytest
 from fastapi import FastAPI
 
 from tests.conftest import Family
+from tests.media import Samples
 from tests.support import Caller, Cast, child_body, session_body
 
 # A valid body for every route that changes a case record, so that only reach decides the answer.
@@ -19,8 +20,23 @@ BODIES: dict[tuple[str, str], dict[str, Any]] = {
     ("PATCH", "/api/consents/{consent_id}"): {"withdrawn_on": "2026-02-01"},
     ("POST", "/api/programmes/{programme_id}/sessions"): session_body(number=7),
     ("PATCH", "/api/sessions/{session_id}"): {"duration_minutes": 90},
+    # footage: reach is decided before a byte of the body is read
+    ("POST", "/api/sessions/{session_id}/clips"): {},
+    ("POST", "/api/sessions/{session_id}/recordings"): {},
+    ("POST", "/api/clips/{clip_id}/trim"): {"from_ms": 0, "to_ms": 500},
+    ("PUT", "/api/recordings/{recording_id}/chunks/{index}"): {},
+    ("POST", "/api/recordings/{recording_id}/finish"): {},
 }
-CASE_PARAMS = {"child_id", "carer_id", "assessment_id", "programme_id", "consent_id", "session_id"}
+CASE_PARAMS = {
+    "child_id",
+    "carer_id",
+    "assessment_id",
+    "programme_id",
+    "consent_id",
+    "session_id",
+    "clip_id",
+    "recording_id",
+}
 
 
 def case_routes(app: FastAPI) -> list[tuple[str, str]]:
@@ -35,8 +51,27 @@ def case_routes(app: FastAPI) -> list[tuple[str, str]]:
     return found
 
 
+@pytest.fixture
+def filmed(family: Family, as_: Callable[[str], Caller], samples: Samples) -> Family:
+    """The family with a clip and a recording in progress."""
+    worker = as_("worker_a1")
+    with samples.get("indexed.mp4").open("rb") as f:
+        files = {"file": ("visit.mp4", f, "video/mp4")}
+        family.clip = worker.ok("POST", f"/api/sessions/{family.session}/clips", 201, files=files)[
+            "id"
+        ]
+    family.recording = worker.ok(
+        "POST", f"/api/sessions/{family.session}/recordings", 201, json={}
+    )["id"]
+    return family
+
+
 def fill(path: str, family: Family) -> str:
     return path.format(
+        clip_id=family.clip,
+        recording_id=family.recording,
+        index=0,
+        kind="poster",
         child_id=family.child,
         carer_id=family.carer,
         assessment_id=family.assessment,
@@ -55,8 +90,9 @@ def test_every_case_route_has_a_body_when_it_needs_one(app: FastAPI) -> None:
 
 @pytest.mark.parametrize("outsider", ["worker_a2", "manager_b", "worker_b", "admin"])
 def test_outsiders_get_404_on_every_verb_of_another_workers_records(
-    app: FastAPI, family: Family, as_: Callable[[str], Caller], outsider: str
+    app: FastAPI, filmed: Family, as_: Callable[[str], Caller], outsider: str
 ) -> None:
+    family = filmed
     caller = as_(outsider)
     for method, path in case_routes(app):
         response = caller.request(method, fill(path, family), json=BODIES.get((method, path)))
@@ -71,6 +107,10 @@ def test_outsiders_get_404_on_every_verb_of_another_workers_records(
     assert owner.ok("GET", f"/api/children/{family.child}")["care_status"] == "edge_of_care"
     assert owner.ok("GET", f"/api/sessions/{family.session}")["duration_minutes"] == 65
     assert len(owner.ok("GET", f"/api/programmes/{family.programme}/sessions")) == 1
+    assert [c["id"] for c in owner.ok("GET", f"/api/sessions/{family.session}/clips")] == [
+        family.clip
+    ]
+    assert owner.ok("GET", f"/api/recordings/{family.recording}")["status"] == "open"
 
 
 def test_a_missing_record_and_someone_elses_answer_the_same(

@@ -7,7 +7,13 @@
     ├── NotAllowed(PermissionError)              403  signed in, but the role may not do this
     ├── NotFound(LookupError)                    404  missing, or outside the user's reach
     ├── Conflict                                 409  clashes with what is stored
+    │   ├── ConsentMissing                       409  filming or sharing without active consent
+    │   └── ChunkOutOfOrder                      409  a recording chunk arrived before its turn
+    ├── TooLarge                                 413  an upload bigger than VFB_MAX_UPLOAD_MB
+    ├── UnreadableMedia(ValueError)              422  not a video vfb can read, or a bad cut
     ├── SignInLocked                             429  too many failed sign-ins for a username
+    ├── DiskFull(OSError)                        507  no room left to store footage
+    ├── MediaFailed(RuntimeError)                500  FFmpeg failed on a file it had accepted
     └── UnsafeSettings(ValueError)               --   the server refuses to start
 
 Each error carries a short machine `code` and a `detail` in plain words; the API maps them in one
@@ -59,6 +65,38 @@ class NotFound(VfbError, LookupError):
 class Conflict(VfbError):
     status = 409
     code = "conflict"
+
+
+class ConsentMissing(Conflict):
+    code = "consent_missing"
+
+
+class ChunkOutOfOrder(Conflict):
+    code = "chunk_out_of_order"
+
+    def __init__(self, detail: str, expected: int) -> None:
+        super().__init__(detail)
+        self.expected = expected
+
+
+class TooLarge(VfbError):
+    status = 413
+    code = "too_large"
+
+
+class UnreadableMedia(VfbError, ValueError):
+    status = 422
+    code = "unreadable_media"
+
+
+class DiskFull(VfbError, OSError):
+    status = 507
+    code = "disk_full"
+
+
+class MediaFailed(VfbError, RuntimeError):
+    status = 500
+    code = "media_failed"
 
 
 class SignInLocked(VfbError):

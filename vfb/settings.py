@@ -23,7 +23,7 @@ class Settings(BaseSettings):
 
     data_dir: Path = Field(
         default=Path("vfb-data"),
-        description="Folder for the database, the secret key and (later) media.",
+        description="Folder for the database, the secret key and the footage (`media/`).",
     )
     database_url: str | None = Field(
         default=None,
@@ -59,6 +59,22 @@ class Settings(BaseSettings):
         "loopback.",
     )
 
+    max_upload_mb: int = Field(
+        default=4096, ge=1, description="Largest video file an import may upload, in megabytes."
+    )
+    min_free_mb: int = Field(
+        default=500,
+        ge=0,
+        description="A recording stops cleanly, keeping what it has, when free disk space falls "
+        "below this many megabytes.",
+    )
+    recording_idle_seconds: int = Field(
+        default=120,
+        ge=5,
+        description="A browser recording that has sent nothing for this long (the tab closed or "
+        "crashed) is finalised as a recovered clip.",
+    )
+
     @field_validator("timezone")
     @classmethod
     def _known_timezone(cls, value: str) -> str:
@@ -77,6 +93,10 @@ class Settings(BaseSettings):
         if self.database_url:
             return self.database_url
         return f"sqlite:///{(self.data_dir / 'vfb.sqlite3').resolve()}"
+
+    @property
+    def media_dir(self) -> Path:
+        return self.data_dir / "media"
 
     @property
     def is_loopback(self) -> bool:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import timedelta
 
 from fastapi import FastAPI
@@ -11,10 +13,12 @@ from sqlalchemy import Engine
 import vfb
 from vfb.api import errors, pages
 from vfb.api.headers import SecurityHeaders
-from vfb.api.routes import auth, children, programmes, teams_users
-from vfb.clock import Clock, system_clock
+from vfb.api.routes import auth, children, clips, programmes, teams_users
+from vfb.clock import Clock, local_now, system_clock
 from vfb.db import make_engine
 from vfb.services.auth import SignInPolicy
+from vfb.services.media_jobs import MediaJobs
+from vfb.services.media_store import MediaStore
 from vfb.settings import Settings, ensure_data_dir, secret_key
 
 
@@ -24,10 +28,20 @@ def create_app(
     """The app. Tests pass their own `clock`; the database must already be migrated."""
     settings = settings or Settings()
     ensure_data_dir(settings)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        app.state.jobs.start()  # carries on with any clip a restart interrupted
+        try:
+            yield
+        finally:
+            app.state.jobs.stop()
+
     app = FastAPI(
+        lifespan=lifespan,
         title="vfb",
         version=vfb.__version__,
-        description="Video feedback programmes: the programme record, fidelity and reporting.",
+        description="Video feedback programmes: the record, footage, fidelity and reporting.",
         docs_url=None,  # Swagger UI loads from a CDN: no network and our CSP forbid it
         redoc_url=None,
         openapi_url="/api/openapi.json",
@@ -42,8 +56,21 @@ def create_app(
         max_failures=settings.login_max_failures,
         lockout=timedelta(minutes=settings.login_lockout_minutes),
     )
+    app.state.store = MediaStore(settings.media_dir)
+    app.state.jobs = MediaJobs(
+        app.state.engine,
+        app.state.store,
+        lambda: local_now(clock, settings.zone),
+        timedelta(seconds=settings.recording_idle_seconds),
+    )
     errors.install(app)
-    for router in (auth.router, teams_users.router, children.router, programmes.router):
+    for router in (
+        auth.router,
+        teams_users.router,
+        children.router,
+        programmes.router,
+        clips.router,
+    ):
         app.include_router(router)
     app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=pages.web_dir()), name="static")

@@ -11,7 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from starlette.exceptions import HTTPException
 
 from vfb.api.headers import SECURITY_HEADERS
-from vfb.errors import VfbError
+from vfb.errors import ChunkOutOfOrder, VfbError
 
 logger = logging.getLogger("vfb.api")
 
@@ -23,6 +23,7 @@ HTTP_CODES = {
     405: "method_not_allowed",
     409: "conflict",
     413: "too_large",
+    507: "disk_full",
 }
 
 
@@ -43,7 +44,13 @@ def plain_validation_message(exc: RequestValidationError) -> str:
 def install(app: FastAPI) -> None:
     @app.exception_handler(VfbError)
     async def vfb_error(_: Request, exc: VfbError) -> JSONResponse:
-        return error_response(exc.status, exc.code, exc.detail)
+        response = error_response(exc.status, exc.code, exc.detail)
+        if isinstance(exc, ChunkOutOfOrder):
+            response = JSONResponse(
+                {"error": exc.code, "detail": exc.detail, "expected": exc.expected},
+                status_code=exc.status,
+            )
+        return response
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(_: Request, exc: RequestValidationError) -> JSONResponse:

@@ -51,6 +51,13 @@ ERROR_RESPONSES: dict[int | str, dict[str, object]] = {
         429: "Too many failed sign-ins: the username is locked for a while",
     }.items()
 }
+MEDIA_ERROR_RESPONSES: dict[int | str, dict[str, object]] = ERROR_RESPONSES | {
+    status: {"model": ErrorBody, "description": text}
+    for status, text in {
+        413: "The upload is bigger than VFB_MAX_UPLOAD_MB",
+        507: "The disk is full; nothing already saved was lost",
+    }.items()
+}
 
 
 M = TypeVar("M", bound=BaseModel)

@@ -4,6 +4,14 @@ from vfb.models.assessment import Assessment, AssessmentCreate, AssessmentPublic
 from vfb.models.auth import AuthSession, LoginThrottle
 from vfb.models.carer import Carer, CarerCreate, CarerPublic, CarerUpdate
 from vfb.models.child import Child, ChildCreate, ChildPublic, ChildUpdate
+from vfb.models.clip import (
+    Clip,
+    ClipPublic,
+    Recording,
+    RecordingCreate,
+    RecordingPublic,
+    TrimRequest,
+)
 from vfb.models.consent import Consent, ConsentCreate, ConsentPublic, ConsentUpdate
 from vfb.models.programme import (
     Programme,
@@ -29,6 +37,8 @@ __all__ = [
     "ChildCreate",
     "ChildPublic",
     "ChildUpdate",
+    "Clip",
+    "ClipPublic",
     "Consent",
     "ConsentCreate",
     "ConsentPublic",
@@ -40,12 +50,16 @@ __all__ = [
     "ProgrammePublic",
     "ProgrammeSession",
     "ProgrammeUpdate",
+    "Recording",
+    "RecordingCreate",
+    "RecordingPublic",
     "SessionCreate",
     "SessionPublic",
     "SessionUpdate",
     "Team",
     "TeamCreate",
     "TeamPublic",
+    "TrimRequest",
     "User",
     "UserCreate",
     "UserPublic",

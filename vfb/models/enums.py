@@ -79,3 +79,22 @@ class Highlight(StrEnum):
     communication = "communication"
     strengths = "strengths"
     positive_change = "positive_change"
+
+
+class ClipStatus(StrEnum):
+    processing = "processing"  # being made playable or prepared for review
+    ready = "ready"
+    failed = "failed"
+
+
+class ClipOrigin(StrEnum):
+    recording = "recording"
+    upload = "upload"
+    trim = "trim"
+
+
+class RecordingStatus(StrEnum):
+    open = "open"  # chunks still arriving
+    finished = "finished"  # became a clip
+    empty = "empty"  # stopped before anything arrived
+    unreadable = "unreadable"  # what arrived holds no video that decodes (kept for an admin)

@@ -19,9 +19,11 @@ from vfb.models import (
     Assessment,
     Carer,
     Child,
+    Clip,
     Consent,
     Programme,
     ProgrammeSession,
+    Recording,
     User,
 )
 from vfb.models.enums import Role
@@ -109,3 +111,31 @@ def get_assessment(*, db: Session, assessment_id: str, by: User) -> Assessment:
         .where(Assessment.id == assessment_id, child_in_reach(by))
     )
     return _one(db, statement, "assessment", assessment_id)
+
+
+def get_clip(*, db: Session, clip_id: str, by: User) -> tuple[Clip, Programme]:
+    statement = (
+        select(Clip, Programme)
+        .join(ProgrammeSession, col(ProgrammeSession.id) == Clip.session_id)
+        .join(Programme, col(Programme.id) == ProgrammeSession.programme_id)
+        .join(Child, col(Child.id) == Programme.child_id)
+        .where(Clip.id == clip_id, child_in_reach(by))
+    )
+    found = db.exec(statement).first()
+    if found is None:
+        raise NotFound.of("clip", clip_id)
+    return found[0], found[1]
+
+
+def get_recording(*, db: Session, recording_id: str, by: User) -> tuple[Recording, Programme]:
+    statement = (
+        select(Recording, Programme)
+        .join(ProgrammeSession, col(ProgrammeSession.id) == Recording.session_id)
+        .join(Programme, col(Programme.id) == ProgrammeSession.programme_id)
+        .join(Child, col(Child.id) == Programme.child_id)
+        .where(Recording.id == recording_id, child_in_reach(by))
+    )
+    found = db.exec(statement).first()
+    if found is None:
+        raise NotFound.of("recording", recording_id)
+    return found[0], found[1]

@@ -3,12 +3,14 @@ withdrawn."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
+from sqlalchemy import or_
 from sqlmodel import Session, col, select
 
-from vfb.errors import Conflict, InvalidInput
+from vfb.errors import Conflict, ConsentMissing, InvalidInput
 from vfb.models import Carer, Consent, ConsentCreate, ConsentPublic, ConsentUpdate, User
+from vfb.models.enums import ConsentScope
 from vfb.programme.rules import check_consent_given, check_consent_withdrawal, fmt
 from vfb.services.access import get_consent, get_programme, require_case_writer
 
@@ -70,3 +72,22 @@ def list_consents(*, db: Session, programme_id: str, by: User) -> list[Consent]:
         .order_by(col(Consent.given_on), col(Consent.created_at))
     )
     return list(db.exec(statement).all())
+
+
+def require_active_consent(
+    *, db: Session, programme_id: str, scope: ConsentScope, today: date, doing: str
+) -> None:
+    """Refuse (409) unless a carer's `scope` consent for the programme is in force today."""
+    active = db.exec(
+        select(Consent.id).where(
+            Consent.programme_id == programme_id,
+            Consent.scope == scope,
+            col(Consent.given_on) <= today,
+            or_(col(Consent.withdrawn_on).is_(None), col(Consent.withdrawn_on) > today),
+        )
+    ).first()
+    if active is None:
+        raise ConsentMissing(
+            f"vfb cannot {doing}: no carer has given {scope.value.replace('_', ' ')} consent for "
+            "this programme (or it was withdrawn). Record their consent first."
+        )

@@ -1,0 +1,169 @@
+"""Test media made in code: frames that carry their own index in their pixels, encoded with PyAV,
+so a cut can be checked frame by frame; and FFmpeg's lavfi sources for everything else."""
+
+from __future__ import annotations
+
+import subprocess
+from fractions import Fraction
+from pathlib import Path
+
+import av
+import numpy as np
+from imageio_ffmpeg import get_ffmpeg_exe
+
+WIDTH, HEIGHT = 320, 240
+BITS = 12
+BLOCK = 40
+
+
+def indexed_frame(index: int) -> np.ndarray:
+    """A grey frame whose index is written as 12 black/white blocks (two rows of six)."""
+    image = np.full((HEIGHT, WIDTH, 3), 90, dtype=np.uint8)
+    for bit in range(BITS):
+        row, column = divmod(bit, 6)
+        value = 255 if (index >> bit) & 1 else 0
+        y, x = 40 + row * (BLOCK + 20), 20 + column * (BLOCK + 8)
+        image[y : y + BLOCK, x : x + BLOCK] = value
+    return image
+
+
+def read_index(frame: av.VideoFrame) -> int:
+    image = frame.to_ndarray(format="rgb24")
+    index = 0
+    for bit in range(BITS):
+        row, column = divmod(bit, 6)
+        y, x = 40 + row * (BLOCK + 20), 20 + column * (BLOCK + 8)
+        if image[y + 10 : y + BLOCK - 10, x + 10 : x + BLOCK - 10].mean() > 128:
+            index |= 1 << bit
+    return index
+
+
+def make_indexed_clip(
+    path: Path, *, seconds: float = 8, fps: int = 30, gop: int = 30, audio: bool = True
+) -> Path:
+    """An H.264/AAC MP4 (with B-frames) whose frame n shows n; audio is a 440 Hz tone."""
+    frames = round(seconds * fps)
+    with av.open(str(path), "w") as out:
+        video = out.add_stream("libx264", rate=fps)
+        video.width, video.height, video.pix_fmt = WIDTH, HEIGHT, "yuv420p"
+        video.options = {"g": str(gop), "keyint_min": str(gop), "sc_threshold": "0", "crf": "20"}
+        sound = out.add_stream("aac", rate=48000, layout="mono") if audio else None
+        samples = 0
+        for n in range(frames):
+            frame = av.VideoFrame.from_ndarray(indexed_frame(n), format="rgb24")
+            frame.pts = n
+            frame.time_base = Fraction(1, fps)
+            out.mux(video.encode(frame))
+            while sound is not None and samples < (n + 1) * 48000 // fps:
+                t = (np.arange(1024) + samples) / 48000
+                tone = (0.3 * np.sin(2 * np.pi * 440 * t)).astype(np.float32).reshape(1, -1)
+                chunk = av.AudioFrame.from_ndarray(tone, format="flt", layout="mono")
+                chunk.sample_rate, chunk.pts = 48000, samples
+                out.mux(sound.encode(chunk))
+                samples += 1024
+        out.mux(video.encode(None))
+        if sound is not None:
+            out.mux(sound.encode(None))
+    return path
+
+
+def frame_indices(path: Path) -> list[int]:
+    with av.open(str(path)) as container:
+        return [read_index(f) for f in container.decode(container.streams.video[0])]
+
+
+def ffmpeg(*args: str) -> None:
+    subprocess.run([get_ffmpeg_exe(), "-v", "error", "-y", *args], check=True)
+
+
+def lavfi_clip(path: Path, *, seconds: float = 3, extra: tuple[str, ...] = ()) -> Path:
+    """testsrc2 with a tone, encoded as `extra` says (default H.264/AAC in the file's container)."""
+    ffmpeg(
+        "-f", "lavfi", "-i", f"testsrc2=size=320x240:rate=30:duration={seconds}",
+        "-f", "lavfi", "-i", f"sine=frequency=440:duration={seconds}",
+        *extra, str(path),
+    )  # fmt: skip
+    return path
+
+
+def absurd_dimensions(path: Path) -> Path:
+    """MJPEG whose every frame header (SOF0) claims a 50000×50000 picture."""
+    small = lavfi_clip(path.with_name("small.avi"), extra=("-c:v", "mjpeg", "-an"))
+    real = b"\xff\xc0\x00\x11\x08" + (240).to_bytes(2, "big") + (320).to_bytes(2, "big")
+    claimed = b"\xff\xc0\x00\x11\x08" + (50000).to_bytes(2, "big") * 2
+    data = small.read_bytes()
+    assert real in data
+    path.write_bytes(data.replace(real, claimed))
+    return path
+
+
+class Samples:
+    """Every kind of file the capture tests need, made once per test run."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self._made: dict[str, Path] = {}
+
+    def get(self, name: str) -> Path:
+        if name not in self._made:
+            path = self.folder / name
+            getattr(self, "_" + name.replace(".", "_").replace("-", "_"))(path)
+            self._made[name] = path
+        return self._made[name]
+
+    def _indexed_mp4(self, path: Path) -> None:
+        make_indexed_clip(path)
+
+    def _browser_webm(self, path: Path) -> None:
+        """VP9 + Opus written to a pipe, as a browser's MediaRecorder does: no duration, no cues."""
+        data = subprocess.run(
+            [
+                get_ffmpeg_exe(),
+                "-v",
+                "error",
+                "-f",
+                "lavfi",
+                "-i",
+                "testsrc2=size=320x240:rate=30:duration=3",
+                "-f",
+                "lavfi",
+                "-i",
+                "sine=frequency=440:duration=3",
+                "-c:v",
+                "libvpx-vp9",
+                "-deadline",
+                "realtime",
+                "-c:a",
+                "libopus",
+                "-f",
+                "webm",
+                "pipe:1",
+            ],  # fmt: skip
+            check=True,
+            capture_output=True,
+        ).stdout
+        path.write_bytes(data)
+
+    def _rotated_hevc_mov(self, path: Path) -> None:
+        plain = lavfi_clip(self.folder / "plain-hevc.mov", extra=("-c:v", "libx265", "-c:a", "aac"))
+        ffmpeg("-display_rotation", "90", "-i", str(plain), "-c", "copy", str(path))
+
+    def _mjpeg_avi(self, path: Path) -> None:
+        lavfi_clip(path, extra=("-c:v", "mjpeg", "-q:v", "5", "-c:a", "pcm_s16le"))
+
+    def _audio_only_m4a(self, path: Path) -> None:
+        ffmpeg("-f", "lavfi", "-i", "sine=duration=2", "-c:a", "aac", str(path))
+
+    def _truncated_mp4(self, path: Path) -> None:
+        whole = lavfi_clip(self.folder / "whole.mp4")  # moov at the end: cut it off
+        data = whole.read_bytes()
+        path.write_bytes(data[: len(data) // 2])
+
+    def _text_mp4(self, path: Path) -> None:
+        path.write_text("These are my notes, not a video.\n" * 20)
+
+    def _empty_mp4(self, path: Path) -> None:
+        path.write_bytes(b"")
+
+    def _absurd_avi(self, path: Path) -> None:
+        absurd_dimensions(path)

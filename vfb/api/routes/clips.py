@@ -1,0 +1,274 @@
+"""Clips and recordings: import, record in chunks, play (with Range), trim, and review media."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Request, Response
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import FileResponse
+from pydantic import BaseModel
+
+from vfb.api.deps import CurrentUser, DbDep, IdPath, NowDep
+from vfb.api.schemas import MEDIA_ERROR_RESPONSES
+from vfb.api.upload import receive_file
+from vfb.capture.files import free_bytes
+from vfb.capture.review_media import PEAKS, POSTER, THUMBNAILS
+from vfb.errors import Conflict, InvalidInput, TooLarge
+from vfb.models import ClipPublic, RecordingCreate, RecordingPublic, TrimRequest
+from vfb.models.base import new_id
+from vfb.models.enums import ClipOrigin
+from vfb.services import access, clips, recordings
+from vfb.services.media_jobs import MediaJobs
+from vfb.services.media_store import MediaStore
+
+router = APIRouter(prefix="/api", tags=["clips"], responses=MEDIA_ERROR_RESPONSES)
+
+MAX_CHUNK_BYTES = 64 * 1024 * 1024
+
+
+def _store(request: Request) -> MediaStore:
+    store: MediaStore = request.app.state.store
+    return store
+
+
+def _jobs(request: Request) -> MediaJobs:
+    jobs: MediaJobs = request.app.state.jobs
+    return jobs
+
+
+class StoragePublic(BaseModel):
+    free_bytes: int
+    min_free_bytes: int
+
+
+@router.get("/storage", response_model=StoragePublic)
+def get_storage(request: Request, user: CurrentUser) -> StoragePublic:
+    """Free space where footage is kept (the Record page shows it before and while recording)."""
+    settings = request.app.state.settings
+    return StoragePublic(
+        free_bytes=free_bytes(_store(request).root), min_free_bytes=settings.min_free_mb << 20
+    )
+
+
+@router.get("/sessions/{session_id}/clips", response_model=list[ClipPublic])
+def list_clips(
+    session_id: IdPath, request: Request, db: DbDep, user: CurrentUser
+) -> list[ClipPublic]:
+    found = clips.list_clips(db=db, session_id=session_id, by=user)
+    session = access.get_session(db=db, session_id=session_id, by=user)
+    return [clips.public(c, session.programme_id, _store(request)) for c in found]
+
+
+@router.post(
+    "/sessions/{session_id}/clips",
+    response_model=ClipPublic,
+    status_code=201,
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {
+                "multipart/form-data": {
+                    "schema": {
+                        "type": "object",
+                        "required": ["file"],
+                        "properties": {"file": {"type": "string", "format": "binary"}},
+                    }
+                }
+            },
+        }
+    },
+)
+async def import_clip(
+    session_id: IdPath, request: Request, db: DbDep, now: NowDep, user: CurrentUser
+) -> ClipPublic:
+    """Import a video file (multipart field `file`), streamed to disk. It becomes a clip once a
+    video frame in it decodes; the clip is `processing` until it is playable and ready."""
+    store = _store(request)
+    session, programme = await run_in_threadpool(
+        clips.session_for_filming,
+        db=db,
+        session_id=session_id,
+        by=user,
+        today=now.date(),
+        doing="import footage for this session",
+    )
+    clip_id = new_id()
+    folder = store.clip_dir(programme.id, clip_id)
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    received = folder / ".upload.part"
+    try:
+        name = await receive_file(
+            request, received, max_bytes=request.app.state.settings.max_upload_mb << 20
+        )
+    except BaseException:
+        store.remove_clip(programme.id, clip_id)
+        raise
+    clip = await run_in_threadpool(
+        clips.accept_source,
+        db=db,
+        store=store,
+        session=session,
+        programme=programme,
+        clip_id=clip_id,
+        received=received,
+        original_name=name,
+        origin=ClipOrigin.upload,
+        by=user,
+        now=now,
+    )
+    _jobs(request).wake()
+    return clips.public(clip, programme.id, store)
+
+
+@router.get("/clips/{clip_id}", response_model=ClipPublic)
+def get_clip(clip_id: IdPath, request: Request, db: DbDep, user: CurrentUser) -> ClipPublic:
+    clip, programme = access.get_clip(db=db, clip_id=clip_id, by=user)
+    return clips.public(clip, programme.id, _store(request))
+
+
+@router.delete("/clips/{clip_id}", status_code=204)
+def delete_clip(clip_id: IdPath, request: Request, db: DbDep, user: CurrentUser) -> Response:
+    """Delete a clip and its files (clips trimmed from it stay)."""
+    clips.delete_clip(db=db, store=_store(request), clip_id=clip_id, by=user)
+    return Response(status_code=204)
+
+
+@router.get("/clips/{clip_id}/media", response_class=FileResponse)
+@router.head("/clips/{clip_id}/media", response_class=FileResponse, include_in_schema=False)
+def clip_media(clip_id: IdPath, request: Request, db: DbDep, user: CurrentUser) -> FileResponse:
+    """The clip's MP4, answering Range requests with 206 so the player can seek."""
+    clip, programme = access.get_clip(db=db, clip_id=clip_id, by=user)
+    path = clips.playable_file(_store(request), clip, programme.id)
+    return FileResponse(
+        path,
+        media_type="video/mp4",
+        content_disposition_type="inline",
+        headers={"Cache-Control": "private, no-store"},
+    )
+
+
+REVIEW_FILES = {"poster": (POSTER, "image/jpeg"), "thumbnails": (THUMBNAILS, "image/jpeg")}
+REVIEW_FILES["peaks"] = (PEAKS, "application/json")
+
+
+@router.get("/clips/{clip_id}/{kind}", response_class=FileResponse)
+@router.head("/clips/{clip_id}/{kind}", response_class=FileResponse, include_in_schema=False)
+def review_file(
+    clip_id: IdPath,
+    kind: Annotated[str, Path(pattern="^(poster|thumbnails|peaks)$")],
+    request: Request,
+    db: DbDep,
+    user: CurrentUser,
+) -> FileResponse:
+    """What the review page draws: `poster` (JPEG), `thumbnails` (a JPEG grid, laid out as the
+    clip's `thumbnails` says) and `peaks` (the waveform, JSON)."""
+    clip, programme = access.get_clip(db=db, clip_id=clip_id, by=user)
+    name, media_type = REVIEW_FILES[kind]
+    path = _store(request).review_file(programme.id, clip.id, name)
+    if not clip.review_media or not path.exists():
+        raise Conflict("This clip's thumbnails and waveform are still being made.")
+    return FileResponse(path, media_type=media_type, headers={"Cache-Control": "private, no-store"})
+
+
+@router.post("/clips/{clip_id}/trim", response_model=ClipPublic, status_code=201)
+def trim_clip(
+    clip_id: IdPath,
+    data: TrimRequest,
+    request: Request,
+    db: DbDep,
+    now: NowDep,
+    user: CurrentUser,
+) -> ClipPublic:
+    """Cut `from_ms` (inclusive) to `to_ms` (exclusive) into a new clip; the original stays.
+    `exact` is frame-accurate; `fast` starts at the keyframe before (`trim_from_ms` says where)."""
+    clip, _result, programme_id = clips.trim_clip(
+        db=db, store=_store(request), clip_id=clip_id, data=data, by=user, now=now
+    )
+    _jobs(request).wake()
+    return clips.public(clip, programme_id, _store(request))
+
+
+@router.post("/sessions/{session_id}/recordings", response_model=RecordingPublic, status_code=201)
+def start_recording(
+    session_id: IdPath,
+    data: RecordingCreate,
+    request: Request,
+    db: DbDep,
+    now: NowDep,
+    user: CurrentUser,
+) -> RecordingPublic:
+    """Begin a browser recording; send its chunks in order to `PUT .../chunks/{index}`."""
+    store = _store(request)
+    recording = recordings.start_recording(
+        db=db, store=store, session_id=session_id, data=data, by=user, now=now
+    )
+    return recordings.public(recording, store)
+
+
+@router.get("/recordings/{recording_id}", response_model=RecordingPublic)
+def get_recording(
+    recording_id: IdPath, request: Request, db: DbDep, user: CurrentUser
+) -> RecordingPublic:
+    recording, _ = access.get_recording(db=db, recording_id=recording_id, by=user)
+    return recordings.public(recording, _store(request))
+
+
+@router.put(
+    "/recordings/{recording_id}/chunks/{index}",
+    response_model=RecordingPublic,
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {
+                "application/octet-stream": {"schema": {"type": "string", "format": "binary"}}
+            },
+        }
+    },
+)
+async def put_chunk(
+    recording_id: IdPath,
+    index: Annotated[int, Path(ge=0, le=1_000_000)],
+    request: Request,
+    db: DbDep,
+    now: NowDep,
+    user: CurrentUser,
+) -> RecordingPublic:
+    """Append chunk `index` (raw bytes). The answer comes once it is on disk, synced; a resent
+    chunk is acknowledged again and never written twice (409 names the index expected)."""
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > MAX_CHUNK_BYTES:
+        raise TooLarge("A recording chunk may be at most 64 MB.")
+    body = bytearray()
+    async for piece in request.stream():
+        body += piece
+        if len(body) > MAX_CHUNK_BYTES:
+            raise TooLarge("A recording chunk may be at most 64 MB.")
+    if not body:
+        raise InvalidInput("The chunk is empty.")
+    store = _store(request)
+    recording = await run_in_threadpool(
+        recordings.append_chunk,
+        db=db,
+        store=store,
+        recording_id=recording_id,
+        index=index,
+        data=bytes(body),
+        by=user,
+        now=now,
+    )
+    return recordings.public(recording, store)
+
+
+@router.post("/recordings/{recording_id}/finish", response_model=ClipPublic, status_code=201)
+def finish_recording(
+    recording_id: IdPath, request: Request, db: DbDep, now: NowDep, user: CurrentUser
+) -> ClipPublic:
+    """Stop: everything acknowledged becomes a clip (finishing twice gives the same clip)."""
+    store = _store(request)
+    clip = recordings.finish_recording(
+        db=db, store=store, recording_id=recording_id, by=user, now=now
+    )
+    _jobs(request).wake()
+    _, programme = access.get_clip(db=db, clip_id=clip.id, by=user)
+    return clips.public(clip, programme.id, store)

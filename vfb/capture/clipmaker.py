@@ -1,0 +1,61 @@
+"""Turn any accepted recording or import into one web-playable MP4 (H.264 + AAC, `faststart`):
+copied when the source already is that, re-encoded (rotation applied) only when it must be."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from vfb.capture.ffmpeg import run_ffmpeg
+from vfb.capture.files import built_atomically
+from vfb.capture.probe import MediaFacts
+
+GOP_SECONDS = 2
+
+
+@dataclass(frozen=True)
+class ClipPlan:
+    copy_video: bool
+    copy_audio: bool
+
+    @property
+    def description(self) -> str:
+        if self.copy_video and self.copy_audio:
+            return "copied as it is"
+        if self.copy_video:
+            return "video copied, sound converted to AAC"
+        return "re-encoded to H.264"
+
+
+def plan_for(facts: MediaFacts) -> ClipPlan:
+    copy_video = (
+        facts.video_codec == "h264"
+        and facts.pixel_format in ("yuv420p", "yuvj420p")
+        and facts.rotation == 0
+    )
+    return ClipPlan(copy_video=copy_video, copy_audio=facts.audio_codec in (None, "aac"))
+
+
+def make_web_mp4(
+    source: Path, dest: Path, facts: MediaFacts, progress: Callable[[float], None] | None = None
+) -> ClipPlan:
+    """Write `dest` from `source` (never modified); `dest` is complete or absent."""
+    plan = plan_for(facts)
+    args = ["-err_detect", "ignore_err", "-i", str(source), "-map", "0:v:0", "-map", "0:a:0?"]
+    if plan.copy_video:
+        args += ["-c:v", "copy"]
+    else:
+        gop = max(1, round((facts.fps or 30) * GOP_SECONDS))
+        args += ["-c:v", "libx264", "-preset", "veryfast", "-crf", "23", "-pix_fmt", "yuv420p"]
+        args += ["-g", str(gop), "-keyint_min", str(gop), "-sc_threshold", "0"]
+    args += ["-c:a", "copy"] if plan.copy_audio else ["-c:a", "aac", "-b:a", "128k"]
+    args += ["-dn", "-sn", "-map_metadata", "-1", "-movflags", "+faststart", "-f", "mp4"]
+    with built_atomically(dest) as part:
+        run_ffmpeg(
+            [*args, "-y", str(part)],
+            duration_ms=facts.duration_ms,
+            progress=progress,
+            what=f"make a playable clip from {source.name}",
+        )
+    return plan

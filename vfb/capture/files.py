@@ -1,0 +1,108 @@
+"""Writing footage so a crash or a full disk never costs what was already safe: sync, rename."""
+
+from __future__ import annotations
+
+import errno
+import hashlib
+import os
+import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from vfb.errors import DiskFull
+
+DISK_FULL_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG})
+
+
+def is_disk_full(error: OSError) -> bool:
+    return error.errno in DISK_FULL_ERRNOS
+
+
+def disk_full(where: Path) -> DiskFull:
+    return DiskFull(
+        f"The disk is full, so vfb could not finish writing in {where}. Nothing already saved has "
+        "been lost; free some space and try again."
+    )
+
+
+def fsync_file(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def fsync_dir(path: Path) -> None:
+    """Make a rename or a new file in `path` itself survive a power cut."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def temporary_sibling(final: Path) -> Path:
+    """Where a file is built before it is renamed to `final` (same folder, so rename is atomic)."""
+    return final.with_name(f".{final.name}.part")
+
+
+@contextmanager
+def built_atomically(final: Path) -> Iterator[Path]:
+    """Yield a temporary path to write; on success it is synced and renamed to `final`, on any
+    failure removed, so `final` is either complete or absent."""
+    final.parent.mkdir(parents=True, exist_ok=True)
+    part = temporary_sibling(final)
+    part.unlink(missing_ok=True)
+    try:
+        yield part
+        fsync_file(part)
+        part.replace(final)
+        fsync_dir(final.parent)
+    except OSError as error:
+        part.unlink(missing_ok=True)
+        if is_disk_full(error):
+            raise disk_full(final.parent) from error
+        raise
+    except BaseException:
+        part.unlink(missing_ok=True)
+        raise
+
+
+def free_bytes(path: Path) -> int:
+    """Free space on the disk holding `path` (its nearest existing ancestor)."""
+    probe = path
+    while not probe.exists() and probe != probe.parent:
+        probe = probe.parent
+    return shutil.disk_usage(probe).free
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as f:
+        while block := f.read(1 << 20):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def append_durably(path: Path, data: bytes, *, at: int) -> int:
+    """Write `data` at byte `at` of `path` (dropping anything after `at` first: bytes written
+    but never acknowledged), fsync, and return the new length."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT, 0o600)
+    try:
+        os.ftruncate(fd, at)
+        os.lseek(fd, at, os.SEEK_SET)
+        view = memoryview(data)
+        while view:
+            written = os.write(fd, view)
+            view = view[written:]
+        os.fsync(fd)
+    except OSError as error:
+        os.ftruncate(fd, at)
+        if is_disk_full(error):
+            raise disk_full(path.parent) from error
+        raise
+    finally:
+        os.close(fd)
+    return at + len(data)

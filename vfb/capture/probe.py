@@ -1,0 +1,134 @@
+"""What a media file is: checked by actually decoding a video frame, so a renamed text file, an
+audio-only file or a damaged download is refused in plain words before it becomes a clip."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass
+from fractions import Fraction
+from pathlib import Path
+
+import av
+import av.error
+
+from vfb.errors import UnreadableMedia
+
+MAX_WIDTH = 7680  # 8K UHD: anything larger is a damaged or hostile header, not a camera
+MAX_HEIGHT = 4320
+MAX_PIXELS = MAX_WIDTH * MAX_HEIGHT
+
+
+@dataclass(frozen=True)
+class MediaFacts:
+    """A file's facts. Width and height are as displayed (after any rotation)."""
+
+    path: str
+    size_bytes: int
+    container: str
+    duration_ms: int
+    width: int
+    height: int
+    rotation: int
+    fps: float
+    video_codec: str
+    pixel_format: str | None
+    audio_codec: str | None
+    audio_sample_rate: int | None
+    video_profile: str | None
+
+    @property
+    def web_playable_as_is(self) -> bool:
+        """H.264 (8-bit 4:2:0) with AAC or no audio, not rotated: a remux is enough."""
+        return (
+            self.video_codec == "h264"
+            and self.pixel_format in ("yuv420p", "yuvj420p")
+            and self.audio_codec in (None, "aac")
+            and self.rotation == 0
+        )
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self), indent=2)
+
+
+def _refuse(name: str, why: str) -> UnreadableMedia:
+    return UnreadableMedia(f"{name} cannot be used as a clip: {why}")
+
+
+def probe(path: Path, name: str | None = None) -> MediaFacts:
+    """The facts of `path`, or `UnreadableMedia` saying plainly why it is not usable video
+    (naming the file as `name`: what the user called it, not where vfb keeps it)."""
+    name = name or path.name
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError:
+        raise UnreadableMedia(f"There is no file {path}.") from None
+    if size == 0:
+        raise _refuse(name, "the file is empty.")
+    try:
+        container = av.open(str(path), metadata_errors="ignore")
+    except (av.error.FFmpegError, UnicodeDecodeError) as error:
+        reason = "incomplete (it may not have finished copying)" if error else "damaged"
+        raise _refuse(name, f"it is not a video file vfb can read, or it is {reason}.") from None
+    with container:
+        if not container.streams.video:
+            what = "it has sound but no picture" if container.streams.audio else "it has no video"
+            raise _refuse(name, f"{what}.")
+        video = container.streams.video[0]
+        context = video.codec_context
+        if not (0 < context.width <= MAX_WIDTH and 0 < context.height <= MAX_HEIGHT):
+            raise _refuse(
+                name,
+                f"its header claims a picture of {context.width}×{context.height} pixels, which "
+                f"is not a real camera's (vfb accepts up to {MAX_WIDTH}×{MAX_HEIGHT}).",
+            )
+        first = _first_frame(container, video, name)
+        rotation = int(first.rotation) % 360 if first.rotation else 0
+        width, height = first.width, first.height
+        if rotation in (90, 270):
+            width, height = height, width
+        audio = container.streams.audio[0] if container.streams.audio else None
+        duration_ms = _duration_ms(container, video)
+        rate = video.average_rate or video.guessed_rate or video.base_rate
+        return MediaFacts(
+            path=str(path),
+            size_bytes=size,
+            container=container.format.name,
+            duration_ms=duration_ms,
+            width=width,
+            height=height,
+            rotation=rotation,
+            fps=round(float(rate), 3) if rate else 0.0,
+            video_codec=context.name,
+            pixel_format=context.format.name if context.format else None,
+            audio_codec=audio.codec_context.name if audio else None,
+            audio_sample_rate=audio.codec_context.sample_rate if audio else None,
+            video_profile=context.profile,
+        )
+
+
+def _first_frame(
+    container: av.container.InputContainer, video: av.VideoStream, name: str
+) -> av.VideoFrame:
+    try:
+        for frame in container.decode(video):
+            return frame
+    except (av.error.FFmpegError, ValueError) as error:
+        del error  # FFmpeg's wording names internals; the user needs the plain reason
+        raise _refuse(name, "its video does not decode; the file may be damaged.") from None
+    raise _refuse(name, "its video stream holds no picture that decodes; it may be damaged.")
+
+
+def _duration_ms(container: av.container.InputContainer, video: av.VideoStream) -> int:
+    """From the header when it says; else (a browser's WebM) from the last packet's end."""
+    if video.duration and video.time_base:
+        return round(video.duration * video.time_base * 1000)
+    if container.duration and container.duration > 0:
+        return round(container.duration / 1000)
+    end = 0
+    container.seek(0)
+    tb = video.time_base or Fraction(1, 1000)
+    start = video.start_time or 0
+    for packet in container.demux(video):
+        if packet.pts is not None:
+            end = max(end, packet.pts + (packet.duration or 0) - start)
+    return round(end * tb * 1000)

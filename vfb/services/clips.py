@@ -1,0 +1,234 @@
+"""Clips of a session: accepting an import, trimming, listing, deleting, and keeping the session's
+`filmed_seconds` equal to the length of its interaction clips."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from pathlib import Path
+
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from vfb.capture.files import sha256_of
+from vfb.capture.probe import MediaFacts, probe
+from vfb.capture.timecode import format_timecode
+from vfb.capture.trim import TrimMode, TrimResult, trim
+from vfb.errors import Conflict, NotFound
+from vfb.models import Clip, ClipPublic, Programme, ProgrammeSession, TrimRequest, User
+from vfb.models.clip import ThumbnailsPublic
+from vfb.models.enums import ClipOrigin, ClipStatus, ConsentScope
+from vfb.services.access import get_clip, get_session, require_case_writer
+from vfb.services.consents import require_active_consent
+from vfb.services.media_store import MediaStore
+
+INTERACTION_MIN_MS = 10 * 60 * 1000
+INTERACTION_MAX_MS = 20 * 60 * 1000
+SOURCE_EXTENSIONS = (".mp4", ".mov", ".m4v", ".webm", ".mkv", ".avi", ".3gp")
+
+
+def interaction_note(duration_ms: int | None) -> str | None:
+    """NG26 films 10–20 minutes of interaction; outside that is allowed, but said."""
+    if duration_ms is None:
+        return None
+    if duration_ms < INTERACTION_MIN_MS:
+        return "Shorter than the 10 minutes of interaction NICE describes."
+    if duration_ms > INTERACTION_MAX_MS:
+        return "Longer than the 20 minutes of interaction NICE describes."
+    return None
+
+
+def public(clip: Clip, programme_id: str, store: MediaStore) -> ClipPublic:
+    thumbnails = None
+    if clip.review_media:
+        index = store.review_file(programme_id, clip.id, "thumbnails.json")
+        try:
+            thumbnails = ThumbnailsPublic.model_validate_json(index.read_text())
+        except (OSError, ValueError):
+            thumbnails = None
+    return ClipPublic.model_validate(
+        clip,
+        update={
+            "programme_id": programme_id,
+            "interaction_note": interaction_note(clip.duration_ms),
+            "thumbnails": thumbnails,
+        },
+    )
+
+
+def session_for_filming(
+    *, db: Session, session_id: str, by: User | None, today: date, doing: str
+) -> tuple[ProgrammeSession, Programme]:
+    """The session, if `by` may add footage to it (`None`: the operator at the command line) and a
+    carer's filming consent is in force. Checked before a single byte is stored."""
+    if by is None:
+        session = db.get(ProgrammeSession, session_id)
+        if session is None:
+            raise NotFound.of("session", session_id)
+    else:
+        session = get_session(db=db, session_id=session_id, by=by)
+        require_case_writer(by)
+    programme = db.get(Programme, session.programme_id)
+    assert programme is not None
+    require_active_consent(
+        db=db, programme_id=programme.id, scope=ConsentScope.filming, today=today, doing=doing
+    )
+    return session, programme
+
+
+def source_extension(name: str | None) -> str:
+    suffix = Path(name or "").suffix.lower()
+    return suffix if suffix in SOURCE_EXTENSIONS else ".mp4"
+
+
+def accept_source(
+    *,
+    db: Session,
+    store: MediaStore,
+    session: ProgrammeSession,
+    programme: Programme,
+    clip_id: str,
+    received: Path,
+    original_name: str | None,
+    origin: ClipOrigin,
+    by: User | None,
+    now: datetime,
+    recovered: bool = False,
+) -> Clip:
+    """Make a clip of a file already stored in the clip's folder, if a video in it decodes (else
+    `UnreadableMedia`, and the file is removed). The clip is `processing` until its job is done."""
+    try:
+        facts = probe(received, Path(original_name).name if original_name else "The file")
+    except Exception:
+        store.remove_clip(programme.id, clip_id)
+        raise
+    ext = source_extension(original_name)
+    source = store.source_file(programme.id, clip_id, ext)
+    received.replace(source)
+    clip = Clip(
+        id=clip_id,
+        session_id=session.id,
+        origin=origin,
+        status=ClipStatus.processing,
+        recovered=recovered,
+        original_name=(original_name or None) and Path(original_name or "").name[:255],
+        source_ext=ext,
+        stage="Waiting to be made playable",
+        created_by_id=by.id if by else None,
+        created_at=now,
+        updated_at=now,
+    )
+    _apply_facts(clip, facts)
+    db.add(clip)
+    db.commit()
+    db.refresh(clip)
+    return clip
+
+
+def _apply_facts(clip: Clip, facts: MediaFacts) -> None:
+    clip.duration_ms = facts.duration_ms
+    clip.width, clip.height, clip.fps = facts.width, facts.height, facts.fps
+    clip.video_codec, clip.audio_codec = facts.video_codec, facts.audio_codec
+    clip.size_bytes = facts.size_bytes
+
+
+def record_made_clip(db: Session, clip: Clip, path: Path, now: datetime) -> None:
+    """After clip.mp4 is written: its facts and checksum, and the session's filmed time."""
+    _apply_facts(clip, probe(path))
+    clip.sha256 = sha256_of(path)
+    clip.updated_at = now
+    db.add(clip)
+    refresh_filmed_seconds(db, clip.session_id)
+    db.commit()
+
+
+def refresh_filmed_seconds(db: Session, session_id: str) -> None:
+    """The session's filmed time is the length of its interaction clips: those not trimmed into
+    further clips (trimming replaces the raw film with the interaction cut from it)."""
+    parents = select(Clip.parent_id).where(
+        Clip.session_id == session_id,
+        col(Clip.parent_id).is_not(None),
+        Clip.status != ClipStatus.failed,
+    )
+    total, count = db.exec(
+        select(func.coalesce(func.sum(Clip.duration_ms), 0), func.count()).where(
+            Clip.session_id == session_id,
+            Clip.status != ClipStatus.failed,
+            col(Clip.duration_ms).is_not(None),
+            col(Clip.id).not_in(parents),
+        )
+    ).one()
+    session = db.get(ProgrammeSession, session_id)
+    if session is not None:
+        session.filmed_seconds = round(int(total or 0) / 1000) if count else None
+        db.add(session)
+
+
+def list_clips(*, db: Session, session_id: str, by: User) -> list[Clip]:
+    get_session(db=db, session_id=session_id, by=by)
+    statement = (
+        select(Clip).where(Clip.session_id == session_id).order_by(col(Clip.created_at), Clip.id)
+    )
+    return list(db.exec(statement).all())
+
+
+def playable_file(store: MediaStore, clip: Clip, programme_id: str) -> Path:
+    path = store.clip_file(programme_id, clip.id)
+    if clip.status is ClipStatus.failed or not path.exists():
+        raise Conflict(
+            "This clip is not playable yet: it is still being prepared."
+            if clip.status is ClipStatus.processing
+            else f"This clip could not be made playable: {clip.detail or 'see its page'}."
+        )
+    return path
+
+
+def trim_clip(
+    *, db: Session, store: MediaStore, clip_id: str, data: TrimRequest, by: User, now: datetime
+) -> tuple[Clip, TrimResult, str]:
+    """Cut a new clip out of a clip; the original is never changed."""
+    parent, programme = get_clip(db=db, clip_id=clip_id, by=by)
+    require_case_writer(by)
+    source = playable_file(store, parent, programme.id)
+    clip = Clip(
+        session_id=parent.session_id,
+        parent_id=parent.id,
+        origin=ClipOrigin.trim,
+        status=ClipStatus.processing,
+        stage="Waiting for thumbnails and waveform",
+        original_name=parent.original_name,
+        created_by_id=by.id,
+        created_at=now,
+        updated_at=now,
+    )
+    dest = store.clip_file(programme.id, clip.id)
+    try:
+        result = trim(
+            source, dest, from_ms=data.from_ms, to_ms=data.to_ms, mode=TrimMode(data.mode)
+        )
+    except BaseException:
+        store.remove_clip(programme.id, clip.id)
+        raise
+    clip.trim_from_ms, clip.trim_to_ms = result.start_ms, result.end_ms
+    db.add(clip)
+    record_made_clip(db, clip, dest, now)
+    db.refresh(clip)
+    return clip, result, programme.id
+
+
+def delete_clip(*, db: Session, store: MediaStore, clip_id: str, by: User) -> None:
+    clip, programme = get_clip(db=db, clip_id=clip_id, by=by)
+    require_case_writer(by)
+    for child in db.exec(select(Clip).where(Clip.parent_id == clip.id)).all():
+        child.parent_id = None
+        db.add(child)
+    db.flush()
+    db.delete(clip)
+    refresh_filmed_seconds(db, clip.session_id)
+    db.commit()
+    store.remove_clip(programme.id, clip.id)
+
+
+def describe_trim(result: TrimResult) -> str:
+    if result.mode is TrimMode.fast and result.start_ms != result.from_ms:
+        return f"Fast cut: starts at the keyframe at {format_timecode(result.start_ms)}."
+    return f"Cut {format_timecode(result.start_ms)}–{format_timecode(result.end_ms)}."

@@ -1,0 +1,145 @@
+"""The background worker that makes clips playable and ready for review, one at a time, and
+finalises abandoned recordings. Its queue is the database (clips still `processing`), so a
+server restart simply carries on where it stopped."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from datetime import datetime, timedelta
+
+from sqlalchemy import Engine
+from sqlmodel import Session, col, select
+
+from vfb.capture.clipmaker import make_web_mp4, plan_for
+from vfb.capture.probe import probe
+from vfb.capture.review_media import make_review_media
+from vfb.errors import VfbError
+from vfb.models import Clip, ProgrammeSession
+from vfb.models.enums import ClipStatus
+from vfb.services.clips import record_made_clip, refresh_filmed_seconds
+from vfb.services.media_store import MediaStore
+from vfb.services.recordings import recover_idle
+
+logger = logging.getLogger("vfb.media")
+
+Now = Callable[[], datetime]
+
+
+class MediaJobs:
+    def __init__(self, engine: Engine, store: MediaStore, now: Now, idle: timedelta) -> None:
+        self.engine, self.store, self.now, self.idle = engine, store, now, idle
+        self._wake = threading.Event()
+        self._stop = threading.Event()
+        self._busy = threading.Lock()
+        self._thread: threading.Thread | None = None
+
+    # -- the thread ------------------------------------------------------------------------
+
+    def start(self) -> None:
+        self.store.sweep_partial_files()
+        self._stop.clear()
+        self._thread = threading.Thread(target=self._loop, name="vfb-media", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._wake.set()
+        if self._thread is not None:
+            self._thread.join(timeout=30)
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    def _loop(self) -> None:
+        while not self._stop.is_set():
+            try:
+                worked = self.run_once()
+            except Exception:
+                logger.exception("the media worker met an unexpected problem")
+                worked = False
+            if not worked:
+                self._wake.wait(timeout=1.0)
+                self._wake.clear()
+
+    # -- one step --------------------------------------------------------------------------
+
+    def run_once(self) -> bool:
+        """Recover abandoned recordings, then prepare the oldest waiting clip. True if it worked."""
+        with self._busy, Session(self.engine) as db:
+            recovered = recover_idle(db=db, store=self.store, now=self.now(), idle=self.idle)
+            clip = db.exec(
+                select(Clip)
+                .where(Clip.status == ClipStatus.processing)
+                .order_by(col(Clip.created_at), Clip.id)
+            ).first()
+            if clip is None:
+                return bool(recovered)
+            self.prepare(db, clip)
+            return True
+
+    def prepare(self, db: Session, clip: Clip) -> None:
+        session = db.get(ProgrammeSession, clip.session_id)
+        assert session is not None
+        programme_id = session.programme_id
+        last = [0.0, 0.0]
+
+        def report(stage: str, fraction: float) -> None:
+            moment = time.monotonic()
+            if fraction < 1 and moment - last[0] < 0.5 and fraction - last[1] < 0.1:
+                return
+            last[:] = [moment, fraction]
+            clip.stage, clip.progress = stage, round(fraction, 3)
+            clip.updated_at = self.now()
+            db.add(clip)
+            db.commit()
+
+        target = self.store.clip_file(programme_id, clip.id)
+        try:
+            if not target.exists():
+                source = self.store.source_file(programme_id, clip.id, clip.source_ext)
+                facts = probe(source)
+                stage = f"Making a playable copy ({plan_for(facts).description})"
+                report(stage, 0.0)
+                make_web_mp4(source, target, facts, lambda f: report(stage, 0.6 * f))
+                record_made_clip(db, clip, target, self.now())
+            stage = "Making thumbnails and the waveform"
+            report(stage, 0.6)
+            make_review_media(
+                target,
+                target.parent,
+                lambda f: report(stage, 0.6 + 0.4 * f),
+            )
+        except VfbError as error:
+            logger.warning("clip %s could not be prepared: %s", clip.id, error.detail)
+            clip.status = ClipStatus.failed
+            clip.detail = error.detail[:2000]
+            clip.stage = None
+            clip.updated_at = self.now()
+            db.add(clip)
+            refresh_filmed_seconds(db, clip.session_id)
+            db.commit()
+            return
+        clip.status = ClipStatus.ready
+        clip.review_media = True
+        clip.stage, clip.progress = None, 1.0
+        clip.updated_at = self.now()
+        db.add(clip)
+        refresh_filmed_seconds(db, clip.session_id)
+        db.commit()
+
+    def wait_until_idle(self, timeout: float = 60) -> None:
+        """For tests and the command line: return once nothing is waiting."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            with Session(self.engine) as db:
+                waiting = db.exec(
+                    select(Clip.id).where(Clip.status == ClipStatus.processing)
+                ).first()
+            if waiting is None and not self._busy.locked():
+                return
+            self._wake.set()
+            time.sleep(0.05)
+        raise TimeoutError("media jobs still running")

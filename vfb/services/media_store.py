@@ -1,0 +1,53 @@
+"""Where footage lives on disk: one folder per programme (so withdrawing consent can remove it all),
+one per clip and per recording inside it, every name made by the server."""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+from vfb.capture.review_media import PEAKS, POSTER, THUMBNAILS
+
+CLIP_FILE = "clip.mp4"
+CHUNKS_FILE = "chunks"
+
+
+@dataclass(frozen=True)
+class MediaStore:
+    root: Path
+
+    def programme_dir(self, programme_id: str) -> Path:
+        return self.root / programme_id
+
+    def clip_dir(self, programme_id: str, clip_id: str) -> Path:
+        return self.programme_dir(programme_id) / "clips" / clip_id
+
+    def clip_file(self, programme_id: str, clip_id: str) -> Path:
+        return self.clip_dir(programme_id, clip_id) / CLIP_FILE
+
+    def source_file(self, programme_id: str, clip_id: str, ext: str) -> Path:
+        """What was uploaded or recorded, kept as it came until retention says otherwise."""
+        return self.clip_dir(programme_id, clip_id) / f"source{ext}"
+
+    def review_file(self, programme_id: str, clip_id: str, name: str) -> Path:
+        assert name in (POSTER, THUMBNAILS, PEAKS, "thumbnails.json")
+        return self.clip_dir(programme_id, clip_id) / name
+
+    def recording_dir(self, programme_id: str, recording_id: str) -> Path:
+        return self.programme_dir(programme_id) / "recordings" / recording_id
+
+    def chunks_file(self, programme_id: str, recording_id: str) -> Path:
+        return self.recording_dir(programme_id, recording_id) / CHUNKS_FILE
+
+    def remove_clip(self, programme_id: str, clip_id: str) -> None:
+        shutil.rmtree(self.clip_dir(programme_id, clip_id), ignore_errors=True)
+
+    def sweep_partial_files(self) -> list[Path]:
+        """Remove `.part` files: writes a crash interrupted, which nothing refers to."""
+        removed = []
+        if self.root.exists():
+            for part in self.root.rglob(".*.part"):
+                part.unlink(missing_ok=True)
+                removed.append(part)
+        return removed

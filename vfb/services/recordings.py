@@ -1,0 +1,204 @@
+"""Browser recordings arriving in one-second chunks: each appended durably and acknowledged once;
+a recording the tab stopped sending (closed, crashed, or the server killed) is finalised as
+*recovered* with everything that was acknowledged."""
+
+from __future__ import annotations
+
+import threading
+from collections import defaultdict
+from datetime import datetime, timedelta
+
+from sqlmodel import Session, col, select
+
+from vfb.capture.files import append_durably, free_bytes
+from vfb.errors import ChunkOutOfOrder, Conflict, VfbError
+from vfb.models import Clip, Programme, ProgrammeSession, Recording, RecordingCreate, User
+from vfb.models.base import new_id
+from vfb.models.clip import RecordingPublic
+from vfb.models.enums import ClipOrigin, RecordingStatus
+from vfb.services.access import get_recording, require_case_writer
+from vfb.services.clips import accept_source, session_for_filming
+from vfb.services.media_store import MediaStore
+
+_locks: defaultdict[str, threading.Lock] = defaultdict(threading.Lock)
+
+EXTENSIONS = {"video/webm": ".webm", "video/mp4": ".mp4", "video/x-matroska": ".mkv"}
+
+
+def extension_for(mime_type: str) -> str:
+    return EXTENSIONS.get(mime_type.split(";")[0].strip().lower(), ".webm")
+
+
+def public(recording: Recording, store: MediaStore) -> RecordingPublic:
+    return RecordingPublic(
+        **recording.model_dump(include=set(RecordingPublic.model_fields) - {"free_bytes"}),
+        free_bytes=free_bytes(store.root),
+    )
+
+
+def start_recording(
+    *,
+    db: Session,
+    store: MediaStore,
+    session_id: str,
+    data: RecordingCreate,
+    by: User | None,
+    now: datetime,
+) -> Recording:
+    session, programme = session_for_filming(
+        db=db, session_id=session_id, by=by, today=now.date(), doing="record this session"
+    )
+    recording = Recording(
+        session_id=session.id,
+        mime_type=data.mime_type,
+        created_by_id=by.id if by else None,
+        created_at=now,
+        updated_at=now,
+    )
+    folder = store.recording_dir(programme.id, recording.id)
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    store.chunks_file(programme.id, recording.id).touch(mode=0o600)
+    db.add(recording)
+    db.commit()
+    db.refresh(recording)
+    return recording
+
+
+def append_chunk(
+    *,
+    db: Session,
+    store: MediaStore,
+    recording_id: str,
+    index: int,
+    data: bytes,
+    by: User,
+    now: datetime,
+) -> Recording:
+    """Store chunk `index` durably, once: a resent chunk is acknowledged without being written
+    again, and one that arrives before its turn is refused with the index expected."""
+    with _locks[recording_id]:
+        recording, programme = get_recording(db=db, recording_id=recording_id, by=by)
+        require_case_writer(by)
+        if recording.status is not RecordingStatus.open:
+            raise Conflict(
+                "This recording has already been stopped and saved; start a new one to go on."
+            )
+        if index < recording.chunks:
+            return recording
+        if index > recording.chunks:
+            raise ChunkOutOfOrder(
+                f"Chunk {index} arrived before chunk {recording.chunks}; send that one first.",
+                expected=recording.chunks,
+            )
+        path = store.chunks_file(programme.id, recording.id)
+        recording.bytes = append_durably(path, data, at=recording.bytes)
+        recording.chunks += 1
+        recording.updated_at = now
+        db.add(recording)
+        db.commit()
+        db.refresh(recording)
+        return recording
+
+
+def finish_recording(
+    *, db: Session, store: MediaStore, recording_id: str, by: User, now: datetime
+) -> Clip:
+    with _locks[recording_id]:
+        recording, programme = get_recording(db=db, recording_id=recording_id, by=by)
+        require_case_writer(by)
+        if recording.status is RecordingStatus.finished and recording.clip_id:
+            clip = db.get(Clip, recording.clip_id)
+            assert clip is not None
+            return clip
+        if recording.status is not RecordingStatus.open:
+            raise Conflict("This recording was stopped before anything was saved.")
+        return _finalise(db, store, recording, programme, by=by, now=now, recovered=False)
+
+
+def _finalise(
+    db: Session,
+    store: MediaStore,
+    recording: Recording,
+    programme: Programme,
+    *,
+    by: User | None,
+    now: datetime,
+    recovered: bool,
+) -> Clip:
+    chunks = store.chunks_file(programme.id, recording.id)
+    if recording.bytes == 0:
+        recording.status = RecordingStatus.empty
+        recording.updated_at = now
+        db.add(recording)
+        db.commit()
+        chunks.unlink(missing_ok=True)
+        raise Conflict("Nothing was recorded: no video reached vfb before the recording stopped.")
+    with chunks.open("r+b") as f:  # drop bytes written but never acknowledged
+        f.truncate(recording.bytes)
+    session = db.get(ProgrammeSession, recording.session_id)
+    assert session is not None
+    clip_id = new_id()
+    folder = store.clip_dir(programme.id, clip_id)
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    received = folder / f".received{extension_for(recording.mime_type)}"
+    chunks.replace(received)
+    try:
+        clip = accept_source(
+            db=db,
+            store=store,
+            session=session,
+            programme=programme,
+            clip_id=clip_id,
+            received=received,
+            original_name=f"recording{extension_for(recording.mime_type)}",
+            origin=ClipOrigin.recording,
+            by=by,
+            now=now,
+            recovered=recovered,
+        )
+    except Exception:
+        if received.exists():
+            received.replace(chunks)  # never lose what was recorded
+        raise
+    recording.status = RecordingStatus.finished
+    recording.clip_id = clip.id
+    recording.updated_at = now
+    db.add(recording)
+    db.commit()
+    store.recording_dir(programme.id, recording.id).rmdir()
+    return clip
+
+
+def recover_idle(*, db: Session, store: MediaStore, now: datetime, idle: timedelta) -> list[Clip]:
+    """Finalise every open recording that has sent nothing for `idle`, as a recovered clip."""
+    recovered = []
+    stale = db.exec(
+        select(Recording, Programme)
+        .join(ProgrammeSession, col(ProgrammeSession.id) == Recording.session_id)
+        .join(Programme, col(Programme.id) == ProgrammeSession.programme_id)
+        .where(Recording.status == RecordingStatus.open, col(Recording.updated_at) <= now - idle)
+    ).all()
+    for recording, programme in stale:
+        with _locks[recording.id]:
+            try:
+                recovered.append(
+                    _finalise(db, store, recording, programme, by=None, now=now, recovered=True)
+                )
+            except Conflict:
+                continue
+            except VfbError:
+                recording.status = RecordingStatus.unreadable
+                recording.updated_at = now
+                db.add(recording)
+                db.commit()
+    return recovered
+
+
+def touch(*, db: Session, recording_id: str, size: int, now: datetime) -> None:
+    """A command-line recording's heartbeat, so it is never taken for an abandoned one."""
+    recording = db.get(Recording, recording_id)
+    if recording is not None:
+        recording.bytes = size
+        recording.updated_at = now
+        db.add(recording)
+        db.commit()
