@@ -116,33 +116,13 @@ class Samples:
 
     def _browser_webm(self, path: Path) -> None:
         """VP9 + Opus written to a pipe, as a browser's MediaRecorder does: no duration, no cues."""
-        data = subprocess.run(
-            [
-                get_ffmpeg_exe(),
-                "-v",
-                "error",
-                "-f",
-                "lavfi",
-                "-i",
-                "testsrc2=size=320x240:rate=30:duration=3",
-                "-f",
-                "lavfi",
-                "-i",
-                "sine=frequency=440:duration=3",
-                "-c:v",
-                "libvpx-vp9",
-                "-deadline",
-                "realtime",
-                "-c:a",
-                "libopus",
-                "-f",
-                "webm",
-                "pipe:1",
-            ],  # fmt: skip
-            check=True,
-            capture_output=True,
-        ).stdout
-        path.write_bytes(data)
+        args = [
+            "-f", "lavfi", "-i", "testsrc2=size=320x240:rate=30:duration=3",
+            "-f", "lavfi", "-i", "sine=frequency=440:duration=3",
+            "-c:v", "libvpx-vp9", "-deadline", "realtime", "-c:a", "libopus", "-f", "webm", "pipe:1",
+        ]  # fmt: skip
+        command = [get_ffmpeg_exe(), "-v", "error", *args]
+        path.write_bytes(subprocess.run(command, check=True, capture_output=True).stdout)
 
     def _rotated_hevc_mov(self, path: Path) -> None:
         plain = lavfi_clip(self.folder / "plain-hevc.mov", extra=("-c:v", "libx265", "-c:a", "aac"))

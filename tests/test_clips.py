@@ -26,6 +26,11 @@ def import_file(caller: Caller, session: str, path: Path, expected: int = 201) -
     return response.json()
 
 
+def imported(caller: Caller, session: str, path: Path) -> Any:
+    """A clip of `path`, imported and ready."""
+    return wait_ready(caller, import_file(caller, session, path)["id"])
+
+
 def wait_ready(caller: Caller, clip_id: str, timeout: float = 60) -> Any:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -163,7 +168,7 @@ def test_only_the_team_may_see_a_clip_and_a_supervisor_may_not_change_it(
     family: Family, as_: Callable[[str], Caller], samples: Samples
 ) -> None:
     worker = as_("worker_a1")
-    clip = wait_ready(worker, import_file(worker, family.session, samples.get("indexed.mp4"))["id"])
+    clip = imported(worker, family.session, samples.get("indexed.mp4"))
     for outsider in ("worker_a2", "worker_b", "manager_b", "admin"):
         assert as_(outsider).get(f"/api/clips/{clip['id']}/media").status_code == 404
     supervisor = as_("supervisor_a")
@@ -177,9 +182,7 @@ def test_a_trim_through_the_api_is_frame_exact_and_becomes_the_sessions_film(
     app: FastAPI, family: Family, as_: Callable[[str], Caller], samples: Samples
 ) -> None:
     worker = as_("worker_a1")
-    source = wait_ready(
-        worker, import_file(worker, family.session, samples.get("indexed.mp4"))["id"]
-    )
+    source = imported(worker, family.session, samples.get("indexed.mp4"))
     cut = worker.ok(
         "POST", f"/api/clips/{source['id']}/trim", 201, json={"from_ms": 1234, "to_ms": 5678}
     )
@@ -220,7 +223,7 @@ def test_a_wrong_range_is_explained(
     words: str,
 ) -> None:
     worker = as_("worker_a1")
-    clip = wait_ready(worker, import_file(worker, family.session, samples.get("indexed.mp4"))["id"])
+    clip = imported(worker, family.session, samples.get("indexed.mp4"))
     before = sorted(media_files(app))
     refused = worker.post(f"/api/clips/{clip['id']}/trim", json=body)
     assert refused.status_code == 400, refused.text
