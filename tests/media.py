@@ -119,7 +119,8 @@ class Samples:
         args = [
             "-f", "lavfi", "-i", "testsrc2=size=320x240:rate=30:duration=3",
             "-f", "lavfi", "-i", "sine=frequency=440:duration=3",
-            "-c:v", "libvpx-vp9", "-deadline", "realtime", "-c:a", "libopus", "-f", "webm", "pipe:1",
+            "-c:v", "libvpx-vp9", "-deadline", "realtime", "-c:a", "libopus",
+            "-f", "webm", "pipe:1",
         ]  # fmt: skip
         command = [get_ffmpeg_exe(), "-v", "error", *args]
         path.write_bytes(subprocess.run(command, check=True, capture_output=True).stdout)

@@ -47,6 +47,7 @@ def record(
     source: FrameSource,
     folder: Path,
     *,
+    path: Path | None = None,
     max_seconds: float,
     should_stop: Callable[[], bool],
     min_free_bytes: int,
@@ -56,7 +57,7 @@ def record(
     """Encode H.264 (veryfast, one thread) and AAC until asked to stop, the time limit, or the disk
     running out; every completed second is on disk, synced, before the next begins."""
     folder.mkdir(parents=True, exist_ok=True)
-    path = folder / RECORDING_FILE
+    path = path or folder / RECORDING_FILE
     if free_bytes(folder) < min_free_bytes:
         return RecordingResult(path, 0, StopReason.disk_full)
     raw = path.open("wb")

@@ -40,6 +40,8 @@ class ClipBase(SQLModel):
 
 class Clip(ClipBase, table=True):
     id: str = Field(default_factory=new_id, primary_key=True, max_length=32)
+    claimed_by: str | None = Field(default=None, max_length=80, description="Preparing process")
+    claimed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     created_by_id: str | None = Field(default=None, foreign_key="app_user.id", max_length=32)
     created_at: datetime = Field(sa_type=UTCDateTime)
     updated_at: datetime = Field(sa_type=UTCDateTime)

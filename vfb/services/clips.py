@@ -93,6 +93,7 @@ def accept_source(
     by: User | None,
     now: datetime,
     recovered: bool = False,
+    claim_for: str | None = None,
 ) -> Clip:
     """Make a clip of a file already stored in the clip's folder, if a video in it decodes (else
     `UnreadableMedia`, and the file is removed). The clip is `processing` until its job is done."""
@@ -113,6 +114,8 @@ def accept_source(
         original_name=(original_name or None) and Path(original_name or "").name[:255],
         source_ext=ext,
         stage="Waiting to be made playable",
+        claimed_by=claim_for,
+        claimed_at=now if claim_for else None,
         created_by_id=by.id if by else None,
         created_at=now,
         updated_at=now,

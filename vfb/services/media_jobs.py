@@ -5,12 +5,15 @@ server restart simply carries on where it stopped."""
 from __future__ import annotations
 
 import logging
+import os
+import socket
 import threading
 import time
+import uuid
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
-from sqlalchemy import Engine
+from sqlalchemy import ColumnElement, Engine, or_, update
 from sqlmodel import Session, col, select
 
 from vfb.capture.clipmaker import make_web_mp4, plan_for
@@ -26,6 +29,7 @@ from vfb.services.recordings import recover_idle
 logger = logging.getLogger("vfb.media")
 
 Now = Callable[[], datetime]
+STALE_CLAIM = timedelta(seconds=60)  # a preparing process that has reported nothing for this long
 
 
 class MediaJobs:
@@ -35,6 +39,7 @@ class MediaJobs:
         self._stop = threading.Event()
         self._busy = threading.Lock()
         self._thread: threading.Thread | None = None
+        self.name = f"{socket.gethostname()[:40]}-{os.getpid()}-{uuid.uuid4().hex[:8]}"
 
     # -- the thread ------------------------------------------------------------------------
 
@@ -70,15 +75,38 @@ class MediaJobs:
         """Recover abandoned recordings, then prepare the oldest waiting clip. True if it worked."""
         with self._busy, Session(self.engine) as db:
             recovered = recover_idle(db=db, store=self.store, now=self.now(), idle=self.idle)
-            clip = db.exec(
-                select(Clip)
-                .where(Clip.status == ClipStatus.processing)
+            now = self.now()
+            waiting = db.exec(
+                select(Clip.id)
+                .where(Clip.status == ClipStatus.processing, self._claimable(now))
                 .order_by(col(Clip.created_at), Clip.id)
-            ).first()
-            if clip is None:
-                return bool(recovered)
-            self.prepare(db, clip)
-            return True
+            ).all()
+            for clip_id in waiting:
+                if self.claim(db, clip_id):
+                    clip = db.get(Clip, clip_id)
+                    assert clip is not None
+                    self.prepare(db, clip)
+                    return True
+            return bool(recovered)
+
+    def _claimable(self, now: datetime) -> ColumnElement[bool]:
+        return or_(
+            col(Clip.claimed_at).is_(None),
+            col(Clip.claimed_at) < now - STALE_CLAIM,
+            col(Clip.claimed_by) == self.name,
+        )
+
+    def claim(self, db: Session, clip_id: str) -> bool:
+        """Take the clip for this process, unless another (a `vfb import` beside the server, say)
+        is preparing it and reported progress within the last minute."""
+        now = self.now()
+        taken = db.exec(
+            update(Clip)
+            .where(col(Clip.id) == clip_id, self._claimable(now))
+            .values(claimed_by=self.name, claimed_at=now)
+        )
+        db.commit()
+        return bool(taken.rowcount)
 
     def prepare(self, db: Session, clip: Clip) -> None:
         session = db.get(ProgrammeSession, clip.session_id)
@@ -92,7 +120,7 @@ class MediaJobs:
                 return
             last[:] = [moment, fraction]
             clip.stage, clip.progress = stage, round(fraction, 3)
-            clip.updated_at = self.now()
+            clip.updated_at = clip.claimed_at = self.now()
             db.add(clip)
             db.commit()
 

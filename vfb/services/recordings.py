@@ -115,6 +115,23 @@ def finish_recording(
         return _finalise(db, store, recording, programme, by=by, now=now, recovered=False)
 
 
+def finish_from_command_line(
+    *, db: Session, store: MediaStore, recording_id: str, now: datetime, claim_for: str
+) -> Clip:
+    """`vfb record` has stopped: everything it wrote (synced as it went) becomes a clip."""
+    with _locks[recording_id]:
+        recording = db.get(Recording, recording_id)
+        assert recording is not None
+        session = db.get(ProgrammeSession, recording.session_id)
+        assert session is not None
+        programme = db.get(Programme, session.programme_id)
+        assert programme is not None
+        recording.bytes = store.chunks_file(programme.id, recording.id).stat().st_size
+        return _finalise(
+            db, store, recording, programme, by=None, now=now, recovered=False, claim_for=claim_for
+        )
+
+
 def _finalise(
     db: Session,
     store: MediaStore,
@@ -124,6 +141,7 @@ def _finalise(
     by: User | None,
     now: datetime,
     recovered: bool,
+    claim_for: str | None = None,
 ) -> Clip:
     chunks = store.chunks_file(programme.id, recording.id)
     if recording.bytes == 0:
@@ -155,6 +173,7 @@ def _finalise(
             by=by,
             now=now,
             recovered=recovered,
+            claim_for=claim_for,
         )
     except Exception:
         if received.exists():

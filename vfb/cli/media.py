@@ -1,0 +1,295 @@
+"""`vfb probe`, `trim`, `import` and `record`: the footage commands, for a worker's own laptop."""
+
+from __future__ import annotations
+
+import shutil
+import signal
+import time
+from datetime import timedelta
+from pathlib import Path
+from types import FrameType
+from typing import Annotated
+
+import typer
+from rich.live import Live
+from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
+from rich.text import Text
+from sqlalchemy import Engine
+from sqlmodel import Session
+
+from vfb.capture.probe import probe
+from vfb.capture.recorder import RecorderProgress, StopReason, record
+from vfb.capture.sources import DeviceSource, FrameSource, SyntheticSource
+from vfb.capture.timecode import format_timecode, parse_timecode
+from vfb.capture.trim import TrimMode, trim
+from vfb.cli.common import console, now, open_database, plain_errors
+from vfb.errors import TooLarge
+from vfb.models import Clip, RecordingCreate
+from vfb.models.base import new_id
+from vfb.models.enums import ClipOrigin, ClipStatus
+from vfb.services import clips, recordings
+from vfb.services.media_jobs import MediaJobs
+from vfb.services.media_store import MediaStore
+from vfb.settings import Settings
+
+
+def _progress() -> Progress:
+    return Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TaskProgressColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+    )
+
+
+def _size(n: int) -> str:
+    for unit in ("bytes", "KB", "MB", "GB", "TB"):
+        if n < 1024 or unit == "TB":
+            return f"{n:.0f} {unit}" if unit == "bytes" else f"{n:.1f} {unit}"
+        n /= 1024  # type: ignore[assignment]
+    raise AssertionError
+
+
+def probe_command(
+    file: Annotated[Path, typer.Argument(help="Any video file")],
+) -> None:
+    """Print a video file's facts as JSON (duration in ms, size, codecs, frame rate, rotation)."""
+    print(probe(file).to_json())
+
+
+def trim_command(
+    source: Annotated[Path, typer.Argument(help="The video to cut from (never changed)")],
+    output: Annotated[Path, typer.Argument(help="The new MP4 to write")],
+    start: Annotated[str, typer.Option("--from", help="In point, HH:MM:SS.mmm (inclusive)")],
+    end: Annotated[str, typer.Option("--to", help="Out point, HH:MM:SS.mmm (exclusive)")],
+    fast: Annotated[
+        bool, typer.Option("--fast", help="Cut at the keyframe before --from; copies everything")
+    ] = False,
+) -> None:
+    """Cut --from to --to out of a video, frame-accurately (only the ends are re-encoded)."""
+    from_ms, to_ms = parse_timecode(start), parse_timecode(end)
+    mode = TrimMode.fast if fast else TrimMode.exact
+    with _progress() as bar:
+        task = bar.add_task("Cutting", total=1.0)
+        result = trim(
+            source,
+            output,
+            from_ms=from_ms,
+            to_ms=to_ms,
+            mode=mode,
+            progress=lambda f: bar.update(task, completed=f),
+        )
+    span = f"{format_timecode(result.start_ms)} to {format_timecode(result.end_ms)}"
+    console.print(
+        f"Wrote {output}: {span} of {source.name} "
+        f"({result.duration_ms / 1000:.3f} s, {result.frames} frames, "
+        f"{result.reencoded_frames} re-encoded).",
+        highlight=False,
+    )
+    if result.start_ms != result.from_ms:
+        console.print(
+            f"Fast cut: it starts at the keyframe at {format_timecode(result.start_ms)}, "
+            f"{(result.from_ms - result.start_ms) / 1000:.3f} s before --from.",
+            highlight=False,
+        )
+
+
+def _jobs(settings: Settings, engine: Engine) -> MediaJobs:
+    return MediaJobs(engine, MediaStore(settings.media_dir), lambda: now(settings), timedelta(0))
+
+
+def _prepare(jobs: MediaJobs, clip_id: str) -> Clip:
+    """Make the clip playable and ready for review here and now, showing progress."""
+    with Session(jobs.engine) as db, _progress() as bar:
+        clip = db.get(Clip, clip_id)
+        assert clip is not None
+        task = bar.add_task("Preparing the clip", total=1.0)
+        jobs.prepare(db, clip)
+        bar.update(task, completed=1.0)
+        db.refresh(clip)
+        return clip
+
+
+def _say_clip(clip: Clip) -> None:
+    if clip.status is ClipStatus.failed:
+        console.print(f"[red]The clip could not be made playable:[/] {clip.detail}")
+        raise typer.Exit(code=1)
+    length = format_timecode(clip.duration_ms or 0)
+    console.print(
+        f"Clip {clip.id} is ready: {length}, {clip.width}×{clip.height}, SHA-256 {clip.sha256}.",
+        highlight=False,
+    )
+    note = clips.interaction_note(clip.duration_ms)
+    if note:
+        console.print(f"Note: {note}", highlight=False)
+
+
+def import_command(
+    file: Annotated[Path, typer.Argument(help="A video from a phone, camcorder or laptop")],
+    session_id: Annotated[str, typer.Option("--session", help="The session (visit) it shows")],
+) -> None:
+    """Import a video file as a clip of a session (needs the carer's filming consent)."""
+    settings = Settings()
+    store = MediaStore(settings.media_dir)
+    with open_database(settings) as engine, Session(engine) as db:
+        jobs = _jobs(settings, engine)
+        at = now(settings)
+        session, programme = clips.session_for_filming(
+            db=db, session_id=session_id, by=None, today=at.date(), doing="import this footage"
+        )
+        size = file.stat().st_size
+        if size > settings.max_upload_mb << 20:
+            raise TooLarge(
+                f"{file.name} is {_size(size)}, more than the {settings.max_upload_mb} MB vfb "
+                "accepts (VFB_MAX_UPLOAD_MB)."
+            )
+        clip_id = new_id()
+        folder = store.clip_dir(programme.id, clip_id)
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        received = folder / ".import.part"
+        try:
+            shutil.copyfile(file, received)
+            clip = clips.accept_source(
+                db=db,
+                store=store,
+                session=session,
+                programme=programme,
+                clip_id=clip_id,
+                received=received,
+                original_name=file.name,
+                origin=ClipOrigin.upload,
+                by=None,
+                now=at,
+                claim_for=jobs.name,
+            ).id
+        except BaseException:
+            store.remove_clip(programme.id, clip_id)
+            raise
+        _say_clip(_prepare(jobs, clip))
+
+
+def record_command(
+    session_id: Annotated[str, typer.Option("--session", help="The session (visit) to film")],
+    device: Annotated[
+        str | None, typer.Option(help="Camera device (default: /dev/video0, or the OS default)")
+    ] = None,
+    max_minutes: Annotated[
+        float, typer.Option(min=0.05, max=180, help="Stop by itself after this long")
+    ] = 25,
+    synthetic: Annotated[
+        bool, typer.Option("--synthetic", help="Record a test pattern and tone, not a camera")
+    ] = False,
+) -> None:
+    """Record from the laptop's camera and microphone; Ctrl-C stops and saves.
+
+    Every second is synced to disk as it is recorded, so a crash loses at most a second or two.
+    """
+    settings = Settings()
+    store = MediaStore(settings.media_dir)
+    stop = {"asked": False}
+
+    def ask_to_stop(_signal: int, _frame: FrameType | None) -> None:
+        stop["asked"] = True
+
+    with open_database(settings) as engine:
+        with Session(engine) as db:
+            recovered = recordings.recover_idle(
+                db=db, store=store, now=now(settings), idle=timedelta(seconds=120)
+            )
+            for found in recovered:
+                console.print(f"Recovered an interrupted recording as clip {found.id}.")
+            rec = recordings.start_recording(
+                db=db,
+                store=store,
+                session_id=session_id,
+                data=RecordingCreate(mime_type="video/mp4"),
+                by=None,
+                now=now(settings),
+            )
+        recording_id = rec.id
+        path = store.chunks_file(_programme_of(engine, rec.session_id), recording_id)
+        source: FrameSource = SyntheticSource() if synthetic else DeviceSource(device)
+        previous = signal.signal(signal.SIGINT, ask_to_stop)
+        beat = [0.0]
+
+        def show(progress: RecorderProgress, live: Live) -> None:
+            live.update(
+                Text(
+                    f"● REC {format_timecode(progress.elapsed_ms)[:8]}   "
+                    f"{_size(progress.bytes_written)} recorded   "
+                    f"{_size(progress.free_bytes)} free   (Ctrl-C stops and saves)",
+                    style="bold red",
+                )
+            )
+            if time.monotonic() - beat[0] >= 2:
+                beat[0] = time.monotonic()
+                with Session(engine) as db:
+                    recordings.touch(
+                        db=db,
+                        recording_id=recording_id,
+                        size=progress.bytes_written,
+                        now=now(settings),
+                    )
+
+        try:
+            with Live(Text("Starting the camera…"), console=console, transient=True) as live:
+                result = record(
+                    source,
+                    path.parent,
+                    path=path,
+                    max_seconds=max_minutes * 60,
+                    should_stop=lambda: stop["asked"],
+                    min_free_bytes=settings.min_free_mb << 20,
+                    on_progress=lambda p: show(p, live),
+                    on_started=lambda _: console.print("Recording started.", highlight=False),
+                )
+        finally:
+            signal.signal(signal.SIGINT, previous)
+        console.print(_stop_words(result.stop_reason, result.elapsed_ms), highlight=False)
+        with Session(engine) as db:
+            jobs = _jobs(settings, engine)
+            clip_id = recordings.finish_from_command_line(
+                db=db,
+                store=store,
+                recording_id=recording_id,
+                now=now(settings),
+                claim_for=jobs.name,
+            ).id
+        _say_clip(_prepare(jobs, clip_id))
+
+
+def _programme_of(engine: object, session_id: str) -> str:
+    from sqlalchemy import Engine
+
+    from vfb.models import ProgrammeSession
+
+    assert isinstance(engine, Engine)
+    with Session(engine) as db:
+        session = db.get(ProgrammeSession, session_id)
+        assert session is not None
+        return session.programme_id
+
+
+def _stop_words(reason: StopReason, elapsed_ms: int) -> str:
+    length = format_timecode(elapsed_ms)[:8]
+    return {
+        StopReason.asked: f"Stopped after {length}; saving the clip.",
+        StopReason.time_limit: f"Stopped at the {length} limit (--max-minutes); saving the clip.",
+        StopReason.disk_full: (
+            f"The disk is (nearly) full, so recording stopped after {length}. Everything recorded "
+            "so far is kept and saved as a clip; free some space before filming again."
+        ),
+        StopReason.source_ended: f"The camera stopped sending after {length}; saving the clip.",
+    }[reason]
+
+
+def register(app: typer.Typer) -> None:
+    for name, command in (
+        ("probe", probe_command),
+        ("trim", trim_command),
+        ("import", import_command),
+        ("record", record_command),
+    ):
+        app.command(name)(plain_errors(command))
