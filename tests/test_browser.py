@@ -36,6 +36,9 @@ CHROMIUM_ARGS = [
     "--disable-background-networking",
     "--disable-component-update",
     "--disable-sync",
+    # a synthetic camera and microphone, allowed without a prompt, for the Record page
+    "--use-fake-device-for-media-stream",
+    "--use-fake-ui-for-media-stream",
 ]
 
 
@@ -115,11 +118,25 @@ def child(server: str) -> dict[str, str]:
         "/api/programmes",
         {"child_id": made["id"], "offered_on": "2026-01-05", "carer_ids": [carer["id"]]},
     )
-    post(
+    session = post(
         f"/api/programmes/{programme['id']}/sessions",
         {"held_on": "2026-02-01", "duration_minutes": 60, "filmed_seconds": 700},
     )
-    return {"child": made["id"], "programme": programme["id"], "auth": auth["Authorization"]}
+    post(
+        "/api/consents",
+        {
+            "programme_id": programme["id"],
+            "carer_id": carer["id"],
+            "scope": "filming",
+            "given_on": "2026-01-05",
+        },
+    )
+    return {
+        "child": made["id"],
+        "programme": programme["id"],
+        "session": session["id"],
+        "auth": auth["Authorization"],
+    }
 
 
 @pytest.fixture
@@ -354,3 +371,56 @@ def test_signing_in_and_opening_a_child_by_keyboard_alone(
     expect(link).to_be_focused()
     page.keyboard.press("Enter")
     expect(page.get_by_role("heading", name="BROWSER-1", level=1)).to_be_visible()
+
+
+def wait_until(page: Page, expression: str, timeout: float = 30) -> None:
+    """Poll `expression` in the page (the CSP forbids wait_for_function's string eval)."""
+    deadline = time.monotonic() + timeout
+    while not page.evaluate(expression):
+        assert time.monotonic() < deadline, f"still false after {timeout} s: {expression}"
+        page.wait_for_timeout(100)
+
+
+def test_a_worker_records_with_the_camera_and_trims_the_clip_by_keyboard(
+    page: Page, server: str, child: dict[str, str]
+) -> None:
+    """Chromium's fake camera and microphone: record 6 seconds on the Record page, stop, and the
+    clip plays on its page; then mark in and out with I and O and save a trimmed clip."""
+    sign_in(page, server, "worker_a1", f"/sessions/{child['session']}/record")
+    expect(page.locator("#status")).to_contain_text("Ready", timeout=15000)
+    page.get_by_role("button", name="Start recording").click()
+    expect(page.locator("#status")).to_have_text("Recording.")
+    page.wait_for_timeout(6000)
+    expect(page.get_by_text("Saved safely")).to_be_visible()
+    page.get_by_role("button", name="Stop and save").click()
+    page.wait_for_url(f"{server}/clips/*", timeout=30000)
+    player = page.locator("#player")
+    expect(player).to_be_visible(timeout=60000)
+    wait_until(page, "document.getElementById('player').readyState >= 2", 30)
+    duration = page.evaluate("document.getElementById('player').duration")
+    assert 5.5 <= duration <= 8, duration
+    page.evaluate("document.getElementById('player').play()")
+    wait_until(page, "document.getElementById('player').currentTime > 0.5", 15)
+    page.evaluate("document.getElementById('player').pause()")
+    # trim by keyboard: in at 1 s, out at 4 s
+    for seconds, key in ((1.0, "i"), (4.0, "o")):
+        page.evaluate(f"document.getElementById('player').currentTime = {seconds}")
+        wait_until(
+            page, f"Math.abs(document.getElementById('player').currentTime - {seconds}) < 0.01"
+        )
+        page.locator("h1").click()
+        page.keyboard.press(key)
+    expect(page.get_by_label("In point")).to_have_text("00:00:01.000")
+    expect(page.get_by_label("Out point")).to_have_text("00:00:04.000")
+    expect(page.get_by_text("The trimmed clip will last 00:03")).to_be_visible()
+    first_clip = page.url
+    page.get_by_role("button", name="Save trimmed clip").click()
+    page.wait_for_url(lambda url: url != first_clip and "/clips/" in url, timeout=30000)
+    expect(page.locator("#status")).to_contain_text("Trimmed clip ready", timeout=60000)
+    wait_until(page, "document.getElementById('player').readyState >= 2", 30)
+    trimmed = page.evaluate("document.getElementById('player').duration")
+    assert abs(trimmed - 3.0) < 0.1, trimmed
+    # the session page lists both, the recording and its trim
+    page.get_by_role("link", name="← Session 1").click()
+    expect(page.get_by_role("link", name="Clip 1")).to_be_visible()
+    expect(page.get_by_role("link", name="Clip 2 (trimmed)")).to_be_visible()

@@ -70,3 +70,24 @@ def child_page(
     child_id: str, request: Request, db: DbDep, now: NowDep, policy: PolicyDep, key: KeyDep
 ) -> Response:
     return _signed_in_page("child.html", request, db, now, policy, key)
+
+
+@router.api_route("/sessions/{session_id}", methods=["GET", "HEAD"])
+def session_page(
+    session_id: str, request: Request, db: DbDep, now: NowDep, policy: PolicyDep, key: KeyDep
+) -> Response:
+    return _signed_in_page("session.html", request, db, now, policy, key)
+
+
+@router.api_route("/sessions/{session_id}/record", methods=["GET", "HEAD"])
+def record_page(
+    session_id: str, request: Request, db: DbDep, now: NowDep, policy: PolicyDep, key: KeyDep
+) -> Response:
+    return _signed_in_page("record.html", request, db, now, policy, key)
+
+
+@router.api_route("/clips/{clip_id}", methods=["GET", "HEAD"])
+def clip_page(
+    clip_id: str, request: Request, db: DbDep, now: NowDep, policy: PolicyDep, key: KeyDep
+) -> Response:
+    return _signed_in_page("clip.html", request, db, now, policy, key)

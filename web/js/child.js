@@ -112,7 +112,13 @@ function sessionTable(sessions, onEdit) {
       h("td", {}, words(s.status)),
       h("td", {}, s.duration_minutes === null ? "—" : `${s.duration_minutes} min`),
       h("td", {}, words(s.location)),
-      h("td", {}, minutes(s.filmed_seconds)),
+      h(
+        "td",
+        {},
+        minutes(s.filmed_seconds),
+        " ",
+        h("a", { href: `/sessions/${s.id}`, "aria-label": `Film of session ${s.number}` }, "Film"),
+      ),
       h(
         "td",
         {},

@@ -113,3 +113,35 @@ export async function startPage() {
   document.getElementById("who").textContent = `${me.username} · ${me.role}`;
   return me;
 }
+
+// Times on the footage pages: integer milliseconds in, HH:MM:SS.mmm (or M:SS) out.
+export function timecode(ms) {
+  const total = Math.max(0, Math.round(ms));
+  const pad = (n, width = 2) => String(n).padStart(width, "0");
+  const hours = Math.floor(total / 3600000);
+  const minutes = Math.floor(total / 60000) % 60;
+  const seconds = Math.floor(total / 1000) % 60;
+  return `${pad(hours)}:${pad(minutes)}:${pad(seconds)}.${pad(total % 1000, 3)}`;
+}
+
+export function clockTime(ms) {
+  const total = Math.floor(Math.max(0, ms) / 1000);
+  const minutes = Math.floor(total / 60);
+  return `${String(minutes).padStart(2, "0")}:${String(total % 60).padStart(2, "0")}`;
+}
+
+export function fileSize(bytes) {
+  const units = ["bytes", "KB", "MB", "GB", "TB"];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit += 1;
+  }
+  return unit === 0 ? `${value} bytes` : `${value.toFixed(1)} ${units[unit]}`;
+}
+
+export function csrfHeader() {
+  const match = document.cookie.match(/(?:^|;\s*)vfb_csrf=([^;]+)/);
+  return { "X-CSRF-Token": match ? decodeURIComponent(match[1]) : "" };
+}

@@ -1,0 +1,130 @@
+// A session's film: its clips (with their preparation progress), importing a file, recording.
+
+import { api } from "./api.js";
+import { clockTime, csrfHeader, formatDate, h, showStatus, startPage, words } from "./ui.js";
+
+const sessionId = location.pathname.split("/")[2];
+let canWrite = false;
+let polling = null;
+
+function clipItem(clip, number) {
+  const name = clip.origin === "trim" ? `Clip ${number} (trimmed)` : `Clip ${number}`;
+  const facts = [
+    clip.duration_ms !== null ? clockTime(clip.duration_ms) : null,
+    clip.origin === "upload" ? `imported from ${clip.original_name ?? "a file"}` : null,
+    clip.origin === "recording" ? "recorded here" : null,
+  ].filter(Boolean);
+  const badges = [
+    clip.recovered ? h("span", { class: "pill warn" }, "Recovered") : null,
+    clip.interaction_note ? h("span", { class: "pill warn", title: clip.interaction_note }, "Check length") : null,
+  ];
+  let state = null;
+  if (clip.status === "processing") {
+    state = h(
+      "p",
+      { class: "muted" },
+      `${clip.stage ?? "Preparing"}… `,
+      h("progress", { max: "1", value: String(clip.progress), "aria-label": `Preparing ${name}` }),
+    );
+  } else if (clip.status === "failed") {
+    state = h("p", { class: "error" }, `Could not be made playable: ${clip.detail}`);
+  }
+  const remove = canWrite
+    ? h("button", { type: "button", class: "quiet small", "aria-label": `Delete ${name}`, onclick: () => removeClip(clip, name) }, "Delete")
+    : null;
+  return h(
+    "li",
+    { class: "clip" },
+    clip.review_media ? h("img", { src: `/api/clips/${clip.id}/poster`, alt: "", width: "160" }) : h("div", { class: "poster-placeholder" }),
+    h(
+      "div",
+      {},
+      h("h3", {}, h("a", { href: `/clips/${clip.id}` }, name), " ", ...badges),
+      h("p", {}, facts.join(" · ")),
+      clip.interaction_note ? h("p", { class: "muted" }, clip.interaction_note) : null,
+      state,
+      remove,
+    ),
+  );
+}
+
+async function removeClip(clip, name) {
+  if (!confirm(`Delete ${name} and its video file? This cannot be undone.`)) return;
+  try {
+    await api(`/api/clips/${clip.id}`, { method: "DELETE" });
+    showStatus(`${name} deleted.`);
+    await loadClips();
+  } catch (error) {
+    showStatus(error.message, { error: true });
+  }
+}
+
+async function loadClips() {
+  const clips = await api(`/api/sessions/${sessionId}/clips`);
+  const list = document.getElementById("clips");
+  list.replaceChildren(...(clips.length ? clips.map((c, i) => clipItem(c, i + 1)) : [h("li", {}, "No film yet.")]));
+  const busy = clips.some((c) => c.status === "processing");
+  clearTimeout(polling);
+  if (busy) polling = setTimeout(loadClips, 1500);
+}
+
+function upload(file) {
+  // XMLHttpRequest, because fetch cannot report upload progress.
+  return new Promise((resolve, reject) => {
+    const request = new XMLHttpRequest();
+    const bar = document.getElementById("upload");
+    request.open("POST", `/api/sessions/${sessionId}/clips`);
+    for (const [name, value] of Object.entries(csrfHeader())) request.setRequestHeader(name, value);
+    request.responseType = "json";
+    request.upload.onprogress = (event) => {
+      if (event.lengthComputable) bar.value = event.loaded / event.total;
+    };
+    request.onload = () =>
+      request.status === 201
+        ? resolve(request.response)
+        : reject(new Error(request.response?.detail ?? `vfb answered ${request.status}.`));
+    request.onerror = () => reject(new Error("The upload stopped: check that vfb is still running."));
+    const form = new FormData();
+    form.append("file", file);
+    bar.hidden = false;
+    bar.value = 0;
+    request.send(form);
+  });
+}
+
+async function main() {
+  const me = await startPage();
+  const session = await api(`/api/sessions/${sessionId}`);
+  const programme = await api(`/api/programmes/${session.programme_id}`);
+  const child = await api(`/api/children/${programme.child_id}`);
+  canWrite = me.role === "worker" || me.role === "manager";
+  document.title = `${child.reference} session ${session.number} · vfb`;
+  document.getElementById("title").textContent =
+    `${child.reference} · session ${session.number} · ${formatDate(session.held_on)} (${words(session.status)})`;
+  const back = document.getElementById("back");
+  back.href = `/children/${child.id}`;
+  back.textContent = `← ${child.reference}`;
+  document.getElementById("record").href = `/sessions/${sessionId}/record`;
+  for (const element of document.querySelectorAll(".writer")) element.hidden = !canWrite;
+  document.getElementById("import").addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const file = document.getElementById("file").files[0];
+    if (!file) return;
+    showStatus(`Uploading ${file.name}…`);
+    try {
+      await upload(file);
+      showStatus(`${file.name} imported; it is being made ready to play.`);
+      event.target.reset();
+    } catch (error) {
+      showStatus(error.message, { error: true });
+    } finally {
+      document.getElementById("upload").hidden = true;
+    }
+    await loadClips();
+  });
+  await loadClips();
+  document.getElementById("film").hidden = false;
+  if (document.getElementById("status").textContent === "Loading…") showStatus("");
+}
+
+main().catch((error) => showStatus(error.message, { error: true }));
