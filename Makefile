@@ -31,8 +31,8 @@ chromium:
 	fi
 
 lint: $(STAMP)
-	$(BIN)/ruff check vfb tests
-	$(BIN)/ruff format --check vfb tests
+	$(BIN)/ruff check vfb tests bench
+	$(BIN)/ruff format --check vfb tests bench
 
 types: $(STAMP)
 	$(BIN)/mypy vfb
@@ -48,7 +48,7 @@ PG_DIR := $(CURDIR)/.pg
 test-postgres: $(STAMP) chromium
 	@command -v pg_ctlcluster >/dev/null || (apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null)
-	./scripts/with-postgres $(PG_DIR) $(PG_PORT) $(BIN)/pytest
+	./scripts/with-postgres $(PG_DIR) $(PG_PORT) $(BIN)/pytest -m "not media"
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .pg

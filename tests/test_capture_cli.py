@@ -51,6 +51,7 @@ def sha(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+@pytest.mark.media
 def test_probe_prints_the_facts_as_json_and_refuses_plainly(samples: Samples) -> None:
     done = vfb("probe", str(samples.get("rotated-hevc.mov")))
     assert done.returncode == 0, done.stderr
@@ -63,6 +64,7 @@ def test_probe_prints_the_facts_as_json_and_refuses_plainly(samples: Samples) ->
     assert "Traceback" not in refused.stderr
 
 
+@pytest.mark.media
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_an_exact_trim_gives_exactly_the_frames_between_the_points(
     samples: Samples, tmp_path: Path, seed: int
@@ -87,6 +89,7 @@ def test_an_exact_trim_gives_exactly_the_frames_between_the_points(
     assert not list(tmp_path.glob(".*.part"))
 
 
+@pytest.mark.media
 def test_a_fast_trim_says_where_it_really_starts(samples: Samples, tmp_path: Path) -> None:
     out = tmp_path / "fast.mp4"
     done = vfb("trim", str(samples.get("indexed.mp4")), str(out), "--from", "00:00:02.500",
@@ -98,6 +101,7 @@ def test_a_fast_trim_says_where_it_really_starts(samples: Samples, tmp_path: Pat
     assert frames[-1] >= 179
 
 
+@pytest.mark.media
 @pytest.mark.parametrize(
     ("start", "end", "words"),
     [

@@ -22,6 +22,12 @@ SYNC_EVERY_SECONDS = 1.0
 RECORDING_FILE = "recording.mp4"
 
 
+def encoder_options(fps: int) -> dict[str, str]:
+    """libx264 settings for recording: real time on one core, a keyframe (and so a fragment)
+    every second, no frames held back (zerolatency), so little is ever unsynced."""
+    return {"preset": "veryfast", "tune": "zerolatency", "crf": "23", "g": str(fps)}
+
+
 class StopReason(StrEnum):
     asked = "asked"
     time_limit = "time_limit"
@@ -65,13 +71,8 @@ def record(
     out = av.open(raw, "w", format="mp4", options=options)
     video = out.add_stream("libx264", rate=source.fps)
     video.width, video.height, video.pix_fmt = source.width, source.height, "yuv420p"
-    video.codec_context.thread_count = 1
-    video.options = {
-        "preset": "veryfast",
-        "tune": "zerolatency",
-        "crf": "23",
-        "g": str(source.fps),  # a keyframe, and so a fragment, every second
-    }
+    video.codec_context.thread_count = 1  # leaves the other core for the laptop and the server
+    video.options = encoder_options(source.fps)
     audio = out.add_stream("aac", rate=48000, layout="mono")
     resampler = av.AudioResampler(format="fltp", layout="mono", rate=48000)
     reason = StopReason.source_ended

@@ -1,4 +1,8 @@
-"""`vfb probe`, `trim`, `import` and `record`: the footage commands, for a worker's own laptop."""
+"""`vfb probe`, `trim`, `import` and `record`: the footage commands, for a worker's own laptop.
+
+FFmpeg, numpy and the media services are imported inside the commands, so that every other `vfb`
+command starts quickly.
+"""
 
 from __future__ import annotations
 
@@ -8,29 +12,23 @@ import time
 from datetime import timedelta
 from pathlib import Path
 from types import FrameType
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.live import Live
 from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
 from rich.text import Text
-from sqlalchemy import Engine
 from sqlmodel import Session
 
-from vfb.capture.probe import probe
-from vfb.capture.recorder import RecorderProgress, StopReason, record
-from vfb.capture.sources import DeviceSource, FrameSource, SyntheticSource
-from vfb.capture.timecode import format_timecode, parse_timecode
-from vfb.capture.trim import TrimMode, trim
 from vfb.cli.common import console, now, open_database, plain_errors
-from vfb.errors import TooLarge
-from vfb.models import Clip, RecordingCreate
-from vfb.models.base import new_id
-from vfb.models.enums import ClipOrigin, ClipStatus
-from vfb.services import clips, recordings
-from vfb.services.media_jobs import MediaJobs
-from vfb.services.media_store import MediaStore
 from vfb.settings import Settings
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
+    from vfb.capture.recorder import RecorderProgress, StopReason
+    from vfb.models import Clip
+    from vfb.services.media_jobs import MediaJobs
 
 
 def _progress() -> Progress:
@@ -56,6 +54,8 @@ def probe_command(
     file: Annotated[Path, typer.Argument(help="Any video file")],
 ) -> None:
     """Print a video file's facts as JSON (duration in ms, size, codecs, frame rate, rotation)."""
+    from vfb.capture.probe import probe
+
     print(probe(file).to_json())
 
 
@@ -69,6 +69,9 @@ def trim_command(
     ] = False,
 ) -> None:
     """Cut --from to --to out of a video, frame-accurately (only the ends are re-encoded)."""
+    from vfb.capture.timecode import format_timecode, parse_timecode
+    from vfb.capture.trim import TrimMode, trim
+
     from_ms, to_ms = parse_timecode(start), parse_timecode(end)
     mode = TrimMode.fast if fast else TrimMode.exact
     with _progress() as bar:
@@ -97,11 +100,16 @@ def trim_command(
 
 
 def _jobs(settings: Settings, engine: Engine) -> MediaJobs:
+    from vfb.services.media_jobs import MediaJobs
+    from vfb.services.media_store import MediaStore
+
     return MediaJobs(engine, MediaStore(settings.media_dir), lambda: now(settings), timedelta(0))
 
 
 def _prepare(jobs: MediaJobs, clip_id: str) -> Clip:
     """Make the clip playable and ready for review here and now, showing progress."""
+    from vfb.models import Clip
+
     with Session(jobs.engine) as db, _progress() as bar:
         clip = db.get(Clip, clip_id)
         assert clip is not None
@@ -113,6 +121,10 @@ def _prepare(jobs: MediaJobs, clip_id: str) -> Clip:
 
 
 def _say_clip(clip: Clip) -> None:
+    from vfb.capture.timecode import format_timecode
+    from vfb.models.enums import ClipStatus
+    from vfb.services import clips
+
     if clip.status is ClipStatus.failed:
         console.print(f"[red]The clip could not be made playable:[/] {clip.detail}")
         raise typer.Exit(code=1)
@@ -131,6 +143,12 @@ def import_command(
     session_id: Annotated[str, typer.Option("--session", help="The session (visit) it shows")],
 ) -> None:
     """Import a video file as a clip of a session (needs the carer's filming consent)."""
+    from vfb.errors import TooLarge
+    from vfb.models.base import new_id
+    from vfb.models.enums import ClipOrigin
+    from vfb.services import clips
+    from vfb.services.media_store import MediaStore
+
     settings = Settings()
     store = MediaStore(settings.media_dir)
     with open_database(settings) as engine, Session(engine) as db:
@@ -186,6 +204,13 @@ def record_command(
 
     Every second is synced to disk as it is recorded, so a crash loses at most a second or two.
     """
+    from vfb.capture.recorder import record
+    from vfb.capture.sources import DeviceSource, FrameSource, SyntheticSource
+    from vfb.capture.timecode import format_timecode
+    from vfb.models import RecordingCreate
+    from vfb.services import recordings
+    from vfb.services.media_store import MediaStore
+
     settings = Settings()
     store = MediaStore(settings.media_dir)
     stop = {"asked": False}
@@ -260,12 +285,9 @@ def record_command(
         _say_clip(_prepare(jobs, clip_id))
 
 
-def _programme_of(engine: object, session_id: str) -> str:
-    from sqlalchemy import Engine
-
+def _programme_of(engine: Engine, session_id: str) -> str:
     from vfb.models import ProgrammeSession
 
-    assert isinstance(engine, Engine)
     with Session(engine) as db:
         session = db.get(ProgrammeSession, session_id)
         assert session is not None
@@ -273,6 +295,9 @@ def _programme_of(engine: object, session_id: str) -> str:
 
 
 def _stop_words(reason: StopReason, elapsed_ms: int) -> str:
+    from vfb.capture.recorder import StopReason
+    from vfb.capture.timecode import format_timecode
+
     length = format_timecode(elapsed_ms)[:8]
     return {
         StopReason.asked: f"Stopped after {length}; saving the clip.",
