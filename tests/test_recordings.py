@@ -95,3 +95,19 @@ def test_finishing_with_nothing_recorded_says_so(
     recording = worker.ok("POST", f"/api/sessions/{family.session}/recordings", 201, json={})
     refused = worker.post(f"/api/recordings/{recording['id']}/finish")
     assert refused.status_code == 409 and "Nothing was recorded" in refused.json()["detail"]
+
+
+def test_a_nearly_full_disk_refuses_chunks_and_keeps_what_was_saved(
+    app: FastAPI, family: Family, as_: Callable[[str], Caller], samples: Samples
+) -> None:
+    worker = as_("worker_a1")
+    pieces = chunks_of(samples.get("browser.webm"), 4)
+    recording = worker.ok("POST", f"/api/sessions/{family.session}/recordings", 201, json={})
+    put(worker, recording["id"], 0, pieces[0])
+    put(worker, recording["id"], 1, pieces[1])
+    app.state.settings.min_free_mb = 1 << 40  # more than any disk has free
+    full = put(worker, recording["id"], 2, pieces[2], expected=507)
+    assert full["error"] == "disk_full" and "Everything recorded so far is kept" in full["detail"]
+    clip = worker.ok("POST", f"/api/recordings/{recording['id']}/finish", 201)
+    stored = app.state.store.source_file(family.programme, clip["id"], ".webm").read_bytes()
+    assert stored == pieces[0] + pieces[1]

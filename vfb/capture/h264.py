@@ -23,6 +23,7 @@ class AvcConfig:
     length_size: int
     sps: tuple[bytes, ...]
     pps: tuple[bytes, ...]
+    extension: bytes = b""  # High profiles: chroma format, bit depths, SPS extensions
 
     @classmethod
     def parse(cls, data: bytes) -> AvcConfig:
@@ -41,7 +42,9 @@ class AvcConfig:
             size = int.from_bytes(data[at : at + 2], "big")
             pps.append(data[at + 2 : at + 2 + size])
             at += 2 + size
-        return cls(data[1], data[2], data[3], (data[4] & 3) + 1, tuple(sps), tuple(pps))
+        return cls(
+            data[1], data[2], data[3], (data[4] & 3) + 1, tuple(sps), tuple(pps), bytes(data[at:])
+        )
 
     def serialise(self) -> bytes:
         out = bytearray(
@@ -53,7 +56,7 @@ class AvcConfig:
         out.append(len(self.pps))
         for nal in self.pps:
             out += len(nal).to_bytes(2, "big") + nal
-        return bytes(out)
+        return bytes(out) + self.extension
 
     def with_sets(self, sps: bytes, pps: bytes) -> AvcConfig:
         """This configuration plus another SPS/PPS pair (which must use ids of its own)."""
@@ -64,6 +67,7 @@ class AvcConfig:
             length_size=self.length_size,
             sps=(*self.sps, sps),
             pps=(*self.pps, pps),
+            extension=self.extension,
         )
 
 

@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 from sqlmodel import Session, col, select
 
 from vfb.capture.files import append_durably, free_bytes
-from vfb.errors import ChunkOutOfOrder, Conflict, VfbError
+from vfb.errors import ChunkOutOfOrder, Conflict, DiskFull, VfbError
 from vfb.models import Clip, Programme, ProgrammeSession, Recording, RecordingCreate, User
 from vfb.models.base import new_id
 from vfb.models.clip import RecordingPublic
@@ -73,9 +73,12 @@ def append_chunk(
     data: bytes,
     by: User,
     now: datetime,
+    min_free_bytes: int = 0,
 ) -> Recording:
     """Store chunk `index` durably, once: a resent chunk is acknowledged without being written
-    again, and one that arrives before its turn is refused with the index expected."""
+    again, and one that arrives before its turn is refused with the index expected. Below
+    `min_free_bytes` of free disk, chunks are refused (507) so that what was recorded can still be
+    saved as a clip."""
     with _locks[recording_id]:
         recording, programme = get_recording(db=db, recording_id=recording_id, by=by)
         require_case_writer(by)
@@ -91,6 +94,11 @@ def append_chunk(
                 expected=recording.chunks,
             )
         path = store.chunks_file(programme.id, recording.id)
+        if free_bytes(path.parent) - len(data) < min_free_bytes:
+            raise DiskFull(
+                "The disk is nearly full, so the recording has stopped. Everything recorded so "
+                "far is kept; stop and save it, then free some space before filming again."
+            )
         recording.bytes = append_durably(path, data, at=recording.bytes)
         recording.chunks += 1
         recording.updated_at = now

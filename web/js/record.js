@@ -67,6 +67,13 @@ async function pump() {
       $("saved").textContent = `Saved safely: ${fileSize(answer.bytes)} (${answer.chunks} s).`;
       showDisk(answer.free_bytes);
     } catch (error) {
+      if (error instanceof ApiError && error.status === 507) {
+        // Nothing more can be stored: save what is safe.
+        pending.length = 0;
+        sending = false;
+        stop(error.message);
+        return;
+      }
       if (error instanceof ApiError && error.status >= 400 && error.status < 500) {
         showStatus(error.message, { error: true });
         pending.length = 0;

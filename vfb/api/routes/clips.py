@@ -256,6 +256,7 @@ async def put_chunk(
         data=bytes(body),
         by=user,
         now=now,
+        min_free_bytes=request.app.state.settings.min_free_mb << 20,
     )
     return recordings.public(recording, store)
 
