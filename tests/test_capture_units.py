@@ -35,7 +35,7 @@ def test_timecodes_parse_to_milliseconds(text: str, ms: int) -> None:
 
 @pytest.mark.parametrize("text", ["", "1:99", "abc", "00:00:01.0000", "-1", "1:2:3:4"])
 def test_a_bad_timecode_is_refused_plainly(text: str) -> None:
-    with pytest.raises(InvalidInput, match="HH:MM:SS.mmm|seconds go up to 59"):
+    with pytest.raises(InvalidInput, match=r"HH:MM:SS\.mmm|seconds go up to 59"):
         parse_timecode(text)
 
 

@@ -72,7 +72,7 @@ def record(
     video = out.add_stream("libx264", rate=source.fps)
     video.width, video.height, video.pix_fmt = source.width, source.height, "yuv420p"
     video.codec_context.thread_count = 1  # leaves the other core for the laptop and the server
-    video.options = encoder_options(source.fps)
+    video.options = dict(encoder_options(source.fps))
     audio = out.add_stream("aac", rate=48000, layout="mono")
     resampler = av.AudioResampler(format="fltp", layout="mono", rate=48000)
     reason = StopReason.source_ended
