@@ -30,7 +30,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from vfb.capture.ffmpeg import ffmpeg_exe  # noqa: E402
-from vfb.capture.files import fsync_file  # noqa: E402
+from vfb.capture.files import fsync_path  # noqa: E402
 from vfb.capture.recorder import encoder_options  # noqa: E402
 from vfb.capture.review_media import make_review_media  # noqa: E402
 from vfb.capture.trim import TrimMode, trim  # noqa: E402
@@ -107,7 +107,7 @@ def main() -> None:
 
     def copy_floor() -> None:
         shutil.copyfile(source, out)
-        fsync_file(out)
+        fsync_path(out)
 
     section = ["-ss", f"{start_ms / 1000}", "-to", f"{end_ms / 1000}", "-i", str(source)]
 
@@ -115,7 +115,7 @@ def main() -> None:
         def run() -> None:
             subprocess.run([ff, "-v", "error", "-y", *section, "-c", "copy", str(out)], check=True)
             if sync:
-                fsync_file(out)
+                fsync_path(out)
 
         return run
 

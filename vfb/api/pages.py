@@ -51,43 +51,21 @@ def signin_page() -> FileResponse:
     return _page("signin.html")
 
 
-@router.api_route("/caseload", methods=["GET", "HEAD"])
-def caseload_page(
-    request: Request, db: DbDep, now: NowDep, policy: PolicyDep, key: KeyDep
-) -> Response:
-    return _signed_in_page("caseload.html", request, db, now, policy, key)
+def _register_signed_in_page(path: str, file: str) -> None:
+    def page(request: Request, db: DbDep, now: NowDep, policy: PolicyDep, key: KeyDep) -> Response:
+        return _signed_in_page(file, request, db, now, policy, key)
+
+    page.__name__ = file.replace(".html", "_page")
+    router.add_api_route(path, page, methods=["GET", "HEAD"])
 
 
-@router.api_route("/admin", methods=["GET", "HEAD"])
-def admin_page(
-    request: Request, db: DbDep, now: NowDep, policy: PolicyDep, key: KeyDep
-) -> Response:
-    return _signed_in_page("admin.html", request, db, now, policy, key)
-
-
-@router.api_route("/children/{child_id}", methods=["GET", "HEAD"])
-def child_page(
-    child_id: str, request: Request, db: DbDep, now: NowDep, policy: PolicyDep, key: KeyDep
-) -> Response:
-    return _signed_in_page("child.html", request, db, now, policy, key)
-
-
-@router.api_route("/sessions/{session_id}", methods=["GET", "HEAD"])
-def session_page(
-    session_id: str, request: Request, db: DbDep, now: NowDep, policy: PolicyDep, key: KeyDep
-) -> Response:
-    return _signed_in_page("session.html", request, db, now, policy, key)
-
-
-@router.api_route("/sessions/{session_id}/record", methods=["GET", "HEAD"])
-def record_page(
-    session_id: str, request: Request, db: DbDep, now: NowDep, policy: PolicyDep, key: KeyDep
-) -> Response:
-    return _signed_in_page("record.html", request, db, now, policy, key)
-
-
-@router.api_route("/clips/{clip_id}", methods=["GET", "HEAD"])
-def clip_page(
-    clip_id: str, request: Request, db: DbDep, now: NowDep, policy: PolicyDep, key: KeyDep
-) -> Response:
-    return _signed_in_page("clip.html", request, db, now, policy, key)
+# Each page is a static shell; its module reads the ids from the address and asks the API.
+for _path, _file in {
+    "/caseload": "caseload.html",
+    "/admin": "admin.html",
+    "/children/{child_id}": "child.html",
+    "/sessions/{session_id}": "session.html",
+    "/sessions/{session_id}/record": "record.html",
+    "/clips/{clip_id}": "clip.html",
+}.items():
+    _register_signed_in_page(_path, _file)

@@ -26,16 +26,8 @@ def disk_full(where: Path) -> DiskFull:
     )
 
 
-def fsync_file(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def fsync_dir(path: Path) -> None:
-    """Make a rename or a new file in `path` itself survive a power cut."""
+def fsync_path(path: Path) -> None:
+    """Sync a file's bytes, or (for a folder) the renames and new names in it, to the disk."""
     fd = os.open(path, os.O_RDONLY)
     try:
         os.fsync(fd)
@@ -57,9 +49,9 @@ def built_atomically(final: Path) -> Iterator[Path]:
     part.unlink(missing_ok=True)
     try:
         yield part
-        fsync_file(part)
+        fsync_path(part)
         part.replace(final)
-        fsync_dir(final.parent)
+        fsync_path(final.parent)
     except OSError as error:
         part.unlink(missing_ok=True)
         if is_disk_full(error):

@@ -8,7 +8,7 @@
 
 from __future__ import annotations
 
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from sqlalchemy import ColumnElement, false, or_
 from sqlmodel import Session, col, select
@@ -113,29 +113,26 @@ def get_assessment(*, db: Session, assessment_id: str, by: User) -> Assessment:
     return _one(db, statement, "assessment", assessment_id)
 
 
-def get_clip(*, db: Session, clip_id: str, by: User) -> tuple[Clip, Programme]:
+def _with_programme(
+    db: Session, record: type[Clip] | type[Recording], ident: str, what: str, by: User
+) -> tuple[Any, Programme]:
+    """A clip or recording with its programme, if `by` reaches the child they belong to."""
     statement = (
-        select(Clip, Programme)
-        .join(ProgrammeSession, col(ProgrammeSession.id) == Clip.session_id)
+        select(record, Programme)
+        .join(ProgrammeSession, col(ProgrammeSession.id) == record.session_id)
         .join(Programme, col(Programme.id) == ProgrammeSession.programme_id)
         .join(Child, col(Child.id) == Programme.child_id)
-        .where(Clip.id == clip_id, child_in_reach(by))
+        .where(record.id == ident, child_in_reach(by))
     )
     found = db.exec(statement).first()
     if found is None:
-        raise NotFound.of("clip", clip_id)
+        raise NotFound.of(what, ident)
     return found[0], found[1]
+
+
+def get_clip(*, db: Session, clip_id: str, by: User) -> tuple[Clip, Programme]:
+    return _with_programme(db, Clip, clip_id, "clip", by)
 
 
 def get_recording(*, db: Session, recording_id: str, by: User) -> tuple[Recording, Programme]:
-    statement = (
-        select(Recording, Programme)
-        .join(ProgrammeSession, col(ProgrammeSession.id) == Recording.session_id)
-        .join(Programme, col(Programme.id) == ProgrammeSession.programme_id)
-        .join(Child, col(Child.id) == Programme.child_id)
-        .where(Recording.id == recording_id, child_in_reach(by))
-    )
-    found = db.exec(statement).first()
-    if found is None:
-        raise NotFound.of("recording", recording_id)
-    return found[0], found[1]
+    return _with_programme(db, Recording, recording_id, "recording", by)
