@@ -17,7 +17,7 @@ from tests.support import SECRET, Caller, Databases
 from vfb.api import create_app
 from vfb.cli.main import app as cli
 from vfb.db import head_revision, make_engine
-from vfb.models import Child, Programme
+from vfb.models import Child, Clip, Programme
 from vfb.settings import Settings
 
 PASSWORD = "a good long password"
@@ -154,7 +154,9 @@ def test_demo_seeds_once_and_every_account_signs_in(  # type: ignore[no-untyped-
     with Session(engine) as db:
         assert db.exec(select(func.count()).select_from(Child)).one() == 6
         statuses = sorted(p.status.value for p in db.exec(select(Programme)))
+        [clip] = db.exec(select(Clip)).all()  # test-pattern film for the active programme
     engine.dispose()
+    assert clip.status == "ready" and clip.duration_ms == 30000 and clip.review_media
     assert statuses == ["active", "completed", "declined", "offered", "withdrawn"]
     lines = (Path(env["VFB_DATA_DIR"]) / "demo-passwords.txt").read_text().splitlines()
     assert oct((Path(env["VFB_DATA_DIR"]) / "demo-passwords.txt").stat().st_mode & 0o777) == "0o600"

@@ -220,7 +220,8 @@ def demo() -> None:
     with open_database(settings) as engine, Session(engine) as db:
         if is_empty(db):
             accounts = seed(db=db, data_dir=settings.data_dir, now=now(settings))
-            console.print("Seeded the demo team and caseload.")
+            media.seed_demo_clip(settings, engine)
+            console.print("Seeded the demo team and caseload, with a clip of test-pattern film.")
         else:
             accounts = read_accounts(settings.data_dir)
             console.print("The database already has data; nothing seeded.")

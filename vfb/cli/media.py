@@ -318,3 +318,57 @@ def register(app: typer.Typer) -> None:
         ("record", record_command),
     ):
         app.command(name)(plain_errors(command))
+
+
+def seed_demo_clip(settings: Settings, engine: Engine) -> str | None:
+    """Film for the demo's active programme: half a minute of FFmpeg's test pattern and a tone,
+    imported as a clip of its latest held visit, so the clip pages have something to show."""
+    from sqlmodel import col, select
+
+    from vfb.capture.ffmpeg import run_ffmpeg
+    from vfb.models import Programme, ProgrammeSession
+    from vfb.models.base import new_id
+    from vfb.models.enums import ClipOrigin, ProgrammeStatus, SessionStatus
+    from vfb.services import clips
+
+    jobs = _jobs(settings, engine)
+    with Session(engine) as db:
+        found = db.exec(
+            select(ProgrammeSession, Programme)
+            .join(Programme, col(Programme.id) == ProgrammeSession.programme_id)
+            .where(
+                Programme.status == ProgrammeStatus.active,
+                ProgrammeSession.status == SessionStatus.held,
+            )
+            .order_by(col(ProgrammeSession.held_on).desc())
+        ).first()
+        if found is None:
+            return None
+        session, programme = found
+        clip_id = new_id()
+        folder = jobs.store.clip_dir(programme.id, clip_id)
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        received = folder / ".demo.mp4"
+        pattern = "testsrc2=size=640x360:rate=30:duration=30"
+        tone = "sine=frequency=330:sample_rate=48000:duration=30"
+        run_ffmpeg(
+            ["-f", "lavfi", "-i", pattern, "-f", "lavfi", "-i", tone, "-c:v", "libx264",
+             "-preset", "veryfast", "-g", "60", "-c:a", "aac", "-y", str(received)],
+            what="make the demo film",
+        )  # fmt: skip
+        clip = clips.accept_source(
+            db=db,
+            store=jobs.store,
+            session=session,
+            programme=programme,
+            clip_id=clip_id,
+            received=received,
+            original_name="demo-test-pattern.mp4",
+            origin=ClipOrigin.upload,
+            by=None,
+            now=now(settings),
+            claim_for=jobs.name,
+        )
+        clip_id = clip.id
+    _prepare(jobs, clip_id)
+    return clip_id
