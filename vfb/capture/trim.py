@@ -4,8 +4,9 @@ The in point is inclusive and the out point exclusive: the result starts with th
 `from_ms` and ends with the frame shown just before `to_ms`. The default "smart cut" re-encodes only
 the part-GOPs at either end and copies every whole GOP between, byte for byte. The re-encoded
 pieces carry parameter sets with ids of their own, listed in the MP4's `avcC` beside the source's,
-so the two never clash. `fast` copies whole GOPs only: it starts at the keyframe at or before the in
-point, and says so. Audio packets are copied: the cut is within one audio frame (~21 ms).
+so the two never clash. `fast` copies whole GOPs only (with the `ffmpeg` program): it starts at the
+keyframe at or before the in point, and says so. Audio packets are copied: the cut is within one
+audio frame (~21 ms).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ import av.error
 import numpy as np
 
 from vfb.capture import h264
+from vfb.capture.ffmpeg import run_ffmpeg
 from vfb.capture.files import built_atomically
 from vfb.capture.probe import MediaFacts, probe
 from vfb.capture.timecode import format_timecode
@@ -98,11 +100,68 @@ def trim(
         )
     with built_atomically(dest) as part:
         try:
-            cutter = _Cutter(source, part, facts, from_ms, to_ms, mode, progress)
-            result = cutter.run()
+            if mode is TrimMode.fast:
+                result = _fast_cut(source, part, facts, from_ms, to_ms, progress)
+            else:
+                result = _Cutter(source, part, facts, from_ms, to_ms, progress).run()
         except av.error.FFmpegError as error:
             raise MediaFailed(f"FFmpeg could not cut {source.name}: {error}") from error
     return TrimResult(path=dest, mode=mode, from_ms=from_ms, to_ms=to_ms, **result)
+
+
+def keyframe_at_or_before(source: Path, at_ms: int) -> int:
+    """The time (ms from the first frame) of the keyframe whose GOP shows the frame at `at_ms`."""
+    with av.open(str(source)) as container:
+        video = container.streams.video[0]
+        tb: Fraction = video.time_base  # type: ignore[assignment]
+        origin = video.start_time or 0
+        wanted = origin + int(Fraction(at_ms, 1000) / tb)
+        target = wanted
+        found = origin
+        for _ in range(8):
+            container.seek(max(target, origin), stream=video, backward=True)
+            first = next((p for p in container.demux(video) if p.pts is not None and p.size), None)
+            if first is None or first.pts is None:
+                break
+            found = first.pts
+            if first.pts <= wanted or target <= origin:
+                break
+            target = (first.dts if first.dts is not None else first.pts) - 1
+        return round((min(found, wanted) - origin) * tb * 1000)
+
+
+def _fast_cut(
+    source: Path,
+    part: Path,
+    facts: MediaFacts,
+    from_ms: int,
+    to_ms: int,
+    progress: Progress | None,
+) -> dict[str, int]:
+    """Copy whole GOPs from the keyframe at or before the in point, with the `ffmpeg` program
+    (as fast as a copy can be); the result says where it really starts."""
+    start_ms = keyframe_at_or_before(source, from_ms)
+    # a hair past the keyframe, so rounding can never seek to the one before it
+    seek = f"{(start_ms + 0.5) / 1000:.4f}"
+    run_ffmpeg(
+        ["-ss", seek, "-i", str(source), "-t", f"{(to_ms - start_ms) / 1000:.3f}",
+         "-map", "0:v:0", "-map", "0:a:0?", "-c", "copy", "-dn", "-sn", "-map_metadata", "-1",
+         "-avoid_negative_ts", "make_zero",  # keep the keyframe: no edit list hiding it
+         "-movflags", "+faststart", "-f", "mp4", "-y", str(part)],
+        duration_ms=to_ms - start_ms,
+        progress=progress,
+        what=f"cut {source.name}",
+    )  # fmt: skip
+    with av.open(str(part)) as container:
+        video = container.streams.video[0]
+        frames = video.frames
+    cut = probe(part, source.name)
+    return {
+        "start_ms": start_ms,
+        "end_ms": start_ms + cut.duration_ms,
+        "frames": frames,
+        "reencoded_frames": 0,
+    }
 
 
 @dataclass
@@ -132,11 +191,10 @@ class _Cutter:
         facts: MediaFacts,
         from_ms: int,
         to_ms: int,
-        mode: TrimMode,
         progress: Progress | None,
     ) -> None:
         self.source, self.part, self.facts = source, part, facts
-        self.mode, self.progress = mode, progress
+        self.progress = progress
         self.input = av.open(str(source))
         self.video = self.input.streams.video[0]
         self.audio = self.input.streams.audio[0] if self.input.streams.audio else None
@@ -231,9 +289,7 @@ class _Cutter:
             next_key is None and max(p.pts or 0 for p in gop) < self.t_out
         )
         starts_inside = start >= self.t_in or self.state.pts_first is not None
-        if self.mode is TrimMode.fast:
-            self._copy(gop if ends_inside else _decodable_prefix(gop, self.t_out))
-        elif self.smart and starts_inside and ends_inside:
+        if self.smart and starts_inside and ends_inside:
             self._copy(gop)
         else:
             self._reencode(gop)
@@ -364,7 +420,7 @@ class _Cutter:
             for waiting in self.state.waiting_audio:
                 self._audio_packet(waiting)
             self.state.waiting_audio.clear()
-        if pts < self.t_out or self.mode is TrimMode.fast:
+        if pts < self.t_out:
             self.state.frames += 1
             if self.state.last_pts is None or pts > self.state.last_pts:
                 self.state.last_pts = pts
@@ -401,12 +457,6 @@ class _Cutter:
     def _flush_audio(self) -> None:
         if self.reencode_audio and self.out_audio is not None:
             self.output.mux(self.out_audio.encode(None))
-
-
-def _decodable_prefix(gop: list[Pkt], t_out: int) -> list[Pkt]:
-    """The packets (decode order) needed to show every frame before `t_out`."""
-    last = max((i for i, p in enumerate(gop) if (p.pts or 0) < t_out), default=0)
-    return gop[: last + 1]
 
 
 def _frame_ticks(video: av.VideoStream) -> int:
