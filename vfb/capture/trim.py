@@ -197,6 +197,7 @@ class _Cutter:
         self.progress = progress
         self.input = av.open(str(source))
         self.video = self.input.streams.video[0]
+        self.video.thread_type = "AUTO"  # both cores for the few GOPs that are decoded
         self.audio = self.input.streams.audio[0] if self.input.streams.audio else None
         self.tb: Fraction = self.video.time_base  # type: ignore[assignment]
         self.origin = self.video.start_time or 0
@@ -347,7 +348,7 @@ class _Cutter:
         if rate:
             encoder.framerate = rate
         params = f"sps-id={self.sps_id}:bframes=0:keyint=infinite:repeat-headers=1"
-        encoder.options = {"preset": "veryfast", "crf": "16", "x264-params": params}
+        encoder.options = {"preset": "superfast", "crf": "16", "x264-params": params}
         if self.x264_profile:
             encoder.options["profile"] = self.x264_profile
         return encoder
