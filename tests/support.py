@@ -5,6 +5,11 @@ from __future__ import annotations
 import itertools
 import os
 import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -218,3 +223,58 @@ def consent_body(family: Any, **overrides: Any) -> dict[str, Any]:
         "given_on": "2026-01-05",
     }
     return body | overrides
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+class RunningServer:
+    """`vfb serve` in its own process on a test's database and data folder; it can be killed
+    (SIGKILL, like a crash) and started again on the same port."""
+
+    def __init__(self, folder: Path, database_url: str) -> None:
+        self.folder = folder
+        self.port = free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        self.data_dir = folder / "data"
+        self.env = os.environ | {
+            "VFB_DATA_DIR": str(self.data_dir),
+            "VFB_DATABASE_URL": database_url,
+            "VFB_SECRET_KEY": SECRET,
+            "VFB_PORT": str(self.port),
+        }
+        self.process: subprocess.Popen[bytes] | None = None
+        self.log_path = folder / "server.log"
+
+    def start(self) -> RunningServer:
+        command = [str(Path(sys.executable).parent / "vfb"), "serve"]
+        with self.log_path.open("a") as log:
+            self.process = subprocess.Popen(
+                command, env=self.env, stdout=log, stderr=subprocess.STDOUT
+            )
+        for _ in range(300):
+            try:
+                if httpx.get(f"{self.base}/signin", timeout=1).status_code == 200:
+                    return self
+            except httpx.TransportError:
+                time.sleep(0.05)
+        raise AssertionError(f"vfb serve did not start: {self.log_path.read_text()}")
+
+    def kill(self) -> None:
+        assert self.process is not None
+        self.process.send_signal(signal.SIGKILL)
+        self.process.wait(timeout=10)
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(timeout=10)
+
+    def __enter__(self) -> RunningServer:
+        return self.start()
+
+    def __exit__(self, *_: object) -> None:
+        self.stop()

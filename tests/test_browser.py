@@ -6,9 +6,6 @@ With CI=true these tests fail, never skip, when Chromium is missing.
 from __future__ import annotations
 
 import os
-import socket
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -24,7 +21,7 @@ from playwright.sync_api import (
     sync_playwright,
 )
 
-from tests.support import PASSWORD, SECRET, child_body
+from tests.support import PASSWORD, RunningServer, child_body
 
 pytestmark = pytest.mark.browser
 CHROMIUM = Path("/usr/bin/chromium")
@@ -55,40 +52,11 @@ def browser() -> Iterator[Browser]:
         launched.close()
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture
 def server(tmp_path: Path, database_url: str) -> Iterator[str]:
     """`vfb serve` in its own process, on the test's fresh database."""
-    port = free_port()
-    env = os.environ | {
-        "VFB_DATA_DIR": str(tmp_path / "data"),
-        "VFB_DATABASE_URL": database_url,
-        "VFB_SECRET_KEY": SECRET,
-        "VFB_PORT": str(port),
-    }
-    command = [str(Path(sys.executable).parent / "vfb"), "serve"]
-    log = (tmp_path / "server.log").open("w")
-    process = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(200):
-            try:
-                if httpx.get(f"{base}/signin", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.05)
-        else:
-            pytest.fail(f"vfb serve did not start: {(tmp_path / 'server.log').read_text()}")
-        yield base
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
-        log.close()
+    with RunningServer(tmp_path, database_url) as running:
+        yield running.base
 
 
 def api_token(base: str, username: str) -> dict[str, str]:

@@ -45,6 +45,7 @@ class MediaJobs:
 
     def start(self) -> None:
         self.store.sweep_partial_files()
+        self.release_dead_claims()
         self._stop.clear()
         self._thread = threading.Thread(target=self._loop, name="vfb-media", daemon=True)
         self._thread.start()
@@ -95,6 +96,24 @@ class MediaJobs:
             col(Clip.claimed_at) < now - STALE_CLAIM,
             col(Clip.claimed_by) == self.name,
         )
+
+    def release_dead_claims(self) -> None:
+        """Clips a crashed process on this computer was preparing are taken up at once, not a
+        minute later (claims name the host and the process id)."""
+        host = self.name.rsplit("-", 2)[0]
+        with Session(self.engine) as db:
+            claimed = db.exec(
+                select(Clip).where(
+                    Clip.status == ClipStatus.processing, col(Clip.claimed_by).is_not(None)
+                )
+            ).all()
+            for clip in claimed:
+                owner, _, _token = (clip.claimed_by or "").rpartition("-")
+                claim_host, _, pid = owner.rpartition("-")
+                if claim_host == host and pid.isdigit() and not _alive(int(pid)):
+                    clip.claimed_by = clip.claimed_at = None
+                    db.add(clip)
+            db.commit()
 
     def claim(self, db: Session, clip_id: str) -> bool:
         """Take the clip for this process, unless another (a `vfb import` beside the server, say)
@@ -171,3 +190,13 @@ class MediaJobs:
             self._wake.set()
             time.sleep(0.05)
         raise TimeoutError("media jobs still running")
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
