@@ -21,6 +21,7 @@ from playwright.sync_api import (
     sync_playwright,
 )
 
+from tests.media import Samples
 from tests.support import PASSWORD, RunningServer, child_body
 
 pytestmark = pytest.mark.browser
@@ -392,3 +393,26 @@ def test_a_worker_records_with_the_camera_and_trims_the_clip_by_keyboard(
     page.get_by_role("link", name="← Session 1").click()
     expect(page.get_by_role("link", name="Clip 1")).to_be_visible()
     expect(page.get_by_role("link", name="Clip 2 (trimmed)")).to_be_visible()
+
+
+def test_a_worker_imports_a_phone_video_on_the_film_page(
+    page: Page, server: str, child: dict[str, str], samples: Samples
+) -> None:
+    sign_in(page, server, "worker_a1", f"/sessions/{child['session']}")
+    page.get_by_label("Import a video from a phone or camera").set_input_files(
+        samples.get("rotated-hevc.mov")
+    )
+    page.get_by_role("button", name="Import", exact=True).click()
+    expect(page.locator("#status")).to_contain_text("rotated-hevc.mov imported")
+    clip = page.get_by_role("link", name="Clip 1")
+    expect(clip).to_be_visible()
+    expect(page.get_by_text("imported from rotated-hevc.mov")).to_be_visible()
+    expect(page.locator("li.clip img")).to_be_visible(timeout=60000)  # its poster, once ready
+    refused = samples.get("text.mp4")
+    page.get_by_label("Import a video from a phone or camera").set_input_files(refused)
+    page.get_by_role("button", name="Import", exact=True).click()
+    expect(page.locator("#status")).to_contain_text("text.mp4 cannot be used as a clip")
+    clip.click()
+    wait_until(page, "document.getElementById('player').readyState >= 2")
+    size = page.evaluate("[player.videoWidth, player.videoHeight]")
+    assert size == [240, 320]  # the phone's rotation applied
