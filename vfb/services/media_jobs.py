@@ -45,7 +45,6 @@ class MediaJobs:
 
     def start(self) -> None:
         self.store.sweep_partial_files()
-        self.release_dead_claims()
         self._stop.clear()
         self._thread = threading.Thread(target=self._loop, name="vfb-media", daemon=True)
         self._thread.start()
@@ -60,6 +59,10 @@ class MediaJobs:
         self._wake.set()
 
     def _loop(self) -> None:
+        try:
+            self.release_dead_claims()
+        except Exception:
+            logger.exception("the media worker could not look for a crashed process's clips")
         while not self._stop.is_set():
             try:
                 worked = self.run_once()
