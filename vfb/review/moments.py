@@ -1,0 +1,39 @@
+"""A moment marked on a clip: a point (`end_ms == start_ms`) or a range, in integer milliseconds,
+that validates itself when it is made (peaks.js does the same with a RangeError)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from vfb.errors import InvalidInput
+
+MAX_NOTE = 2000
+
+
+@dataclass(frozen=True)
+class Moment:
+    start_ms: int
+    end_ms: int
+    category: str
+    note: str = ""
+    share_with_carer: bool = False
+
+    def __post_init__(self) -> None:
+        if self.start_ms < 0:
+            raise InvalidInput("A moment cannot start before the clip does.")
+        if self.end_ms < self.start_ms:
+            raise InvalidInput("A moment's end cannot come before its start.")
+        if not self.category:
+            raise InvalidInput("A moment needs a category.")
+        if len(self.note) > MAX_NOTE:
+            raise InvalidInput(f"A moment's note can be at most {MAX_NOTE} characters.")
+
+    @property
+    def is_point(self) -> bool:
+        return self.end_ms == self.start_ms
+
+    def check_inside(self, duration_ms: int) -> None:
+        if self.end_ms > duration_ms:
+            raise InvalidInput(
+                f"The moment ends at {self.end_ms} ms, after the clip's end ({duration_ms} ms)."
+            )
