@@ -95,6 +95,7 @@ class Family:
     session: str
     clip: str = ""
     recording: str = ""
+    moment: str = ""
 
 
 @pytest.fixture

@@ -11,6 +11,7 @@ from fastapi import FastAPI
 from tests.conftest import Family
 from tests.media import Samples
 from tests.support import Caller, Cast, child_body, session_body
+from tests.test_clips import wait_ready
 
 # A valid body for every route that changes a case record, so that only reach decides the answer.
 BODIES: dict[tuple[str, str], dict[str, Any]] = {
@@ -26,6 +27,9 @@ BODIES: dict[tuple[str, str], dict[str, Any]] = {
     ("POST", "/api/clips/{clip_id}/trim"): {"from_ms": 0, "to_ms": 500},
     ("PUT", "/api/recordings/{recording_id}/chunks/{index}"): {},
     ("POST", "/api/recordings/{recording_id}/finish"): {},
+    ("POST", "/api/clips/{clip_id}/moments"): {"start_ms": 1, "category": "sensitivity"},
+    ("PATCH", "/api/moments/{moment_id}"): {"version": 1, "note": "Someone else's words"},
+    ("POST", "/api/clips/{clip_id}/moments/import"): {},
 }
 CASE_PARAMS = {
     "child_id",
@@ -36,6 +40,7 @@ CASE_PARAMS = {
     "session_id",
     "clip_id",
     "recording_id",
+    "moment_id",
 }
 
 
@@ -60,6 +65,13 @@ def filmed(family: Family, as_: Callable[[str], Caller], samples: Samples) -> Fa
         family.clip = worker.ok("POST", f"/api/sessions/{family.session}/clips", 201, files=files)[
             "id"
         ]
+    wait_ready(worker, family.clip)
+    family.moment = worker.ok(
+        "POST",
+        f"/api/clips/{family.clip}/moments",
+        201,
+        json={"start_ms": 500, "category": "strengths", "note": "Held out the cup"},
+    )["id"]
     family.recording = worker.ok(
         "POST", f"/api/sessions/{family.session}/recordings", 201, json={}
     )["id"]
@@ -70,6 +82,8 @@ def fill(path: str, family: Family) -> str:
     return path.format(
         clip_id=family.clip,
         recording_id=family.recording,
+        moment_id=family.moment,
+        extension="csv",
         index=0,
         kind="poster",
         child_id=family.child,
@@ -111,6 +125,8 @@ def test_outsiders_get_404_on_every_verb_of_another_workers_records(
         family.clip
     ]
     assert owner.ok("GET", f"/api/recordings/{family.recording}")["status"] == "open"
+    [moment] = owner.ok("GET", f"/api/clips/{family.clip}/moments")
+    assert (moment["note"], moment["version"]) == ("Held out the cup", 1)
 
 
 def test_a_missing_record_and_someone_elses_answer_the_same(

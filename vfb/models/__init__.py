@@ -13,6 +13,7 @@ from vfb.models.clip import (
     TrimRequest,
 )
 from vfb.models.consent import Consent, ConsentCreate, ConsentPublic, ConsentUpdate
+from vfb.models.moment import Moment, MomentCreate, MomentPublic, MomentUpdate
 from vfb.models.programme import (
     Programme,
     ProgrammeCarer,
@@ -44,6 +45,10 @@ __all__ = [
     "ConsentPublic",
     "ConsentUpdate",
     "LoginThrottle",
+    "Moment",
+    "MomentCreate",
+    "MomentPublic",
+    "MomentUpdate",
     "Programme",
     "ProgrammeCarer",
     "ProgrammeCreate",

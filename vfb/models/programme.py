@@ -12,6 +12,9 @@ class ProgrammeBase(SQLModel):
     offered_on: date
     accepted: bool | None = Field(default=None, description="null = not yet answered")
     model: str = Field(default="nice-ng26", max_length=32)
+    coding_scheme: str = Field(
+        default="nice", max_length=32, description="Moment categories: `nice`, `vig` or `vipp-sd`"
+    )
 
 
 class ProgrammeCreate(ProgrammeBase, InputModel):

@@ -14,7 +14,7 @@ from vfb.capture.probe import MediaFacts, probe
 from vfb.capture.timecode import format_timecode
 from vfb.capture.trim import TrimMode, TrimResult, trim
 from vfb.errors import Conflict, NotFound
-from vfb.models import Clip, ClipPublic, Programme, ProgrammeSession, TrimRequest, User
+from vfb.models import Clip, ClipPublic, Moment, Programme, ProgrammeSession, TrimRequest, User
 from vfb.models.clip import ThumbnailsPublic
 from vfb.models.enums import ClipOrigin, ClipStatus, ConsentScope
 from vfb.services.access import get_clip, get_session, require_case_writer
@@ -221,6 +221,8 @@ def trim_clip(
 def delete_clip(*, db: Session, store: MediaStore, clip_id: str, by: User) -> None:
     clip, programme = get_clip(db=db, clip_id=clip_id, by=by)
     require_case_writer(by)
+    for moment in db.exec(select(Moment).where(Moment.clip_id == clip.id)).all():
+        db.delete(moment)
     for child in db.exec(select(Clip).where(Clip.parent_id == clip.id)).all():
         child.parent_id = None
         db.add(child)

@@ -25,6 +25,7 @@ from vfb.programme.rules import (
     fmt,
     initial_status,
 )
+from vfb.review.schemes import load_scheme
 from vfb.services.access import child_in_reach, get_child, get_programme, require_case_writer
 from vfb.services.paging import Page, page
 
@@ -74,6 +75,7 @@ def create_programme(*, db: Session, data: ProgrammeCreate, by: User, now: datet
     worker_id = data.worker_id or child.worker_id or by.id
     _check_worker(db, worker_id=worker_id, child=child, by=by)
     check_model(data.model)
+    load_scheme(data.coding_scheme)
     if data.offered_on < child.date_of_birth:
         raise InvalidInput("A programme cannot be offered before the child was born.")
     if data.offered_on > now.date():
@@ -85,6 +87,7 @@ def create_programme(*, db: Session, data: ProgrammeCreate, by: User, now: datet
         offered_on=data.offered_on,
         accepted=data.accepted,
         model=data.model,
+        coding_scheme=data.coding_scheme,
         status=initial_status(data.accepted),
         created_at=now,
         updated_at=now,

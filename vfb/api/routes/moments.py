@@ -1,0 +1,129 @@
+"""Moments on a clip, and their exports (CSV, WebVTT, ELAN) and imports."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Query, Request, Response
+
+from vfb.api.deps import CurrentUser, DbDep, IdPath, NowDep
+from vfb.api.schemas import ERROR_RESPONSES
+from vfb.errors import InvalidInput, TooLarge
+from vfb.models import MomentCreate, MomentPublic, MomentUpdate
+from vfb.review.exchange import to_csv, to_eaf, to_webvtt
+from vfb.review.moments import Moment as Marked
+from vfb.services import access, moments
+
+router = APIRouter(prefix="/api", tags=["moments"], responses=ERROR_RESPONSES)
+
+MAX_IMPORT_BYTES = 5 * 1024 * 1024
+
+
+@router.get("/clips/{clip_id}/moments", response_model=list[MomentPublic])
+def list_moments(clip_id: IdPath, db: DbDep, user: CurrentUser) -> list[MomentPublic]:
+    found, scheme = moments.list_moments(db=db, clip_id=clip_id, by=user)
+    return [moments.public(m, scheme) for m in found]
+
+
+@router.post("/clips/{clip_id}/moments", response_model=MomentPublic, status_code=201)
+def add_moment(
+    clip_id: IdPath, data: MomentCreate, db: DbDep, now: NowDep, user: CurrentUser
+) -> MomentPublic:
+    """Mark a moment: a point (no `end_ms`) or a range, inside the clip, in a category of the
+    programme's coding scheme."""
+    moment, scheme = moments.add_moment(db=db, clip_id=clip_id, data=data, by=user, now=now)
+    return moments.public(moment, scheme)
+
+
+@router.patch("/moments/{moment_id}", response_model=MomentPublic)
+def update_moment(
+    moment_id: IdPath, data: MomentUpdate, db: DbDep, now: NowDep, user: CurrentUser
+) -> MomentPublic:
+    """Change a moment. Send the `version` you loaded: if someone saved a change since, yours is
+    refused (409) rather than overwriting theirs."""
+    moment, scheme = moments.update_moment(db=db, moment_id=moment_id, data=data, by=user, now=now)
+    return moments.public(moment, scheme)
+
+
+@router.delete("/moments/{moment_id}", status_code=204)
+def delete_moment(moment_id: IdPath, db: DbDep, user: CurrentUser) -> Response:
+    moments.delete_moment(db=db, moment_id=moment_id, by=user)
+    return Response(status_code=204)
+
+
+EXPORTS = {
+    "csv": ("text/csv; charset=utf-8", "csv"),
+    "vtt": ("text/vtt; charset=utf-8", "vtt"),
+    "eaf": ("application/xml; charset=utf-8", "eaf"),
+}
+
+
+@router.get("/clips/{clip_id}/moments.{extension}", response_class=Response)
+def export_moments(
+    clip_id: IdPath,
+    extension: Literal["csv", "vtt", "eaf"],
+    request: Request,
+    db: DbDep,
+    user: CurrentUser,
+) -> Response:
+    """The clip's moments as CSV, WebVTT (usable as a `<track>`) or ELAN `.eaf` (one tier per
+    category, linked to the clip's media)."""
+    found, scheme = moments.list_moments(db=db, clip_id=clip_id, by=user)
+    marked = [Marked(m.start_ms, m.end_ms, m.category, m.note, m.share_with_carer) for m in found]
+    kind = extension
+    if kind == "csv":
+        body = to_csv(marked)
+    elif kind == "vtt":
+        body = to_webvtt(marked, {c.code: c.label for c in scheme.categories})
+    else:
+        access.get_clip(db=db, clip_id=clip_id, by=user)
+        body = to_eaf(marked, media_url=str(request.url_for("clip_media", clip_id=clip_id)))
+    media_type, extension = EXPORTS[kind]
+    disposition = "inline" if kind == "vtt" else "attachment"
+    return Response(
+        body,
+        media_type=media_type,
+        headers={
+            "Content-Disposition": f'{disposition}; filename="moments-{clip_id}.{extension}"',
+            "Cache-Control": "private, no-store",
+        },
+    )
+
+
+@router.post(
+    "/clips/{clip_id}/moments/import",
+    response_model=list[MomentPublic],
+    status_code=201,
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {
+                "text/csv": {"schema": {"type": "string"}},
+                "application/xml": {"schema": {"type": "string"}},
+            },
+        }
+    },
+)
+async def import_moments(
+    clip_id: IdPath,
+    request: Request,
+    db: DbDep,
+    now: NowDep,
+    user: CurrentUser,
+    format: Annotated[Literal["csv", "eaf"], Query(description="What the body is")] = "csv",
+) -> list[MomentPublic]:
+    """Add the moments of a CSV export or an ELAN `.eaf` file (all of them, or none if one is
+    not valid)."""
+    body = bytearray()
+    async for piece in request.stream():
+        body += piece
+        if len(body) > MAX_IMPORT_BYTES:
+            raise TooLarge("A moments file may be at most 5 MB.")
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError:
+        raise InvalidInput("The moments file must be UTF-8 text.") from None
+    made = moments.import_moments(db=db, clip_id=clip_id, text=text, kind=format, by=user, now=now)
+    found, scheme = moments.list_moments(db=db, clip_id=clip_id, by=user)
+    ids = {m.id for m in made}
+    return [moments.public(m, scheme) for m in found if m.id in ids]
