@@ -38,8 +38,13 @@ class FrameSource(Protocol):
     def close(self) -> None: ...
 
 
+LATE_SECONDS = 0.1
+
+
 class SyntheticSource:
-    """FFmpeg's `testsrc2` pattern and a 440 Hz tone, paced to the wall clock like a camera."""
+    """FFmpeg's `testsrc2` pattern and a 440 Hz tone, paced to the wall clock like a camera: when
+    the recorder falls behind (a busy laptop), late pictures are dropped, as a camera drops them,
+    so the recording's time keeps up with the real time."""
 
     def __init__(self, width: int = 1280, height: int = 720, fps: int = 30) -> None:
         self.width, self.height, self.fps = width, height, fps
@@ -59,7 +64,8 @@ class SyntheticSource:
             if delay > 0:
                 time.sleep(delay)
             if picture_at <= sound_at:
-                yield Timed(picture_at, next_picture)
+                if time.monotonic() - started - picture_at <= LATE_SECONDS:
+                    yield Timed(picture_at, next_picture)
                 next_picture = next(pictures)
             else:
                 yield Timed(sound_at, next_sound)

@@ -52,9 +52,9 @@ def delete_moment(moment_id: IdPath, db: DbDep, user: CurrentUser) -> Response:
 
 
 EXPORTS = {
-    "csv": ("text/csv; charset=utf-8", "csv"),
-    "vtt": ("text/vtt; charset=utf-8", "vtt"),
-    "eaf": ("application/xml; charset=utf-8", "eaf"),
+    "csv": "text/csv; charset=utf-8",
+    "vtt": "text/vtt; charset=utf-8",
+    "eaf": "application/xml; charset=utf-8",
 }
 
 
@@ -70,16 +70,15 @@ def export_moments(
     category, linked to the clip's media)."""
     found, scheme = moments.list_moments(db=db, clip_id=clip_id, by=user)
     marked = [Marked(m.start_ms, m.end_ms, m.category, m.note, m.share_with_carer) for m in found]
-    kind = extension
-    if kind == "csv":
+    if extension == "csv":
         body = to_csv(marked)
-    elif kind == "vtt":
+    elif extension == "vtt":
         body = to_webvtt(marked, {c.code: c.label for c in scheme.categories})
     else:
         access.get_clip(db=db, clip_id=clip_id, by=user)
         body = to_eaf(marked, media_url=str(request.url_for("clip_media", clip_id=clip_id)))
-    media_type, extension = EXPORTS[kind]
-    disposition = "inline" if kind == "vtt" else "attachment"
+    media_type = EXPORTS[extension]
+    disposition = "inline" if extension == "vtt" else "attachment"
     return Response(
         body,
         media_type=media_type,
