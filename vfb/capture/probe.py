@@ -36,16 +36,6 @@ class MediaFacts:
     audio_sample_rate: int | None
     video_profile: str | None
 
-    @property
-    def web_playable_as_is(self) -> bool:
-        """H.264 (8-bit 4:2:0) with AAC or no audio, not rotated: a remux is enough."""
-        return (
-            self.video_codec == "h264"
-            and self.pixel_format in ("yuv420p", "yuvj420p")
-            and self.audio_codec in (None, "aac")
-            and self.rotation == 0
-        )
-
     def to_json(self) -> str:
         return json.dumps(asdict(self), indent=2)
 

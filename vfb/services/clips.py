@@ -11,7 +11,6 @@ from sqlmodel import Session, col, select
 
 from vfb.capture.files import sha256_of
 from vfb.capture.probe import MediaFacts, probe
-from vfb.capture.timecode import format_timecode
 from vfb.capture.trim import TrimMode, TrimResult, trim
 from vfb.errors import Conflict, NotFound
 from vfb.models import Clip, ClipPublic, Moment, Programme, ProgrammeSession, TrimRequest, User
@@ -231,9 +230,3 @@ def delete_clip(*, db: Session, store: MediaStore, clip_id: str, by: User) -> No
     refresh_filmed_seconds(db, clip.session_id)
     db.commit()
     store.remove_clip(programme.id, clip.id)
-
-
-def describe_trim(result: TrimResult) -> str:
-    if result.mode is TrimMode.fast and result.start_ms != result.from_ms:
-        return f"Fast cut: starts at the keyframe at {format_timecode(result.start_ms)}."
-    return f"Cut {format_timecode(result.start_ms)}–{format_timecode(result.end_ms)}."

@@ -180,20 +180,6 @@ class MediaJobs:
         refresh_filmed_seconds(db, clip.session_id)
         db.commit()
 
-    def wait_until_idle(self, timeout: float = 60) -> None:
-        """For tests and the command line: return once nothing is waiting."""
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            with Session(self.engine) as db:
-                waiting = db.exec(
-                    select(Clip.id).where(Clip.status == ClipStatus.processing)
-                ).first()
-            if waiting is None and not self._busy.locked():
-                return
-            self._wake.set()
-            time.sleep(0.05)
-        raise TimeoutError("media jobs still running")
-
 
 def _alive(pid: int) -> bool:
     try:
