@@ -1,5 +1,6 @@
-"""Record a source to a fragmented MP4 that is synced every second, so a crash, a `kill -9` or a
-full disk costs at most the last second or two; then it can be finalised into a clip."""
+"""Record a source to a fragmented MP4 (a fragment every half second, synced every half second),
+so a crash, a `kill -9` or a full disk costs at most about a second; then it can be finalised
+into a clip."""
 
 from __future__ import annotations
 
@@ -18,7 +19,8 @@ import av.error
 from vfb.capture.files import free_bytes, is_disk_full
 from vfb.capture.sources import FrameSource
 
-SYNC_EVERY_SECONDS = 1.0
+SYNC_EVERY_SECONDS = 0.5
+FRAGMENT_MICROSECONDS = 500_000  # the muxer holds a fragment in memory until it is complete
 RECORDING_FILE = "recording.mp4"
 
 
@@ -67,7 +69,11 @@ def record(
     if free_bytes(folder) < min_free_bytes:
         return RecordingResult(path, 0, StopReason.disk_full)
     raw = path.open("wb")
-    options = {"movflags": "frag_keyframe+empty_moov+default_base_moof", "flush_packets": "1"}
+    options = {
+        "movflags": "empty_moov+default_base_moof",
+        "frag_duration": str(FRAGMENT_MICROSECONDS),
+        "flush_packets": "1",
+    }
     out = av.open(raw, "w", format="mp4", options=options)
     video = out.add_stream("libx264", rate=source.fps)
     video.width, video.height, video.pix_fmt = source.width, source.height, "yuv420p"

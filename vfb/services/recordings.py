@@ -152,6 +152,10 @@ def _finalise(
     claim_for: str | None = None,
 ) -> Clip:
     chunks = store.chunks_file(programme.id, recording.id)
+    if recording.created_by_id is None and recording.chunks == 0 and chunks.exists():
+        # `vfb record` writes the file itself (synced as it goes), with no chunks to acknowledge:
+        # all of it is kept, not just the size its last heartbeat reported.
+        recording.bytes = chunks.stat().st_size
     if recording.bytes == 0:
         recording.status = RecordingStatus.empty
         recording.updated_at = now
