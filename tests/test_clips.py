@@ -245,3 +245,19 @@ def test_clips_waiting_when_the_server_stopped_are_finished_after_a_restart(
     app.state.jobs.start()
     assert not leftover.exists()
     assert wait_ready(worker, made["id"])["status"] == "ready"
+
+
+def test_a_clip_made_just_before_a_crash_still_gets_its_checksum_and_facts(
+    app: FastAPI, family: Family, as_: Callable[[str], Caller], samples: Samples
+) -> None:
+    """The server died after clip.mp4 was renamed into place but before it was recorded."""
+    app.state.jobs.stop()
+    worker = as_("worker_a1")
+    made = import_file(worker, family.session, samples.get("indexed.mp4"))
+    folder = app.state.store.clip_dir(family.programme, made["id"])
+    (folder / "clip.mp4").write_bytes((folder / "source.mp4").read_bytes())
+    app.state.jobs.start()
+    clip = wait_ready(worker, made["id"])
+    assert clip["status"] == "ready"
+    assert clip["sha256"] == hashlib.sha256((folder / "clip.mp4").read_bytes()).hexdigest()
+    assert worker.ok("GET", f"/api/sessions/{family.session}")["filmed_seconds"] == 8

@@ -154,6 +154,7 @@ class MediaJobs:
                 stage = f"Making a playable copy ({plan_for(facts).description})"
                 report(stage, 0.0)
                 make_web_mp4(source, target, facts, lambda f: report(stage, 0.6 * f))
+            if clip.sha256 is None:  # also when a crash came between the rename and this
                 record_made_clip(db, clip, target, self.now())
             stage = "Making thumbnails and the waveform"
             report(stage, 0.6)
