@@ -144,7 +144,6 @@ def import_command(
 ) -> None:
     """Import a video file as a clip of a session (needs the carer's filming consent)."""
     from vfb.errors import TooLarge
-    from vfb.models.base import new_id
     from vfb.models.enums import ClipOrigin
     from vfb.services import clips
     from vfb.services.media_store import MediaStore
@@ -163,9 +162,7 @@ def import_command(
                 f"{file.name} is {_size(size)}, more than the {settings.max_upload_mb} MB vfb "
                 "accepts (VFB_MAX_UPLOAD_MB)."
             )
-        clip_id = new_id()
-        folder = store.clip_dir(programme.id, clip_id)
-        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        clip_id, folder = store.new_clip_dir(programme.id)
         received = folder / ".import.part"
         try:
             shutil.copyfile(file, received)
@@ -221,7 +218,10 @@ def record_command(
     with open_database(settings) as engine:
         with Session(engine) as db:
             recovered = recordings.recover_idle(
-                db=db, store=store, now=now(settings), idle=timedelta(seconds=120)
+                db=db,
+                store=store,
+                now=now(settings),
+                idle=timedelta(seconds=settings.recording_idle_seconds),
             )
             for found in recovered:
                 console.print(f"Recovered an interrupted recording as clip {found.id}.")
@@ -327,7 +327,6 @@ def seed_demo_clip(settings: Settings, engine: Engine) -> str | None:
 
     from vfb.capture.ffmpeg import run_ffmpeg
     from vfb.models import Programme, ProgrammeSession
-    from vfb.models.base import new_id
     from vfb.models.enums import ClipOrigin, ProgrammeStatus, SessionStatus
     from vfb.services import clips
 
@@ -345,9 +344,7 @@ def seed_demo_clip(settings: Settings, engine: Engine) -> str | None:
         if found is None:
             return None
         session, programme = found
-        clip_id = new_id()
-        folder = jobs.store.clip_dir(programme.id, clip_id)
-        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        clip_id, folder = jobs.store.new_clip_dir(programme.id)
         received = folder / ".demo.mp4"
         pattern = "testsrc2=size=640x360:rate=30:duration=30"
         tone = "sine=frequency=330:sample_rate=48000:duration=30"

@@ -11,7 +11,7 @@ from sqlmodel import Session, col, select
 
 from vfb.capture.files import sha256_of
 from vfb.capture.probe import MediaFacts, probe
-from vfb.capture.trim import TrimMode, TrimResult, trim
+from vfb.capture.trim import TrimMode, trim
 from vfb.errors import Conflict, NotFound
 from vfb.models import Clip, ClipPublic, Moment, Programme, ProgrammeSession, TrimRequest, User
 from vfb.models.clip import ThumbnailsPublic
@@ -186,7 +186,7 @@ def playable_file(store: MediaStore, clip: Clip, programme_id: str) -> Path:
 
 def trim_clip(
     *, db: Session, store: MediaStore, clip_id: str, data: TrimRequest, by: User, now: datetime
-) -> tuple[Clip, TrimResult, str]:
+) -> tuple[Clip, str]:
     """Cut a new clip out of a clip; the original is never changed."""
     parent, programme = get_clip(db=db, clip_id=clip_id, by=by)
     require_case_writer(by)
@@ -214,7 +214,7 @@ def trim_clip(
     db.add(clip)
     record_made_clip(db, clip, dest, now)
     db.refresh(clip)
-    return clip, result, programme.id
+    return clip, programme.id
 
 
 def delete_clip(*, db: Session, store: MediaStore, clip_id: str, by: User) -> None:

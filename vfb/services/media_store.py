@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from vfb.capture.review_media import PEAKS, POSTER, THUMBNAILS
+from vfb.models.base import new_id
 
 CLIP_FILE = "clip.mp4"
 CHUNKS_FILE = "chunks"
@@ -22,6 +23,13 @@ class MediaStore:
 
     def clip_dir(self, programme_id: str, clip_id: str) -> Path:
         return self.programme_dir(programme_id) / "clips" / clip_id
+
+    def new_clip_dir(self, programme_id: str) -> tuple[str, Path]:
+        """An id for a clip about to be received, and its folder (owner-only), made now."""
+        clip_id = new_id()
+        folder = self.clip_dir(programme_id, clip_id)
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        return clip_id, folder
 
     def clip_file(self, programme_id: str, clip_id: str) -> Path:
         return self.clip_dir(programme_id, clip_id) / CLIP_FILE

@@ -13,7 +13,6 @@ from sqlmodel import Session, col, select
 from vfb.capture.files import append_durably, free_bytes
 from vfb.errors import ChunkOutOfOrder, Conflict, DiskFull, VfbError
 from vfb.models import Clip, Programme, ProgrammeSession, Recording, RecordingCreate, User
-from vfb.models.base import new_id
 from vfb.models.clip import RecordingPublic
 from vfb.models.enums import ClipOrigin, RecordingStatus
 from vfb.services.access import get_recording, require_case_writer
@@ -167,9 +166,7 @@ def _finalise(
         f.truncate(recording.bytes)
     session = db.get(ProgrammeSession, recording.session_id)
     assert session is not None
-    clip_id = new_id()
-    folder = store.clip_dir(programme.id, clip_id)
-    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    clip_id, folder = store.new_clip_dir(programme.id)
     received = folder / f".received{extension_for(recording.mime_type)}"
     chunks.replace(received)
     try:

@@ -16,7 +16,6 @@ from vfb.capture.files import free_bytes
 from vfb.capture.review_media import PEAKS, POSTER, THUMBNAILS
 from vfb.errors import Conflict, InvalidInput, TooLarge
 from vfb.models import ClipPublic, RecordingCreate, RecordingPublic, TrimRequest
-from vfb.models.base import new_id
 from vfb.models.enums import ClipOrigin
 from vfb.services import access, clips, recordings
 from vfb.services.media_jobs import MediaJobs
@@ -93,9 +92,7 @@ async def import_clip(
         today=now.date(),
         doing="import footage for this session",
     )
-    clip_id = new_id()
-    folder = store.clip_dir(programme.id, clip_id)
-    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    clip_id, folder = store.new_clip_dir(programme.id)
     received = folder / ".upload.part"
     try:
         name = await receive_file(
@@ -182,7 +179,7 @@ def trim_clip(
 ) -> ClipPublic:
     """Cut `from_ms` (inclusive) to `to_ms` (exclusive) into a new clip; the original stays.
     `exact` is frame-accurate; `fast` starts at the keyframe before (`trim_from_ms` says where)."""
-    clip, _result, programme_id = clips.trim_clip(
+    clip, programme_id = clips.trim_clip(
         db=db, store=_store(request), clip_id=clip_id, data=data, by=user, now=now
     )
     _jobs(request).wake()
