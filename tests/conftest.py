@@ -96,6 +96,7 @@ class Family:
     clip: str = ""
     recording: str = ""
     moment: str = ""
+    reel: str = ""
 
 
 @pytest.fixture

@@ -12,6 +12,7 @@ from tests.conftest import Family
 from tests.media import Samples
 from tests.support import Caller, Cast, child_body, session_body
 from tests.test_clips import wait_ready
+from tests.test_reels import wait_for_reel
 
 # A valid body for every route that changes a case record, so that only reach decides the answer.
 BODIES: dict[tuple[str, str], dict[str, Any]] = {
@@ -30,6 +31,10 @@ BODIES: dict[tuple[str, str], dict[str, Any]] = {
     ("POST", "/api/clips/{clip_id}/moments"): {"start_ms": 1, "category": "sensitivity"},
     ("PATCH", "/api/moments/{moment_id}"): {"version": 1, "note": "Someone else's words"},
     ("POST", "/api/clips/{clip_id}/moments/import"): {},
+    ("POST", "/api/moments/{moment_id}/carer-comments"): {"text": "I liked that bit"},
+    ("POST", "/api/sessions/{session_id}/shared-review"): {"clip_id": "0" * 32, "minutes": 5},
+    ("POST", "/api/programmes/{programme_id}/reels/plan"): {"moment_ids": ["0" * 32]},
+    ("POST", "/api/programmes/{programme_id}/reels"): {"moment_ids": ["0" * 32]},
 }
 CASE_PARAMS = {
     "child_id",
@@ -41,6 +46,7 @@ CASE_PARAMS = {
     "clip_id",
     "recording_id",
     "moment_id",
+    "reel_id",
 }
 
 
@@ -75,6 +81,19 @@ def filmed(family: Family, as_: Callable[[str], Caller], samples: Samples) -> Fa
     family.recording = worker.ok(
         "POST", f"/api/sessions/{family.session}/recordings", 201, json={}
     )["id"]
+    share = {
+        "programme_id": family.programme,
+        "carer_id": family.carer,
+        "scope": "share_with_carer",
+    }
+    worker.ok("POST", "/api/consents", 201, json=share | {"given_on": "2026-01-10"})
+    family.reel = worker.ok(
+        "POST",
+        f"/api/programmes/{family.programme}/reels",
+        202,
+        json={"moment_ids": [family.moment]},
+    )["id"]
+    wait_for_reel(worker, family.reel)
     return family
 
 
@@ -83,6 +102,7 @@ def fill(path: str, family: Family) -> str:
         clip_id=family.clip,
         recording_id=family.recording,
         moment_id=family.moment,
+        reel_id=family.reel,
         extension="csv",
         index=0,
         kind="poster",
@@ -127,6 +147,9 @@ def test_outsiders_get_404_on_every_verb_of_another_workers_records(
     assert owner.ok("GET", f"/api/recordings/{family.recording}")["status"] == "open"
     [moment] = owner.ok("GET", f"/api/clips/{family.clip}/moments")
     assert (moment["note"], moment["version"]) == ("Held out the cup", 1)
+    assert moment["carer_comments"] == []
+    assert owner.ok("GET", f"/api/reels/{family.reel}")["status"] == "ready"
+    assert owner.ok("GET", f"/api/sessions/{family.session}")["review_minutes"] == 20
 
 
 def test_a_missing_record_and_someone_elses_answer_the_same(

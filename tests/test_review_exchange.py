@@ -14,9 +14,13 @@ from vfb.review.moments import Moment
 from vfb.review.schemes import NICE_HIGHLIGHTS, all_schemes, load_scheme
 
 MOMENTS = [
-    Moment(1234, 1234, "sensitivity", "She waited until he looked at her", True),
+    Moment(
+        1234, 1234, "sensitivity", "She waited until he looked at her", True, "You waited for him"
+    ),
     Moment(5000, 9500, "communication", 'Naming his feelings, "you\'re cross"', False),
-    Moment(9500, 12001, "strengths", "=SUM(A1) is not a formula here\nsecond line", True),
+    Moment(
+        9500, 12001, "strengths", "=SUM(A1) is not a formula here\nsecond line", True, "-ok: yes"
+    ),
     Moment(20000, 20000, "positive_change", "", False),
     Moment(20000, 20000, "sensitivity", "same time, other category", False),
 ]
@@ -28,7 +32,9 @@ def key(moments: list[Moment]) -> list[Moment]:
 
 def test_a_csv_round_trip_loses_nothing() -> None:
     text = to_csv(MOMENTS)
-    assert text.splitlines()[0] == "start,end,start_ms,end_ms,category,note,share_with_carer"
+    assert (
+        text.splitlines()[0] == "start,end,start_ms,end_ms,category,note,share_with_carer,caption"
+    )
     assert "00:00:01.234,00:00:01.234,1234,1234,sensitivity" in text
     assert "'=SUM(A1)" in text  # a spreadsheet will not run it
     assert key(from_csv(text)) == key(MOMENTS)

@@ -103,7 +103,8 @@ def _jobs(settings: Settings, engine: Engine) -> MediaJobs:
     from vfb.services.media_jobs import MediaJobs
     from vfb.services.media_store import MediaStore
 
-    return MediaJobs(engine, MediaStore(settings.media_dir), lambda: now(settings), timedelta(0))
+    store = MediaStore(settings.media_dir)
+    return MediaJobs(engine, store, lambda: now(settings), timedelta(0), reels=False)
 
 
 def _prepare(jobs: MediaJobs, clip_id: str) -> Clip:

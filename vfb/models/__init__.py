@@ -13,7 +13,17 @@ from vfb.models.clip import (
     TrimRequest,
 )
 from vfb.models.consent import Consent, ConsentCreate, ConsentPublic, ConsentUpdate
-from vfb.models.moment import Moment, MomentCreate, MomentPublic, MomentUpdate
+from vfb.models.moment import (
+    CarerComment,
+    CarerCommentCreate,
+    CarerCommentPublic,
+    Moment,
+    MomentCreate,
+    MomentPublic,
+    MomentUpdate,
+    SharedMoment,
+    SharedReviewCreate,
+)
 from vfb.models.programme import (
     Programme,
     ProgrammeCarer,
@@ -21,6 +31,7 @@ from vfb.models.programme import (
     ProgrammePublic,
     ProgrammeUpdate,
 )
+from vfb.models.reel import Reel, ReelCreate, ReelPlanPublic, ReelPublic
 from vfb.models.session import ProgrammeSession, SessionCreate, SessionPublic, SessionUpdate
 from vfb.models.team import Team, TeamCreate, TeamPublic
 from vfb.models.user import User, UserCreate, UserPublic, UserUpdate
@@ -31,6 +42,9 @@ __all__ = [
     "AssessmentPublic",
     "AuthSession",
     "Carer",
+    "CarerComment",
+    "CarerCommentCreate",
+    "CarerCommentPublic",
     "CarerCreate",
     "CarerPublic",
     "CarerUpdate",
@@ -58,9 +72,15 @@ __all__ = [
     "Recording",
     "RecordingCreate",
     "RecordingPublic",
+    "Reel",
+    "ReelCreate",
+    "ReelPlanPublic",
+    "ReelPublic",
     "SessionCreate",
     "SessionPublic",
     "SessionUpdate",
+    "SharedMoment",
+    "SharedReviewCreate",
     "Team",
     "TeamCreate",
     "TeamPublic",

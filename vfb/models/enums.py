@@ -98,3 +98,9 @@ class RecordingStatus(StrEnum):
     finished = "finished"  # became a clip
     empty = "empty"  # stopped before anything arrived
     unreadable = "unreadable"  # what arrived holds no video that decodes (kept for an admin)
+
+
+class ReelStatus(StrEnum):
+    building = "building"
+    ready = "ready"
+    failed = "failed"

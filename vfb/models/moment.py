@@ -13,8 +13,15 @@ class MomentBase(SQLModel):
     start_ms: int = Field(ge=0, le=MS)
     end_ms: int = Field(ge=0, le=MS, description="= start_ms for a point")
     category: str = Field(max_length=64)
-    note: str = Field(default="", max_length=2000)
+    note: str = Field(
+        default="", max_length=2000, description="The worker's own words; never shown to the carer"
+    )
     share_with_carer: bool = False
+    caption: str = Field(
+        default="",
+        max_length=200,
+        description="What the carer sees in the joint review and the reel",
+    )
 
 
 class MomentCreate(InputModel):
@@ -23,10 +30,13 @@ class MomentCreate(InputModel):
     category: str = Field(max_length=64)
     note: str = Field(default="", max_length=2000)
     share_with_carer: bool = False
+    caption: str = Field(default="", max_length=200)
 
 
 class MomentUpdate(InputModel):
-    never_null = frozenset({"start_ms", "end_ms", "category", "note", "share_with_carer"})
+    never_null = frozenset(
+        {"start_ms", "end_ms", "category", "note", "share_with_carer", "caption"}
+    )
 
     version: int = Field(ge=1, description="The version you loaded; a stale one is refused (409)")
     start_ms: int | None = Field(default=None, ge=0, le=MS)
@@ -34,6 +44,7 @@ class MomentUpdate(InputModel):
     category: str | None = Field(default=None, max_length=64)
     note: str | None = Field(default=None, max_length=2000)
     share_with_carer: bool | None = None
+    caption: str | None = Field(default=None, max_length=200)
 
 
 class Moment(MomentBase, table=True):
@@ -45,9 +56,53 @@ class Moment(MomentBase, table=True):
     updated_at: datetime = Field(sa_type=UTCDateTime)
 
 
+class CarerCommentCreate(InputModel):
+    text: str = Field(min_length=1, max_length=2000, description="The carer's own words")
+
+
+class CarerComment(SQLModel, table=True):
+    """What the carer said about a moment during a joint review, typed by the worker."""
+
+    __tablename__ = "carer_comment"
+    id: str = Field(default_factory=new_id, primary_key=True, max_length=32)
+    moment_id: str = Field(foreign_key="moment.id", index=True, max_length=32)
+    text: str = Field(max_length=2000)
+    recorded_by_id: str | None = Field(default=None, foreign_key="app_user.id", max_length=32)
+    said_at: datetime = Field(sa_type=UTCDateTime)
+
+
+class CarerCommentPublic(SQLModel):
+    id: str
+    moment_id: str
+    text: str
+    said_at: datetime
+
+
 class MomentPublic(MomentBase):
     id: str
     clip_id: str
     author_id: str | None
     version: int
     nice_category: str = Field(description="The NICE highlight this category shows")
+    carer_comments: list[CarerCommentPublic] = Field(default_factory=list)
+
+
+class SharedMoment(SQLModel):
+    """A moment as the carer sees it in a joint review: no note, no author."""
+
+    id: str
+    clip_id: str
+    start_ms: int
+    end_ms: int
+    category: str
+    label: str
+    nice_category: str
+    caption: str
+
+
+class SharedReviewCreate(InputModel):
+    """A joint review just held: what was watched, for how long, and which moments were shown."""
+
+    clip_id: str = Field(max_length=32)
+    minutes: int = Field(ge=1, le=24 * 60, description="How long the carer and worker watched")
+    shown_moment_ids: list[str] = Field(default_factory=list, max_length=500)

@@ -14,8 +14,11 @@ from vfb.capture.timecode import format_timecode
 from vfb.errors import InvalidInput
 from vfb.review.moments import Moment
 
-CSV_COLUMNS = ("start", "end", "start_ms", "end_ms", "category", "note", "share_with_carer")
+CSV_COLUMNS = (
+    "start", "end", "start_ms", "end_ms", "category", "note", "share_with_carer", "caption",
+)  # fmt: skip
 SHARE_TIER = "vfb:share_with_carer"  # an EAF tier marking, by category, what the carer may see
+CAPTION_TIER = "vfb:caption"  # an EAF tier holding "category: caption" for the carer's words
 EAF_NS = "http://www.w3.org/2001/XMLSchema-instance"
 
 
@@ -40,6 +43,7 @@ def to_csv(moments: Iterable[Moment]) -> str:
                 m.category,
                 _csv_safe(m.note),
                 "yes" if m.share_with_carer else "no",
+                _csv_safe(m.caption),
             ]
         )
     return out.getvalue()
@@ -48,6 +52,10 @@ def to_csv(moments: Iterable[Moment]) -> str:
 def _csv_safe(text: str) -> str:
     """A note starting with = + - @ would run as a formula in a spreadsheet; a quote stops it."""
     return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+
+
+def _csv_unsafe(text: str) -> str:
+    return text[1:] if text[:2] in ("'=", "'+", "'-", "'@") else text
 
 
 def from_csv(text: str) -> list[Moment]:
@@ -63,12 +71,12 @@ def from_csv(text: str) -> list[Moment]:
             raise InvalidInput(
                 f"Line {line} of the CSV: start_ms and end_ms must be whole numbers."
             ) from None
-        note = row.get("note") or ""
-        if note[:2] in ("'=", "'+", "'-", "'@"):
-            note = note[1:]
+        note = _csv_unsafe(row.get("note") or "")
+        caption = _csv_unsafe(row.get("caption") or "")
         share = (row.get("share_with_carer") or "").strip().lower() in ("yes", "true", "1")
         try:
-            moments.append(Moment(start, end, (row["category"] or "").strip(), note, share))
+            category = (row["category"] or "").strip()
+            moments.append(Moment(start, end, category, note, share, caption))
         except InvalidInput as error:
             raise InvalidInput(f"Line {line} of the CSV: {error.detail}") from None
     return moments
@@ -138,6 +146,9 @@ def to_eaf(moments: Iterable[Moment], *, media_url: str, author: str = "vfb") ->
     for m in ordered:
         if m.share_with_carer:
             annotate(SHARE_TIER, m, m.category)
+    for m in ordered:
+        if m.caption:
+            annotate(CAPTION_TIER, m, f"{m.category}: {m.caption}")
     ET.SubElement(
         root,
         "LINGUISTIC_TYPE",
@@ -173,6 +184,7 @@ def from_eaf(text: str) -> list[Moment]:
             ) from None
 
     shared: set[tuple[int, int, str]] = set()
+    captions: dict[tuple[int, int, str], str] = {}
     found: list[tuple[int, int, str, str]] = []
     for tier in root.iter("TIER"):
         name = tier.get("TIER_ID") or ""
@@ -181,9 +193,19 @@ def from_eaf(text: str) -> list[Moment]:
             value = annotation.findtext("ANNOTATION_VALUE") or ""
             if name == SHARE_TIER:
                 shared.add((start, end, value))
+            elif name == CAPTION_TIER:
+                category, _, caption = value.partition(": ")
+                captions[(start, end, category)] = caption
             else:
                 found.append((start, end, name, value))
     return [
-        Moment(start, end, category, note, (start, end, category) in shared)
+        Moment(
+            start,
+            end,
+            category,
+            note,
+            (start, end, category) in shared,
+            captions.get((start, end, category), ""),
+        )
         for start, end, category, note in found
     ]

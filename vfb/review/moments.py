@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from vfb.errors import InvalidInput
 
 MAX_NOTE = 2000
+MAX_CAPTION = 200
 
 
 @dataclass(frozen=True)
@@ -17,6 +18,7 @@ class Moment:
     category: str
     note: str = ""
     share_with_carer: bool = False
+    caption: str = ""  # the words the carer sees; the note is the worker's own
 
     def __post_init__(self) -> None:
         if self.start_ms < 0:
@@ -27,6 +29,8 @@ class Moment:
             raise InvalidInput("A moment needs a category.")
         if len(self.note) > MAX_NOTE:
             raise InvalidInput(f"A moment's note can be at most {MAX_NOTE} characters.")
+        if len(self.caption) > MAX_CAPTION:
+            raise InvalidInput(f"A moment's caption can be at most {MAX_CAPTION} characters.")
 
     @property
     def is_point(self) -> bool:

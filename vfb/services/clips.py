@@ -19,6 +19,8 @@ from vfb.models.enums import ClipOrigin, ClipStatus, ConsentScope
 from vfb.services.access import get_clip, get_session, require_case_writer
 from vfb.services.consents import require_active_consent
 from vfb.services.media_store import MediaStore
+from vfb.services.moments import forget_moments
+from vfb.services.reels import forget_reels_showing
 
 INTERACTION_MIN_MS = 10 * 60 * 1000
 INTERACTION_MAX_MS = 20 * 60 * 1000
@@ -220,7 +222,11 @@ def trim_clip(
 def delete_clip(*, db: Session, store: MediaStore, clip_id: str, by: User) -> None:
     clip, programme = get_clip(db=db, clip_id=clip_id, by=by)
     require_case_writer(by)
-    for moment in db.exec(select(Moment).where(Moment.clip_id == clip.id)).all():
+    moments = db.exec(select(Moment).where(Moment.clip_id == clip.id)).all()
+    forget_reels_showing(db, store, programme.id, {m.id for m in moments})
+    forget_moments(db, [m.id for m in moments])
+    db.flush()
+    for moment in moments:
         db.delete(moment)
     for child in db.exec(select(Clip).where(Clip.parent_id == clip.id)).all():
         child.parent_id = None

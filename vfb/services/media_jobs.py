@@ -20,11 +20,12 @@ from vfb.capture.clipmaker import make_web_mp4, plan_for
 from vfb.capture.probe import probe
 from vfb.capture.review_media import make_review_media
 from vfb.errors import VfbError
-from vfb.models import Clip, ProgrammeSession
-from vfb.models.enums import ClipStatus
+from vfb.models import Clip, ProgrammeSession, Reel
+from vfb.models.enums import ClipStatus, ReelStatus
 from vfb.services.clips import record_made_clip, refresh_filmed_seconds
 from vfb.services.media_store import MediaStore
 from vfb.services.recordings import recover_idle
+from vfb.services.reels import build_reel
 
 logger = logging.getLogger("vfb.media")
 
@@ -33,8 +34,11 @@ STALE_CLAIM = timedelta(seconds=60)  # a preparing process that has reported not
 
 
 class MediaJobs:
-    def __init__(self, engine: Engine, store: MediaStore, now: Now, idle: timedelta) -> None:
+    def __init__(
+        self, engine: Engine, store: MediaStore, now: Now, idle: timedelta, *, reels: bool = True
+    ) -> None:
         self.engine, self.store, self.now, self.idle = engine, store, now, idle
+        self.reels = reels  # the server makes reels; a `vfb import` beside it leaves them
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._busy = threading.Lock()
@@ -91,7 +95,36 @@ class MediaJobs:
                     assert clip is not None
                     self.prepare(db, clip)
                     return True
+            if self.reels:
+                reel = db.exec(
+                    select(Reel)
+                    .where(Reel.status == ReelStatus.building)
+                    .order_by(col(Reel.created_at), Reel.id)
+                ).first()
+                if reel is not None:
+                    self.make_reel(db, reel)
+                    return True
             return bool(recovered)
+
+    def make_reel(self, db: Session, reel: Reel) -> None:
+        last = [0.0]
+
+        def report(fraction: float) -> None:
+            if time.monotonic() - last[0] >= 0.5:
+                last[0] = time.monotonic()
+                reel.progress = round(fraction, 3)
+                db.add(reel)
+                db.commit()
+
+        try:
+            build_reel(db, self.store, reel, report)
+        except VfbError as error:
+            logger.warning("reel %s could not be made: %s", reel.id, error.detail)
+            reel.status, reel.detail = ReelStatus.failed, error.detail[:2000]
+        else:
+            reel.status, reel.progress = ReelStatus.ready, 1.0
+        db.add(reel)
+        db.commit()
 
     def _claimable(self, now: datetime) -> ColumnElement[bool]:
         return or_(

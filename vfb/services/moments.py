@@ -8,17 +8,59 @@ from datetime import datetime
 from sqlmodel import Session, col, select
 
 from vfb.errors import Conflict, InvalidInput, NotFound
-from vfb.models import Clip, Moment, MomentCreate, MomentPublic, MomentUpdate, Programme, User
+from vfb.models import (
+    CarerComment,
+    CarerCommentPublic,
+    Clip,
+    Moment,
+    MomentCreate,
+    MomentPublic,
+    MomentUpdate,
+    Programme,
+    ProgrammeSession,
+    SharedMoment,
+    User,
+)
 from vfb.models.enums import ClipStatus
 from vfb.review import moments as review
 from vfb.review.exchange import from_csv, from_eaf
 from vfb.review.schemes import Scheme, load_scheme
-from vfb.services.access import get_clip, require_case_writer
+from vfb.services.access import get_clip, get_programme, require_case_writer
 
 
-def public(moment: Moment, scheme: Scheme) -> MomentPublic:
+def public(
+    moment: Moment, scheme: Scheme, comments: list[CarerComment] | None = None
+) -> MomentPublic:
+    said = [CarerCommentPublic.model_validate(c) for c in comments or []]
     return MomentPublic.model_validate(
-        moment, update={"nice_category": scheme.nice_highlight(moment.category)}
+        moment,
+        update={"nice_category": scheme.nice_highlight(moment.category), "carer_comments": said},
+    )
+
+
+def public_all(db: Session, found: list[Moment], scheme: Scheme) -> list[MomentPublic]:
+    """The moments with what the carer said about each, in two queries."""
+    said: dict[str, list[CarerComment]] = {}
+    if found:
+        ids = [m.id for m in found]
+        statement = (
+            select(CarerComment)
+            .where(col(CarerComment.moment_id).in_(ids))
+            .order_by(col(CarerComment.said_at), CarerComment.id)
+        )
+        for comment in db.exec(statement).all():
+            said.setdefault(comment.moment_id, []).append(comment)
+    return [public(m, scheme, said.get(m.id)) for m in found]
+
+
+def as_marked(moment: Moment) -> review.Moment:
+    return review.Moment(
+        moment.start_ms,
+        moment.end_ms,
+        moment.category,
+        moment.note,
+        moment.share_with_carer,
+        moment.caption,
     )
 
 
@@ -50,7 +92,9 @@ def add_moment(
     value = _checked(
         clip,
         programme,
-        review.Moment(data.start_ms, end, data.category, data.note, data.share_with_carer),
+        review.Moment(
+            data.start_ms, end, data.category, data.note, data.share_with_carer, data.caption
+        ),
     )
     moment = _stored(value, clip.id, by, now)
     db.add(moment)
@@ -67,6 +111,7 @@ def _stored(value: review.Moment, clip_id: str, by: User, now: datetime) -> Mome
         category=value.category,
         note=value.note,
         share_with_carer=value.share_with_carer,
+        caption=value.caption,
         author_id=by.id,
         created_at=now,
         updated_at=now,
@@ -101,6 +146,7 @@ def update_moment(
         changes.get("category", moment.category),
         changes.get("note", moment.note),
         changes.get("share_with_carer", moment.share_with_carer),
+        changes.get("caption", moment.caption),
     )
     _checked(clip, programme, proposed)
     for field, value in changes.items():
@@ -116,8 +162,73 @@ def update_moment(
 def delete_moment(*, db: Session, moment_id: str, by: User) -> None:
     moment, _, _ = _get(db, moment_id, by)
     require_case_writer(by)
+    forget_moments(db, [moment.id])
     db.delete(moment)
     db.commit()
+
+
+def forget_moments(db: Session, moment_ids: list[str]) -> None:
+    """Remove what hangs off moments about to be deleted (the carer's comments)."""
+    if moment_ids:
+        statement = select(CarerComment).where(col(CarerComment.moment_id).in_(moment_ids))
+        for comment in db.exec(statement).all():
+            db.delete(comment)
+
+
+def shared_moments(*, db: Session, clip_id: str, by: User) -> list[SharedMoment]:
+    """What the carer sees in a joint review: the shared moments in order, with their captions
+    (or their category's name), and nothing the worker wrote for themselves."""
+    found, scheme = list_moments(db=db, clip_id=clip_id, by=by)
+    shown = []
+    for m in found:
+        if not m.share_with_carer:
+            continue
+        category = scheme.category(m.category)
+        shown.append(
+            SharedMoment(
+                id=m.id,
+                clip_id=m.clip_id,
+                start_ms=m.start_ms,
+                end_ms=m.end_ms,
+                category=m.category,
+                label=category.label,
+                nice_category=category.nice,
+                caption=m.caption or category.label,
+            )
+        )
+    return shown
+
+
+def add_carer_comment(
+    *, db: Session, moment_id: str, text: str, by: User, now: datetime
+) -> CarerComment:
+    moment, _, _ = _get(db, moment_id, by)
+    require_case_writer(by)
+    comment = CarerComment(
+        moment_id=moment.id, text=text.strip(), recorded_by_id=by.id, said_at=now
+    )
+    if not comment.text:
+        raise InvalidInput("Type what the carer said first.")
+    db.add(comment)
+    db.commit()
+    db.refresh(comment)
+    return comment
+
+
+def programme_moments(
+    *, db: Session, programme_id: str, by: User
+) -> tuple[list[tuple[Moment, ProgrammeSession]], Scheme]:
+    """Every moment of a programme with the session it was filmed in, oldest session first."""
+    programme = get_programme(db=db, programme_id=programme_id, by=by)
+    statement = (
+        select(Moment, ProgrammeSession)
+        .join(Clip, col(Clip.id) == Moment.clip_id)
+        .join(ProgrammeSession, col(ProgrammeSession.id) == Clip.session_id)
+        .where(ProgrammeSession.programme_id == programme.id)
+        .order_by(col(ProgrammeSession.number), col(Moment.start_ms), Moment.id)
+    )
+    rows = [(m, s) for m, s in db.exec(statement).all()]
+    return rows, load_scheme(programme.coding_scheme)
 
 
 def import_moments(

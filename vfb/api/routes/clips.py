@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Request, Response
+from fastapi import APIRouter, Path, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse
 from pydantic import BaseModel
@@ -14,6 +14,8 @@ from vfb.api.schemas import MEDIA_ERROR_RESPONSES
 from vfb.api.upload import receive_file
 from vfb.capture.files import free_bytes
 from vfb.capture.review_media import PEAKS, POSTER, THUMBNAILS
+from vfb.capture.still import still_jpeg
+from vfb.capture.timecode import format_timecode
 from vfb.errors import Conflict, InvalidInput, TooLarge
 from vfb.models import ClipPublic, RecordingCreate, RecordingPublic, TrimRequest
 from vfb.models.enums import ClipOrigin
@@ -142,6 +144,38 @@ def clip_media(clip_id: IdPath, request: Request, db: DbDep, user: CurrentUser) 
         media_type="video/mp4",
         content_disposition_type="inline",
         headers={"Cache-Control": "private, no-store"},
+    )
+
+
+@router.get(
+    "/clips/{clip_id}/still",
+    response_class=Response,
+    responses={200: {"content": {"image/jpeg": {}}, "description": "The frame, as a JPEG"}},
+)
+def clip_still(
+    clip_id: IdPath,
+    request: Request,
+    db: DbDep,
+    user: CurrentUser,
+    at_ms: Annotated[int, Query(ge=0, le=24 * 3600 * 1000, description="The time, in ms")] = 0,
+) -> Response:
+    """The exact frame shown at `at_ms` (decoded at that frame's own time, not the nearest
+    keyframe), as a JPEG: a still to slow a moment down."""
+    clip, programme = access.get_clip(db=db, clip_id=clip_id, by=user)
+    path = clips.playable_file(_store(request), clip, programme.id)
+    if clip.duration_ms is not None and at_ms > clip.duration_ms:
+        raise InvalidInput(
+            f"The clip is {format_timecode(clip.duration_ms)} long; there is no frame at "
+            f"{format_timecode(at_ms)}."
+        )
+    name = f"still-{format_timecode(at_ms).replace(':', '-')}.jpg"
+    return Response(
+        still_jpeg(path, at_ms),
+        media_type="image/jpeg",
+        headers={
+            "Cache-Control": "private, no-store",
+            "Content-Disposition": f'inline; filename="{name}"',
+        },
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Request, Response
@@ -9,10 +10,18 @@ from fastapi import APIRouter, Query, Request, Response
 from vfb.api.deps import CurrentUser, DbDep, IdPath, NowDep
 from vfb.api.schemas import ERROR_RESPONSES
 from vfb.errors import InvalidInput, TooLarge
-from vfb.models import MomentCreate, MomentPublic, MomentUpdate
+from vfb.models import (
+    CarerCommentCreate,
+    CarerCommentPublic,
+    MomentCreate,
+    MomentPublic,
+    MomentUpdate,
+    SessionPublic,
+    SharedMoment,
+    SharedReviewCreate,
+)
 from vfb.review.exchange import to_csv, to_eaf, to_webvtt
-from vfb.review.moments import Moment as Marked
-from vfb.services import moments
+from vfb.services import moments, shared_review
 
 router = APIRouter(prefix="/api", tags=["moments"], responses=ERROR_RESPONSES)
 
@@ -22,7 +31,7 @@ MAX_IMPORT_BYTES = 5 * 1024 * 1024
 @router.get("/clips/{clip_id}/moments", response_model=list[MomentPublic])
 def list_moments(clip_id: IdPath, db: DbDep, user: CurrentUser) -> list[MomentPublic]:
     found, scheme = moments.list_moments(db=db, clip_id=clip_id, by=user)
-    return [moments.public(m, scheme) for m in found]
+    return moments.public_all(db, found, scheme)
 
 
 @router.post("/clips/{clip_id}/moments", response_model=MomentPublic, status_code=201)
@@ -32,7 +41,7 @@ def add_moment(
     """Mark a moment: a point (no `end_ms`) or a range, inside the clip, in a category of the
     programme's coding scheme."""
     moment, scheme = moments.add_moment(db=db, clip_id=clip_id, data=data, by=user, now=now)
-    return moments.public(moment, scheme)
+    return moments.public_all(db, [moment], scheme)[0]
 
 
 @router.patch("/moments/{moment_id}", response_model=MomentPublic)
@@ -42,7 +51,7 @@ def update_moment(
     """Change a moment. Send the `version` you loaded: if someone saved a change since, yours is
     refused (409) rather than overwriting theirs."""
     moment, scheme = moments.update_moment(db=db, moment_id=moment_id, data=data, by=user, now=now)
-    return moments.public(moment, scheme)
+    return moments.public_all(db, [moment], scheme)[0]
 
 
 @router.delete("/moments/{moment_id}", status_code=204)
@@ -69,7 +78,7 @@ def export_moments(
     """The clip's moments as CSV, WebVTT (usable as a `<track>`) or ELAN `.eaf` (one tier per
     category, linked to the clip's media)."""
     found, scheme = moments.list_moments(db=db, clip_id=clip_id, by=user)
-    marked = [Marked(m.start_ms, m.end_ms, m.category, m.note, m.share_with_carer) for m in found]
+    marked = [moments.as_marked(m) for m in found]
     if extension == "csv":
         body = to_csv(marked)
     elif extension == "vtt":
@@ -124,4 +133,57 @@ async def import_moments(
     made = moments.import_moments(db=db, clip_id=clip_id, text=text, kind=format, by=user, now=now)
     found, scheme = moments.list_moments(db=db, clip_id=clip_id, by=user)
     ids = {m.id for m in made}
-    return [moments.public(m, scheme) for m in found if m.id in ids]
+    return moments.public_all(db, [m for m in found if m.id in ids], scheme)
+
+
+@router.get("/clips/{clip_id}/shared-moments", response_model=list[SharedMoment])
+def shared_moments(clip_id: IdPath, db: DbDep, user: CurrentUser) -> list[SharedMoment]:
+    """What the joint review shows the carer: the moments marked to share, in order, with their
+    captions, and nothing the worker wrote for themselves."""
+    return moments.shared_moments(db=db, clip_id=clip_id, by=user)
+
+
+@router.post(
+    "/moments/{moment_id}/carer-comments", response_model=CarerCommentPublic, status_code=201
+)
+def add_carer_comment(
+    moment_id: IdPath, data: CarerCommentCreate, db: DbDep, now: NowDep, user: CurrentUser
+) -> CarerCommentPublic:
+    """Save the carer's own words about a moment, as they say them in a joint review."""
+    comment = moments.add_carer_comment(
+        db=db, moment_id=moment_id, text=data.text, by=user, now=now
+    )
+    return CarerCommentPublic.model_validate(comment)
+
+
+@router.post("/sessions/{session_id}/shared-review", response_model=SessionPublic)
+def record_shared_review(
+    session_id: IdPath, data: SharedReviewCreate, db: DbDep, now: NowDep, user: CurrentUser
+) -> SessionPublic:
+    """Record a joint review held in this session: `reviewed_with_carer` becomes true, the minutes
+    are added to `review_minutes`, and the NICE highlights of the moments shown are added to
+    `review_highlights`."""
+    session = shared_review.record_shared_review(
+        db=db, session_id=session_id, data=data, by=user, now=now
+    )
+    return SessionPublic.model_validate(session)
+
+
+class ProgrammeMoment(MomentPublic):
+    session_id: str
+    session_number: int
+    held_on: date
+
+
+@router.get("/programmes/{programme_id}/moments", response_model=list[ProgrammeMoment])
+def programme_moments(programme_id: IdPath, db: DbDep, user: CurrentUser) -> list[ProgrammeMoment]:
+    """Every moment of the programme with its session, oldest session first: for seeing change
+    over time."""
+    rows, scheme = moments.programme_moments(db=db, programme_id=programme_id, by=user)
+    found = moments.public_all(db, [m for m, _ in rows], scheme)
+    return [
+        ProgrammeMoment.model_validate(
+            m.model_dump() | {"session_id": s.id, "session_number": s.number, "held_on": s.held_on}
+        )
+        for m, (_, s) in zip(found, rows, strict=True)
+    ]
