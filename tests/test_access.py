@@ -76,7 +76,12 @@ def filmed(family: Family, as_: Callable[[str], Caller], samples: Samples) -> Fa
         "POST",
         f"/api/clips/{family.clip}/moments",
         201,
-        json={"start_ms": 500, "category": "strengths", "note": "Held out the cup"},
+        json={
+            "start_ms": 500,
+            "category": "strengths",
+            "note": "Held out the cup",
+            "share_with_carer": True,
+        },
     )["id"]
     family.recording = worker.ok(
         "POST", f"/api/sessions/{family.session}/recordings", 201, json={}

@@ -142,7 +142,14 @@ def test_a_reel_needs_the_carers_share_consent(
     family: Family, clip: Any, as_: Callable[[str], Caller]
 ) -> None:
     worker = as_("worker_a1")
-    moment = mark(worker, clip["id"], start_ms=1000, end_ms=2000, category="sensitivity")
+    moment = mark(
+        worker,
+        clip["id"],
+        start_ms=1000,
+        end_ms=2000,
+        category="sensitivity",
+        share_with_carer=True,
+    )
     body = {"moment_ids": [moment["id"]]}
     response = worker.post(f"/api/programmes/{family.programme}/reels", json=body)
     assert response.status_code == 409
@@ -156,11 +163,23 @@ def test_a_reel_is_cut_frame_exact_with_a_title_card_before_each_moment(
 ) -> None:
     worker = as_("worker_a1")
     share_consent(worker, family)
+    shared = {"share_with_carer": True}
     first = mark(
-        worker, clip["id"], start_ms=1010, end_ms=2000, category="sensitivity", caption="You waited"
+        worker,
+        clip["id"],
+        start_ms=1010,
+        end_ms=2000,
+        category="sensitivity",
+        caption="You waited",
+        **shared,
     )
-    second = mark(worker, clip["id"], start_ms=5500, end_ms=6034, category="strengths")
-    point = mark(worker, clip["id"], start_ms=7000, category="communication")
+    second = mark(worker, clip["id"], start_ms=5500, end_ms=6034, category="strengths", **shared)
+    point = mark(worker, clip["id"], start_ms=7000, category="communication", **shared)
+    private = mark(worker, clip["id"], start_ms=3000, category="communication")
+    body = {"moment_ids": [first["id"], private["id"]]}
+    refused = worker.post(f"/api/programmes/{family.programme}/reels", json=body)
+    assert refused.status_code == 400
+    assert "Only moments marked to share with the carer" in refused.json()["detail"]
     ids = [second["id"], first["id"], point["id"]]  # the worker's order, not the clip's
 
     plan = worker.ok(
@@ -217,7 +236,7 @@ def test_a_reel_of_moments_from_another_programme_is_refused(
     body = {"moment_ids": ["f" * 32]}
     response = worker.post(f"/api/programmes/{family.programme}/reels", json=body)
     assert response.status_code == 404
-    moment = mark(worker, clip["id"], start_ms=1000, category="sensitivity")
+    moment = mark(worker, clip["id"], start_ms=1000, category="sensitivity", share_with_carer=True)
     body = {"moment_ids": [moment["id"], moment["id"]]}
     response = worker.post(f"/api/programmes/{family.programme}/reels", json=body)
     assert response.status_code == 400

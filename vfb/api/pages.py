@@ -67,5 +67,8 @@ for _path, _file in {
     "/sessions/{session_id}": "session.html",
     "/sessions/{session_id}/record": "record.html",
     "/clips/{clip_id}": "clip.html",
+    "/clips/{clip_id}/review": "review.html",
+    "/clips/{clip_id}/joint-review": "joint-review.html",
+    "/reels/{reel_id}/handout": "handout.html",
 }.items():
     _register_signed_in_page(_path, _file)

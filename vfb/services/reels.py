@@ -11,6 +11,7 @@ from pathlib import Path
 from sqlmodel import Session, col, select
 
 from vfb.capture.reel import ReelPart, ReelPlan, make_reel, plan_for
+from vfb.capture.timecode import format_timecode
 from vfb.errors import InvalidInput, NotFound
 from vfb.models import Clip, Moment, Programme, ProgrammeSession, Reel, ReelCreate, User
 from vfb.models.enums import ClipStatus, ConsentScope, ReelStatus
@@ -52,6 +53,11 @@ def _chosen(
     first_clip: Clip | None = None
     for moment_id in moment_ids:
         moment, clip = found[moment_id]
+        if not moment.share_with_carer:
+            raise InvalidInput(
+                "Only moments marked to share with the carer can go in their reel; "
+                f"the one at {format_timecode(moment.start_ms)} is not."
+            )
         if clip.status is not ClipStatus.ready or clip.duration_ms is None:
             raise InvalidInput("A moment's clip is still being prepared; try again shortly.")
         first_clip = first_clip or clip

@@ -1,7 +1,8 @@
 // A clip: play and scrub it, step frame by frame, set in and out points, save a trimmed clip.
 
 import { api } from "./api.js";
-import { clockTime, fileSize, h, showStatus, startPage, timecode, words } from "./ui.js";
+import { thumbnailStrip } from "./thumbs.js";
+import { clockTime, fileSize, h, showStatus, startPage, timecode } from "./ui.js";
 
 const clipId = location.pathname.split("/")[2];
 const $ = (id) => document.getElementById(id);
@@ -51,22 +52,7 @@ function facts() {
 }
 
 function strip() {
-  const thumbs = clip.thumbnails;
-  if (!thumbs) return;
-  const every = Math.max(1, Math.ceil(thumbs.times_ms.length / 24));
-  const tiles = [];
-  thumbs.times_ms.forEach((at, n) => {
-    if (n % every) return;
-    const x = (n % thumbs.columns) * thumbs.width;
-    const y = Math.floor(n / thumbs.columns) * thumbs.height;
-    const tile = h("button", { type: "button", class: "thumb", "aria-label": `Jump to ${clockTime(at)}`, onclick: () => seek(at) });
-    tile.style.backgroundImage = `url(/api/clips/${clip.id}/thumbnails)`;
-    tile.style.backgroundPosition = `-${x}px -${y}px`;
-    tile.style.width = `${thumbs.width}px`;
-    tile.style.height = `${thumbs.height}px`;
-    tiles.push(tile);
-  });
-  $("strip").replaceChildren(...tiles);
+  $("strip").replaceChildren(...thumbnailStrip(clip, seek));
 }
 
 function onKey(event) {
@@ -143,6 +129,7 @@ async function main() {
   const session = await api(`/api/sessions/${first.session_id}`);
   $("title").textContent = `Session ${session.number}: ${first.origin === "trim" ? "trimmed clip" : "clip"}${first.recovered ? " (recovered)" : ""}`;
   $("back").href = `/sessions/${session.id}`;
+  $("review-link").href = `/clips/${clipId}/review`;
   $("back").textContent = `← Session ${session.number}`;
   if (first.interaction_note) {
     $("note").textContent = first.interaction_note;

@@ -43,6 +43,9 @@ function clipItem(clip, number) {
       h("p", {}, facts.join(" · ")),
       clip.interaction_note ? h("p", { class: "muted" }, clip.interaction_note) : null,
       state,
+      clip.status === "ready" && clip.review_media
+        ? h("p", {}, h("a", { class: "button", href: `/clips/${clip.id}/review` }, "Review and mark moments"), " ", h("a", { href: `/clips/${clip.id}` }, "Trim"))
+        : null,
       remove,
     ),
   );

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from datetime import date
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Request, Response
+from pydantic import BaseModel, Field
 
 from vfb.api.deps import CurrentUser, DbDep, IdPath, NowDep
 from vfb.api.schemas import ERROR_RESPONSES
@@ -21,11 +23,37 @@ from vfb.models import (
     SharedReviewCreate,
 )
 from vfb.review.exchange import to_csv, to_eaf, to_webvtt
+from vfb.review.schemes import all_schemes
 from vfb.services import moments, shared_review
 
 router = APIRouter(prefix="/api", tags=["moments"], responses=ERROR_RESPONSES)
 
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
+
+
+class CategoryPublic(BaseModel):
+    code: str
+    label: str
+    nice: str = Field(description="The NICE highlight it shows")
+
+
+class SchemePublic(BaseModel):
+    name: str
+    title: str
+    categories: list[CategoryPublic]
+
+
+@router.get("/schemes", response_model=list[SchemePublic])
+def list_schemes(user: CurrentUser) -> list[SchemePublic]:
+    """The coding schemes moments can be marked in, each category mapped onto a NICE highlight."""
+    return [
+        SchemePublic(
+            name=scheme.name,
+            title=scheme.title,
+            categories=[CategoryPublic(**asdict(c)) for c in scheme.categories],
+        )
+        for scheme in all_schemes().values()
+    ]
 
 
 @router.get("/clips/{clip_id}/moments", response_model=list[MomentPublic])
