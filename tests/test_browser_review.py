@@ -195,3 +195,46 @@ def test_the_joint_review_shows_only_shared_moments_and_records_the_review(
     assert recorded["review_highlights"] == ["sensitivity", "strengths"]
     [first, *_] = call(server, child, "GET", moments)
     assert [c["text"] for c in first["carer_comments"]] == ["I didn't know I did that"]
+
+
+def test_the_programme_shows_change_over_time_and_an_early_moment_beside_a_later_one(
+    page: Page, server: str, child: dict[str, str], clip: dict[str, Any], samples: Samples
+) -> None:
+    visit = {"held_on": "2026-03-01", "duration_minutes": 60}
+    later = call(
+        server, child, "POST", f"/api/programmes/{child['programme']}/sessions", json=visit
+    )
+    with samples.get("indexed.mp4").open("rb") as f:
+        files = {"file": ("visit.mp4", f, "video/mp4")}
+        second = call(server, child, "POST", f"/api/sessions/{later['id']}/clips", files=files)
+    moments = f"/api/clips/{clip['id']}/moments"
+    call(server, child, "POST", moments, json={"start_ms": 1000, "category": "sensitivity"})
+    call(server, child, "POST", moments, json={"start_ms": 2000, "category": "strengths"})
+    deadline = time.monotonic() + 60
+    while call(server, child, "GET", f"/api/clips/{second['id']}")["status"] != "ready":
+        assert time.monotonic() < deadline
+        time.sleep(0.2)
+    for start, category in (
+        (1000, "sensitivity"),
+        (3000, "sensitivity"),
+        (4000, "positive_change"),
+    ):
+        body = {"start_ms": start, "category": category}
+        call(server, child, "POST", f"/api/clips/{second['id']}/moments", json=body)
+
+    sign_in(page, server, "worker_a1", f"/children/{child['child']}")
+    change = page.get_by_role("region", name="Change over time")
+    expect(change.get_by_role("img", name="Moments per session, by highlight")).to_be_visible()
+    change.get_by_text("The same as a table").click()
+    rows = change.locator("tbody tr")
+    expect(rows).to_have_count(2)
+    cells = [row.locator("th, td").all_inner_texts() for row in rows.all()]
+    assert cells == [["1", "1", "0", "0", "1", "0"], ["2", "2", "0", "0", "0", "1"]]
+    earlier, later_video = change.locator("video").all()
+    assert "#t=1,1" not in (earlier.get_attribute("src") or "")
+    assert f"/api/clips/{clip['id']}/media#t=1," in (earlier.get_attribute("src") or "")
+    assert f"/api/clips/{second['id']}/media#t=1," in (later_video.get_attribute("src") or "")
+    change.get_by_role("button", name="Play both").click()
+    wait_until(
+        page, "[...document.querySelectorAll('.side-by-side video')].every(v => v.currentTime >= 1)"
+    )

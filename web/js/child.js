@@ -3,6 +3,7 @@
 
 import { api } from "./api.js";
 import { childFields } from "./child-fields.js";
+import { changeSection } from "./change.js";
 import { buildForm } from "./forms.js";
 import { age, formatDate, h, showStatus, startPage, words } from "./ui.js";
 
@@ -212,7 +213,7 @@ function fidelitySection(fidelity) {
   );
 }
 
-function programmeSection(programme, consents, sessions, fidelity) {
+function programmeSection(programme, consents, sessions, fidelity, moments) {
   const heading = h(
     "h3",
     {},
@@ -228,6 +229,7 @@ function programmeSection(programme, consents, sessions, fidelity) {
     h("p", {}, `Worker: ${workers.get(programme.worker_id) ?? "?"} · ${held} held session${held === 1 ? "" : "s"}`),
     sessionTable(sessions, (session) => editSession(session)),
     fidelitySection(fidelity),
+    changeSection(moments),
     consentTable(programme, consents),
   );
   if (!canWrite) return section;
@@ -305,12 +307,13 @@ async function renderProgrammes() {
   const page = await api(`/api/programmes?child_id=${childId}&limit=100`);
   const sections = await Promise.all(
     page.data.map(async (programme) => {
-      const [consents, sessions, fidelity] = await Promise.all([
+      const [consents, sessions, fidelity, moments] = await Promise.all([
         api(`/api/programmes/${programme.id}/consents`),
         api(`/api/programmes/${programme.id}/sessions`),
         api(`/api/programmes/${programme.id}/fidelity`),
+        api(`/api/programmes/${programme.id}/moments`),
       ]);
-      return programmeSection(programme, consents, sessions, fidelity);
+      return programmeSection(programme, consents, sessions, fidelity, moments);
     }),
   );
   document

@@ -54,6 +54,7 @@ export class MomentList extends EventTarget {
     );
     go.addEventListener("click", () => this.emit("moment.select", { id: moment.id, seek: true }));
     const item = h("li", { class: `moment${selected ? " selected" : ""}`, "data-id": moment.id, "data-version": moment.version }, go);
+    item.style.borderLeftColor = this.colour(moment.category);
     const ids = (name) => `${name}-${moment.id}`;
     if (!this.editable) {
       if (moment.note) item.append(h("p", { class: "moment-note" }, moment.note));

@@ -5,10 +5,9 @@
 import WaveSurfer from "/static/vendor/wavesurfer-7.12.12.esm.js";
 import RegionsPlugin from "/static/vendor/wavesurfer-regions-7.12.12.esm.js";
 
-export const HEIGHT = 80; // the CSP allows wavesurfer's style at this height only
+import { COLOURS } from "./palette.js";
 
-// Okabe & Ito's palette: told apart with every common colour-vision deficiency.
-export const COLOURS = ["#E69F00", "#56B4E9", "#009E73", "#CC79A7", "#0072B2", "#D55E00", "#F0E442", "#000000"];
+export const HEIGHT = 80; // the CSP allows wavesurfer's style at this height only
 
 function translucent(hex, alpha) {
   const n = parseInt(hex.slice(1), 16);
@@ -45,7 +44,13 @@ export class Timeline extends EventTarget {
       dragToSeek: true,
       plugins: [this.regions],
     });
-    this.ready = new Promise((resolve) => this.wave.once("ready", resolve));
+    this.isReady = false;
+    this.ready = new Promise((resolve) => this.wave.once("ready", resolve)).then(() => {
+      // regions placed before the duration is known would all sit at the start
+      this.isReady = true;
+      if (this.later) this.setMoments(...this.later);
+      this.showPending(this.pendingRange?.[0] ?? null, this.pendingRange?.[1] ?? null);
+    });
     this.regions.on("region-clicked", (region, event) => {
       event.stopPropagation();
       this.emit("moment.select", { id: region.id, seek: true });
@@ -72,6 +77,10 @@ export class Timeline extends EventTarget {
   }
 
   setMoments(moments, selectedId) {
+    if (!this.isReady) {
+      this.later = [moments, selectedId];
+      return;
+    }
     this.regions.clearRegions();
     this.byId.clear();
     this.pendingRegion = null;
@@ -101,6 +110,8 @@ export class Timeline extends EventTarget {
   }
 
   showPending(inMs, outMs) {
+    this.pendingRange = [inMs, outMs];
+    if (!this.isReady) return;
     if (this.pendingRegion) this.pendingRegion.remove();
     this.pendingRegion = null;
     if (inMs === null) return;
