@@ -38,7 +38,7 @@ from vfb.capture.trim import TrimMode, trim  # noqa: E402
 MEDIA = ROOT / "bench" / ".media"
 
 
-def make_reference(path: Path, seconds: int) -> None:
+def make_reference(path: Path, seconds: int, gop: int = 60) -> None:
     if path.exists():
         return
     print(f"Generating the {seconds // 60}-minute reference clip (once)…", flush=True)
@@ -48,7 +48,7 @@ def make_reference(path: Path, seconds: int) -> None:
         "-f", "lavfi", "-i", f"testsrc2=size=1280x720:rate=30:duration={seconds}",
         "-f", "lavfi", "-i", f"sine=frequency=440:sample_rate=48000:duration={seconds}",
         "-c:v", "libx264", "-preset", "veryfast", "-crf", "23",
-        "-g", "60", "-keyint_min", "60", "-sc_threshold", "0",
+        "-g", str(gop), "-keyint_min", str(gop), "-sc_threshold", "0",
         "-c:a", "aac", "-ac", "1", "-movflags", "+faststart", str(part),
     ]  # fmt: skip
     subprocess.run(command, check=True)

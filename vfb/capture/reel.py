@@ -104,9 +104,12 @@ class _Reel:
         self.output = av.open(str(path), "w", format="mp4", options={"movflags": "+faststart"})
         self.video = self.output.add_stream("libx264", rate=plan.fps)
         self.video.width, self.video.height, self.video.pix_fmt = plan.width, plan.height, "yuv420p"
-        self.video.options = {"preset": "veryfast", "crf": "21", "g": str(plan.fps * 2)}
-        self.video.codec_context.thread_count = 0
-        self.audio = self.output.add_stream("aac", rate=RATE, layout="stereo")
+        # superfast: a reel is watched a few times, not archived; it must be ready while the
+        # worker is still in the home (veryfast takes half as long again)
+        self.video.options = {"preset": "superfast", "crf": "22", "g": str(plan.fps * 2)}
+        self.layout = _layout_of(parts[0].source)
+        self.channels = 1 if self.layout == "mono" else 2
+        self.audio = self.output.add_stream("aac", rate=RATE, layout=self.layout)
         self.audio.bit_rate = 128_000
         self.fifo = av.AudioFifo()
         self.frames = 0  # video frames written
@@ -137,10 +140,10 @@ class _Reel:
             self.progress(min(0.99, self.frames / max(1, self.expected)))
 
     def _card(self, caption: str) -> None:
-        image = title_card(caption, self.plan.width, self.plan.height)
+        card = _video_frame(title_card(caption, self.plan.width, self.plan.height))
         count = round(self.plan.card_ms * self.plan.fps / 1000)
         for _ in range(count):
-            self._write(_video_frame(image))
+            self._write(card)
         self._silence_until_frames()
 
     def _moment(self, part: ReelPart) -> None:
@@ -189,6 +192,8 @@ class _Reel:
 
     def _fit(self, frame: av.VideoFrame) -> av.VideoFrame:
         width, height = self.plan.width, self.plan.height
+        if (frame.width, frame.height, frame.format.name) == (width, height, "yuv420p"):
+            return frame
         if abs(frame.width * height - frame.height * width) <= max(width, height):
             return frame.reformat(width=width, height=height, format="yuv420p")
         image = Image.fromarray(frame.to_ndarray(format="rgb24"))  # another shape: letterbox it
@@ -206,7 +211,7 @@ class _Reel:
         if samples.shape[1] == 0:
             return
         chunk = av.AudioFrame.from_ndarray(
-            np.ascontiguousarray(samples), format="fltp", layout="stereo"
+            np.ascontiguousarray(samples), format="fltp", layout=self.layout
         )
         chunk.sample_rate = RATE
         chunk.pts = self.samples
@@ -222,17 +227,18 @@ class _Reel:
             self.output.mux(self.audio.encode(chunk))
 
     def _silence_until_frames(self) -> None:
-        self._push(np.zeros((2, self._target_samples() - self.samples), dtype=np.float32))
+        gap = self._target_samples() - self.samples
+        self._push(np.zeros((self.channels, gap), dtype=np.float32))
 
     def _sound(self, source: Path, start_ms: float) -> None:
         """The source's sound under the moment's frames (silence if it has none)."""
         wanted = self._target_samples() - self.samples
         start = round(start_ms * RATE / 1000)
-        have = np.zeros((2, 0), dtype=np.float32)
+        have = np.zeros((self.channels, 0), dtype=np.float32)
         with av.open(str(source)) as container:
             if container.streams.audio:
                 audio = container.streams.audio[0]
-                resampler = av.AudioResampler(format="fltp", layout="stereo", rate=RATE)
+                resampler = av.AudioResampler(format="fltp", layout=self.layout, rate=RATE)
                 origin = audio.start_time or 0
                 atb = audio.time_base or Fraction(1, RATE)
                 container.seek(
@@ -257,13 +263,21 @@ class _Reel:
                     if offset >= 0:
                         have = joined[:, offset : offset + wanted]
                     else:
-                        lead = np.zeros((2, -offset), dtype=np.float32)
+                        lead = np.zeros((self.channels, -offset), dtype=np.float32)
                         have = np.concatenate([lead, joined[:, : wanted + offset]], axis=1)
         if have.shape[1] < wanted:
             have = np.concatenate(
-                [have, np.zeros((2, wanted - have.shape[1]), dtype=np.float32)], axis=1
+                [have, np.zeros((self.channels, wanted - have.shape[1]), dtype=np.float32)], axis=1
             )
         self._push(have.astype(np.float32))
+
+
+def _layout_of(source: Path) -> str:
+    """Mono if the first moment's sound is mono (half the work), otherwise stereo."""
+    with av.open(str(source)) as container:
+        if container.streams.audio and container.streams.audio[0].channels == 1:
+            return "mono"
+    return "stereo"
 
 
 def _video_frame(image: Image.Image) -> av.VideoFrame:

@@ -39,6 +39,10 @@ export class MomentList extends EventTarget {
     if (!same) this.list.replaceChildren(...items);
   }
 
+  select(id) {
+    for (const item of this.list.children) item.classList.toggle("selected", item.dataset.id === id);
+  }
+
   item(moment, selected) {
     const point = moment.end_ms === moment.start_ms;
     const when = point ? timecode(moment.start_ms) : `${timecode(moment.start_ms)} – ${timecode(moment.end_ms)}`;

@@ -7,7 +7,7 @@ import { MomentList } from "./moment-list.js";
 import { ReelPanel } from "./reel-panel.js";
 import { thumbnailStrip } from "./thumbs.js";
 import { Timeline } from "./timeline.js";
-import { h, showStatus, startPage, timecode } from "./ui.js";
+import { csrfHeader, h, showStatus, startPage, timecode } from "./ui.js";
 
 const clipId = location.pathname.split("/")[2];
 const $ = (id) => document.getElementById(id);
@@ -131,7 +131,11 @@ function select(id, { seekTo = true } = {}) {
     player().pause();
     seek(moment.start_ms);
   }
-  if (changed) draw();
+  if (changed) {
+    // only the highlight moves: nothing is redrawn, so the seek is not kept waiting
+    timeline.select(id);
+    list.select(id);
+  }
 }
 
 function showPending() {
@@ -273,6 +277,31 @@ function still() {
   showStatus(`Still taken at ${timecode(at)}.`);
 }
 
+// -- export and import ----------------------------------------------------------------------------
+
+async function importMoments(event) {
+  event.preventDefault();
+  const file = $("import-file").files[0];
+  if (!file) {
+    showStatus("Choose a .csv or .eaf file first.", { error: true });
+    return;
+  }
+  const kind = file.name.toLowerCase().endsWith(".eaf") ? "eaf" : "csv";
+  const response = await fetch(`/api/clips/${clipId}/moments/import?format=${kind}`, {
+    method: "POST",
+    headers: { "Content-Type": kind === "eaf" ? "application/xml" : "text/csv", ...csrfHeader() },
+    body: file,
+    credentials: "same-origin",
+  });
+  const body = await response.json().catch(() => null);
+  if (!response.ok) {
+    showStatus(`${file.name} was not imported: ${body?.detail ?? response.status}`, { error: true });
+    return;
+  }
+  await reload();
+  showStatus(`Imported ${body.length} moment${body.length === 1 ? "" : "s"} from ${file.name}.`);
+}
+
 // -- keys ----------------------------------------------------------------------------------------
 
 function onKey(event) {
@@ -386,8 +415,12 @@ async function main() {
   $("back").href = `/sessions/${session.id}`;
   $("back").textContent = `← Session ${session.number}`;
   $("trim-link").href = `/clips/${clipId}`;
+  for (const kind of ["csv", "vtt", "eaf"]) $(`export-${kind}`).href = `/api/clips/${clipId}/moments.${kind}`;
+  $("import").hidden = !state.editable;
+  $("import").addEventListener("submit", importMoments);
   $("joint-link").href = `/clips/${clipId}/joint-review`;
   $("joint-link").hidden = !state.editable;
+  player().addEventListener("loadeddata", () => performance.mark("vfb.first-frame"), { once: true });
   player().src = `/api/clips/${clipId}/media`;
   player().poster = `/api/clips/${clipId}/poster`;
   $("review-area").hidden = false;
@@ -435,6 +468,7 @@ async function main() {
   window.addEventListener("beforeunload", () => list.flush());
   draw();
   await timeline.ready;
+  performance.mark("vfb.timeline-drawn");
   document.body.dataset.ready = "true";
   showStatus(state.editable ? "Press a number key to mark a moment; the list of keys is below." : "");
 }

@@ -76,6 +76,17 @@ export class Timeline extends EventTarget {
     return n >= 0 && n < 9 ? String(n + 1) : "•";
   }
 
+  select(id) {
+    for (const [regionId, region] of this.byId) {
+      const selected = regionId === id;
+      if (region.element) region.element.classList.toggle("selected", selected);
+      if (region.end > region.start) {
+        const colour = this.colour(region.category);
+        region.setOptions({ color: translucent(colour, selected ? 0.55 : 0.3) });
+      }
+    }
+  }
+
   setMoments(moments, selectedId) {
     if (!this.isReady) {
       this.later = [moments, selectedId];
@@ -105,6 +116,7 @@ export class Timeline extends EventTarget {
         region.element.classList.toggle("selected", moment.id === selectedId);
         region.element.setAttribute("title", `${this.key(moment.category)} ${moment.category}`);
       }
+      region.category = moment.category;
       this.byId.set(moment.id, region);
     }
   }
