@@ -102,7 +102,7 @@ def main() -> None:
     args = parser.parse_args()
     seconds = 240 if args.quick else 1200
     gop = round(args.gop * 30)
-    name = f"reference-{seconds // 60}min-720p30" + ("" if gop == 60 else f"-gop{gop}")
+    name = f"reference-{seconds // 60}min" + ("" if gop == 60 else f"-gop{gop}")  # as capture.py
     reference = MEDIA / f"{name}.mp4"
     MEDIA.mkdir(parents=True, exist_ok=True)
     make_reference(reference, seconds, gop)

@@ -12,6 +12,7 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
+from tests.browser import browser, child, page, server  # noqa: F401 (fixtures for every module)
 from tests.media import Samples
 from tests.support import (
     SECRET,

@@ -1,143 +1,19 @@
-"""The pages in a real browser: Playwright driving Debian's Chromium against `vfb serve`.
-
-With CI=true these tests fail, never skip, when Chromium is missing.
-"""
+"""The pages in a real browser: Playwright driving Debian's Chromium against `vfb serve` (the
+fixtures are in tests/browser.py)."""
 
 from __future__ import annotations
 
-import os
 import time
-from collections.abc import Iterator
-from pathlib import Path
 
 import httpx2 as httpx
 import pytest
-from playwright.sync_api import (
-    Browser,
-    ConsoleMessage,
-    Page,
-    Response,
-    expect,
-    sync_playwright,
-)
+from playwright.sync_api import Page, expect
 
+from tests.browser import api_token, sign_in, wait_until
 from tests.media import Samples
-from tests.support import PASSWORD, RunningServer, child_body
+from tests.support import PASSWORD
 
 pytestmark = pytest.mark.browser
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    # a synthetic camera and microphone, allowed without a prompt, for the Record page
-    "--use-fake-device-for-media-stream",
-    "--use-fake-ui-for-media-stream",
-]
-
-
-@pytest.fixture(scope="session")
-def browser() -> Iterator[Browser]:
-    if not CHROMIUM.exists():
-        message = f"{CHROMIUM} is missing: `make test` installs Debian's chromium"
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield launched
-        launched.close()
-
-
-@pytest.fixture
-def server(tmp_path: Path, database_url: str) -> Iterator[str]:
-    """`vfb serve` in its own process, on the test's fresh database."""
-    with RunningServer(tmp_path, database_url) as running:
-        yield running.base
-
-
-def api_token(base: str, username: str) -> dict[str, str]:
-    response = httpx.post(
-        f"{base}/api/auth/token", data={"username": username, "password": PASSWORD}
-    )
-    response.raise_for_status()
-    return {"Authorization": f"Bearer {response.json()['access_token']}"}
-
-
-@pytest.fixture
-def child(server: str) -> dict[str, str]:
-    """A child of worker_a1 with a carer and an active programme with one held session."""
-    auth = api_token(server, "worker_a1")
-
-    def post(path: str, body: dict[str, object]) -> dict[str, str]:
-        response = httpx.post(f"{server}{path}", json=body, headers=auth)
-        assert response.status_code == 201, response.text
-        return dict(response.json())
-
-    made = post("/api/children", child_body(reference="BROWSER-1"))
-    carer = post(
-        "/api/carers",
-        {"child_id": made["id"], "display_name": "Sam", "relationship": "birth_parent"},
-    )
-    programme = post(
-        "/api/programmes",
-        {"child_id": made["id"], "offered_on": "2026-01-05", "carer_ids": [carer["id"]]},
-    )
-    session = post(
-        f"/api/programmes/{programme['id']}/sessions",
-        {"held_on": "2026-02-01", "duration_minutes": 60, "filmed_seconds": 700},
-    )
-    post(
-        "/api/consents",
-        {
-            "programme_id": programme["id"],
-            "carer_id": carer["id"],
-            "scope": "filming",
-            "given_on": "2026-01-05",
-        },
-    )
-    return {
-        "child": made["id"],
-        "programme": programme["id"],
-        "session": session["id"],
-        "auth": auth["Authorization"],
-    }
-
-
-@pytest.fixture
-def page(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context()
-    opened = context.new_page()
-    problems: list[str] = []
-
-    def on_console(message: ConsoleMessage) -> None:
-        # API refusals the test provokes are logged by Chromium too; those are expected.
-        if message.type == "error" and not message.text.startswith("Failed to load resource"):
-            problems.append(message.text)  # e.g. a CSP refusal
-
-    def on_response(response: Response) -> None:
-        if "/api/" not in response.url and response.status >= 400:
-            problems.append(f"{response.status} {response.url}")
-
-    opened.on("console", on_console)
-    opened.on("response", on_response)
-    opened.on("pageerror", lambda error: problems.append(str(error)))
-    yield opened
-    context.close()
-    assert problems == [], f"the page logged errors: {problems}"
-
-
-def sign_in(page: Page, base: str, username: str, path: str = "/caseload") -> None:
-    page.goto(f"{base}{path}")
-    expect(page).to_have_url(f"{base}/signin?next={path}")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page).to_have_url(f"{base}{path}")
 
 
 def test_a_worker_adds_a_session_and_finds_it_after_a_reload(
@@ -340,14 +216,6 @@ def test_signing_in_and_opening_a_child_by_keyboard_alone(
     expect(link).to_be_focused()
     page.keyboard.press("Enter")
     expect(page.get_by_role("heading", name="BROWSER-1", level=1)).to_be_visible()
-
-
-def wait_until(page: Page, expression: str, timeout: float = 30) -> None:
-    """Poll `expression` in the page (the CSP forbids wait_for_function's string eval)."""
-    deadline = time.monotonic() + timeout
-    while not page.evaluate(expression):
-        assert time.monotonic() < deadline, f"still false after {timeout} s: {expression}"
-        page.wait_for_timeout(100)
 
 
 def test_a_worker_records_with_the_camera_and_trims_the_clip_by_keyboard(

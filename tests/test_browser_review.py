@@ -11,15 +11,8 @@ import httpx2 as httpx
 import pytest
 from playwright.sync_api import Page, expect
 
+from tests.browser import sign_in, wait_until
 from tests.media import Samples
-from tests.test_browser import (  # noqa: F401 (the browser fixtures)
-    browser,
-    child,
-    page,
-    server,
-    sign_in,
-    wait_until,
-)
 
 pytestmark = pytest.mark.browser
 FRAME_MS = 1000 / 30

@@ -9,7 +9,7 @@ from __future__ import annotations
 import shutil
 import signal
 import time
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from types import FrameType
 from typing import TYPE_CHECKING, Annotated
@@ -369,4 +369,29 @@ def seed_demo_clip(settings: Settings, engine: Engine) -> str | None:
         )
         clip_id = clip.id
     _prepare(jobs, clip_id)
+    _seed_demo_moments(engine, clip_id, now(settings))
     return clip_id
+
+
+DEMO_MOMENTS = [  # start, end, category, private note, shared, caption
+    (3000, 3000, "sensitivity", "Noticed he wanted the red block", True,
+     "You waited until he looked at you"),
+    (8000, 14000, "communication", "Named his feeling, then paused", True,
+     "You put his feeling into words"),
+    (21000, 21000, "strengths", "Calm voice after the tower fell", False, ""),
+]  # fmt: skip
+
+
+def _seed_demo_moments(engine: Engine, clip_id: str, at: datetime) -> None:
+    """A few moments on the demo film, two shared with the carer, so review has something."""
+    from vfb.models import Moment
+
+    with Session(engine) as db:
+        for start, end, category, note, shared, caption in DEMO_MOMENTS:
+            db.add(
+                Moment(
+                    clip_id=clip_id, start_ms=start, end_ms=end, category=category, note=note,
+                    share_with_carer=shared, caption=caption, created_at=at, updated_at=at,
+                )
+            )  # fmt: skip
+        db.commit()

@@ -340,7 +340,7 @@ function buildChildForm(child, me, teamWorkers) {
   );
 }
 
-function buildWriterForms() {
+function buildWriterForms(schemes) {
   buildForm(
     document.getElementById("carer-form"),
     [
@@ -375,6 +375,12 @@ function buildWriterForms() {
         json: true,
         options: [["null", "Not yet answered"], ["true", "Yes"], ["false", "No (declined)"]],
       },
+      {
+        name: "coding_scheme",
+        label: "Moments coded with",
+        type: "select",
+        options: schemes.map((scheme) => [scheme.name, scheme.title]),
+      },
     ],
     "Offer programme",
     async (body) => {
@@ -402,7 +408,7 @@ async function main() {
   renderFacts(child);
   renderCarers();
   if (canWrite) {
-    buildWriterForms();
+    buildWriterForms(await api("/api/schemes"));
     buildChildForm(child, me, teamWorkers);
   }
   else for (const writer of document.querySelectorAll("details.writer")) writer.remove();
