@@ -217,10 +217,13 @@ def user_list() -> None:
 def demo() -> None:
     """Seed a demo team with a caseload, if the database is empty; print the demo accounts."""
     settings = Settings()
-    with open_database(settings) as engine, Session(engine) as db:
-        if is_empty(db):
-            accounts = seed(db=db, data_dir=settings.data_dir, now=now(settings))
-            media.seed_demo_clip(settings, engine)
+    with open_database(settings) as engine:
+        with Session(engine) as db:
+            empty = is_empty(db)
+            if empty:
+                accounts = seed(db=db, data_dir=settings.data_dir, now=now(settings))
+        if empty:
+            media.seed_demo_clip(settings, engine)  # its own transactions, none held open
             console.print("Seeded the demo team and caseload, with a clip of test-pattern film.")
         else:
             accounts = read_accounts(settings.data_dir)

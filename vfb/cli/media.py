@@ -334,7 +334,7 @@ def seed_demo_clip(settings: Settings, engine: Engine) -> str | None:
     jobs = _jobs(settings, engine)
     with Session(engine) as db:
         found = db.exec(
-            select(ProgrammeSession, Programme)
+            select(ProgrammeSession.id, Programme.id)
             .join(Programme, col(Programme.id) == ProgrammeSession.programme_id)
             .where(
                 Programme.status == ProgrammeStatus.active,
@@ -342,18 +342,23 @@ def seed_demo_clip(settings: Settings, engine: Engine) -> str | None:
             )
             .order_by(col(ProgrammeSession.held_on).desc())
         ).first()
-        if found is None:
-            return None
-        session, programme = found
-        clip_id, folder = jobs.store.new_clip_dir(programme.id)
-        received = folder / ".demo.mp4"
-        pattern = "testsrc2=size=640x360:rate=30:duration=30"
-        tone = "sine=frequency=330:sample_rate=48000:duration=30"
-        run_ffmpeg(
-            ["-f", "lavfi", "-i", pattern, "-f", "lavfi", "-i", tone, "-c:v", "libx264",
-             "-preset", "veryfast", "-g", "60", "-c:a", "aac", "-y", str(received)],
-            what="make the demo film",
-        )  # fmt: skip
+    if found is None:
+        return None
+    session_id, programme_id = found
+    clip_id, folder = jobs.store.new_clip_dir(programme_id)
+    received = folder / ".demo.mp4"
+    pattern = "testsrc2=size=640x360:rate=30:duration=30"
+    tone = "sine=frequency=330:sample_rate=48000:duration=30"
+    # made before the database is touched again: no transaction is held open while FFmpeg runs
+    run_ffmpeg(
+        ["-f", "lavfi", "-i", pattern, "-f", "lavfi", "-i", tone, "-c:v", "libx264",
+         "-preset", "veryfast", "-g", "60", "-c:a", "aac", "-y", str(received)],
+        what="make the demo film",
+    )  # fmt: skip
+    with Session(engine) as db:
+        session = db.get(ProgrammeSession, session_id)
+        programme = db.get(Programme, programme_id)
+        assert session is not None and programme is not None
         clip = clips.accept_source(
             db=db,
             store=jobs.store,
