@@ -24,6 +24,14 @@ from vfb.models.moment import (
     SharedMoment,
     SharedReviewCreate,
 )
+from vfb.models.outcome import (
+    CarerScore,
+    CarerScoreCreate,
+    CarerScorePublic,
+    PlacementBreakdown,
+    PlacementBreakdownCreate,
+    PlacementBreakdownPublic,
+)
 from vfb.models.programme import (
     Programme,
     ProgrammeCarer,
@@ -47,6 +55,9 @@ __all__ = [
     "CarerCommentPublic",
     "CarerCreate",
     "CarerPublic",
+    "CarerScore",
+    "CarerScoreCreate",
+    "CarerScorePublic",
     "CarerUpdate",
     "Child",
     "ChildCreate",
@@ -63,6 +74,9 @@ __all__ = [
     "MomentCreate",
     "MomentPublic",
     "MomentUpdate",
+    "PlacementBreakdown",
+    "PlacementBreakdownCreate",
+    "PlacementBreakdownPublic",
     "Programme",
     "ProgrammeCarer",
     "ProgrammeCreate",

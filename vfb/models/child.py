@@ -2,11 +2,12 @@
 
 from datetime import date, datetime
 
-from sqlalchemy import UniqueConstraint
+from sqlalchemy import UniqueConstraint, event
 from sqlmodel import Field, SQLModel
 
 from vfb.models.base import EnumText, InputModel, UTCDateTime, new_id
 from vfb.models.enums import AttachmentStatus, CareStatus, Disability
+from vfb.programme.measure import birthdays
 
 
 class ChildBase(SQLModel):
@@ -62,6 +63,30 @@ class Child(ChildBase, table=True):
     )
     created_at: datetime = Field(sa_type=UTCDateTime)
     updated_at: datetime = Field(sa_type=UTCDateTime)
+    # Kept by vfb (below, and vfb/services/derived.py) so that the statement 3 report is one
+    # indexed pass over this table: the birthdays that set the age bands and the end of preschool
+    # age, and the earliest date each programme milestone was reached.
+    turns_1_on: date | None = None
+    turns_2_on: date | None = None
+    turns_3_on: date | None = None
+    turns_4_on: date | None = None
+    turns_5_on: date | None = Field(default=None, index=True)
+    first_offered_on: date | None = None
+    first_started_on: date | None = None
+    first_completed_on: date | None = None
+    first_completed_met_on: date | None = None
+
+
+@event.listens_for(Child, "before_insert")
+@event.listens_for(Child, "before_update")
+def _keep_birthdays(_mapper: object, _connection: object, child: Child) -> None:
+    (
+        child.turns_1_on,
+        child.turns_2_on,
+        child.turns_3_on,
+        child.turns_4_on,
+        child.turns_5_on,
+    ) = birthdays(child.date_of_birth)
 
 
 class ChildPublic(ChildBase):

@@ -104,3 +104,8 @@ class ReelStatus(StrEnum):
     building = "building"
     ready = "ready"
     failed = "failed"
+
+
+class ScoreTiming(StrEnum):
+    before = "before"
+    after = "after"

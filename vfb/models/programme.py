@@ -2,6 +2,7 @@
 
 from datetime import date, datetime
 
+from sqlalchemy import JSON
 from sqlmodel import Field, SQLModel
 
 from vfb.models.base import EnumText, InputModel, UTCDateTime, new_id
@@ -43,6 +44,17 @@ class Programme(ProgrammeBase, table=True):
     ended_on: date | None = None
     created_at: datetime = Field(sa_type=UTCDateTime)
     updated_at: datetime = Field(sa_type=UTCDateTime)
+    # Kept by vfb/services/derived.py whenever the programme, its sessions, the child's
+    # assessments or the worker's training change: what the team fidelity list reads.
+    held_sessions: int = 0
+    first_held_on: date | None = None
+    last_held_on: date | None = None
+    fidelity_verdict: str = Field(default="not_started", max_length=16, index=True)
+    fidelity_failing: str = Field(default="", max_length=400, description="' code code '")
+    fidelity_notes: dict[str, str] = Field(default_factory=dict, sa_type=JSON)
+    span_deadline: date | None = Field(
+        default=None, description="While `span` is pending: it fails once today is after this"
+    )
 
 
 class ProgrammeCarer(SQLModel, table=True):

@@ -1,0 +1,156 @@
+"""What vfb keeps beside the records it is derived from, so that reports are one indexed pass:
+each programme's held sessions and stored fidelity verdict, and each child's earliest programme
+milestones (for the statement 3 counts).
+
+It is kept by database-session events, whatever the write path (API, CLI, the media worker): a
+flush notes which programmes its changes touch, and just before the commit their derived fields
+are recomputed with the pure fidelity rules, in the same transaction.
+
+The stored verdict is computed as if no time had passed since the last held session; the one rule
+that changes with the date (`span` fails once today is after the latest allowed last session) is
+stored as `span_deadline` and applied by the queries, so nothing goes stale overnight.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+from typing import Any
+
+from dateutil.relativedelta import relativedelta
+from sqlalchemy import event
+from sqlmodel import Session, col, select
+
+from vfb.models import Assessment, Child, Programme, ProgrammeSession, User
+from vfb.models.enums import ProgrammeStatus, SessionStatus
+from vfb.programme.fidelity import ProgrammeRecord, Status, Verdict, Visit, score
+from vfb.programme.programme_models import load_model
+
+PENDING = "vfb.derived.pending"
+BUSY = "vfb.derived.busy"
+
+
+def programme_record(db: Session, programme: Programme) -> ProgrammeRecord:
+    """The plain record the fidelity rules read, from the stored one."""
+    visits = db.exec(
+        select(ProgrammeSession).where(ProgrammeSession.programme_id == programme.id)
+    ).all()
+    assessments = db.exec(select(Assessment).where(Assessment.child_id == programme.child_id)).all()
+    worker = db.get(User, programme.worker_id)
+    return ProgrammeRecord(
+        status=ProgrammeStatus(programme.status),
+        visits=[
+            Visit(
+                number=v.number,
+                held_on=v.held_on,
+                status=v.status,
+                duration_minutes=v.duration_minutes,
+                location=v.location,
+                filmed_seconds=v.filmed_seconds,
+                reviewed_with_carer=v.reviewed_with_carer,
+                review_highlights=frozenset(v.review_highlights),
+            )
+            for v in visits
+        ],
+        assessments=[a.completed_on for a in assessments],
+        worker_trained_on=worker.trained_on if worker else None,
+    )
+
+
+def refresh_programme(db: Session, programme: Programme) -> None:
+    record = programme_record(db, programme)
+    held = sorted(v.held_on for v in record.visits if v.status is SessionStatus.held)
+    programme.held_sessions = len(held)
+    programme.first_held_on = held[0] if held else None
+    programme.last_held_on = held[-1] if held else None
+    model = load_model(programme.model)
+    card = score(record, model, today=date.min)  # as if no time had passed: see above
+    failing = [c for c in card.criteria if c.status is Status.failed]
+    programme.fidelity_verdict = card.verdict.value
+    programme.fidelity_failing = " " + " ".join(c.code for c in failing) + " " if failing else ""
+    programme.fidelity_notes = {c.code: c.detail for c in failing}
+    span = next(c for c in card.criteria if c.code == "span")
+    pending = span.status is Status.pending and held
+    programme.span_deadline = (
+        held[0] + relativedelta(months=model.span_months[1]) if pending else None
+    )
+    db.add(programme)
+
+
+def refresh_child(db: Session, child: Child) -> None:
+    programmes = db.exec(select(Programme).where(Programme.child_id == child.id)).all()
+    done = [p for p in programmes if p.status is ProgrammeStatus.completed and p.ended_on]
+    child.first_offered_on = _earliest(p.offered_on for p in programmes)
+    child.first_started_on = _earliest(p.first_held_on for p in programmes)
+    child.first_completed_on = _earliest(p.ended_on for p in done)
+    child.first_completed_met_on = _earliest(
+        p.ended_on for p in done if p.fidelity_verdict == Verdict.met.value
+    )
+    db.add(child)
+
+
+def _earliest(days: Iterable[date | None]) -> date | None:
+    return min((d for d in days if d is not None), default=None)
+
+
+def refresh(db: Session, programme_ids: set[str], child_ids: Iterable[str] = ()) -> None:
+    """Recompute these programmes, and their children's milestones."""
+    children = set(child_ids)
+    if programme_ids:
+        for programme in db.exec(select(Programme).where(col(Programme.id).in_(programme_ids))):
+            refresh_programme(db, programme)
+            children.add(programme.child_id)
+        db.flush()
+    if children:
+        for child in db.exec(select(Child).where(col(Child.id).in_(children))):
+            refresh_child(db, child)
+
+
+# -- the events --------------------------------------------------------------------------------
+
+
+@event.listens_for(Session, "after_flush")
+def _note_changes(session: Session, _context: Any) -> None:
+    if session.info.get(BUSY):
+        return
+    pending = session.info.setdefault(
+        PENDING, {"programmes": set(), "children": set(), "workers": set()}
+    )
+    for record in (*session.new, *session.dirty, *session.deleted):
+        if isinstance(record, ProgrammeSession):
+            pending["programmes"].add(record.programme_id)
+        elif isinstance(record, Programme):
+            pending["programmes"].add(record.id)
+            pending["children"].add(record.child_id)
+        elif isinstance(record, Assessment):
+            pending["children"].add(record.child_id)
+        elif isinstance(record, User):
+            pending["workers"].add(record.id)
+
+
+@event.listens_for(Session, "before_commit")
+def _refresh_before_commit(session: Session) -> None:
+    pending = session.info.pop(PENDING, None)
+    if not pending or session.info.get(BUSY):
+        return
+    db = session
+    session.info[BUSY] = True
+    try:
+        programme_ids = set(pending["programmes"])
+        if pending["children"]:
+            programme_ids |= set(
+                db.exec(
+                    select(Programme.id).where(col(Programme.child_id).in_(pending["children"]))
+                ).all()
+            )
+        if pending["workers"]:
+            programme_ids |= set(
+                db.exec(
+                    select(Programme.id).where(col(Programme.worker_id).in_(pending["workers"]))
+                ).all()
+            )
+        refresh(db, programme_ids, set(pending["children"]))
+        db.flush()
+    finally:
+        session.info[BUSY] = False
+        session.info.pop(PENDING, None)
