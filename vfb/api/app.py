@@ -13,7 +13,16 @@ from sqlalchemy import Engine
 import vfb
 from vfb.api import errors, pages
 from vfb.api.headers import SecurityHeaders
-from vfb.api.routes import auth, children, clips, moments, programmes, reels, teams_users
+from vfb.api.routes import (
+    auth,
+    children,
+    clips,
+    moments,
+    programmes,
+    reels,
+    reports,
+    teams_users,
+)
 from vfb.clock import Clock, local_now, system_clock
 from vfb.db import make_engine
 from vfb.services.auth import SignInPolicy
@@ -72,6 +81,7 @@ def create_app(
         moments.router,  # before clips: /clips/{id}/moments is not one of its review files
         clips.router,
         reels.router,
+        reports.router,
     ):
         app.include_router(router)
     app.include_router(pages.router)

@@ -10,7 +10,7 @@ import typer
 from rich.table import Table
 from sqlmodel import Session
 
-from vfb.cli import media
+from vfb.cli import media, report
 from vfb.cli.common import console, err_console, now, open_database, plain_errors
 from vfb.db import current_revision, head_revision, make_engine
 from vfb.demo import is_empty, read_accounts, seed
@@ -33,6 +33,7 @@ app.add_typer(db_app, name="db")
 app.add_typer(team_app, name="team")
 app.add_typer(user_app, name="user")
 media.register(app)
+report.register(app)
 
 
 @app.command()

@@ -130,6 +130,9 @@ def _note_changes(session: Session, _context: Any) -> None:
 
 @event.listens_for(Session, "before_commit")
 def _refresh_before_commit(session: Session) -> None:
+    if session.info.get(BUSY):
+        return
+    session.flush()  # the commit flushes only after this event: note what this flush changes
     pending = session.info.pop(PENDING, None)
     if not pending or session.info.get(BUSY):
         return

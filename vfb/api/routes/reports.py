@@ -1,0 +1,166 @@
+"""Reports for managers and supervisors: the statement 3 measure (JSON, or CSV with
+`Accept: text/csv`), the team fidelity list, and alerts."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Query, Request, Response
+from pydantic import BaseModel, Field
+
+from vfb.api.deps import CurrentUser, DbDep, NowDep
+from vfb.api.schemas import ERROR_RESPONSES
+from vfb.models.enums import ProgrammeStatus
+from vfb.services import reports
+
+router = APIRouter(prefix="/api/reports", tags=["reports"], responses=ERROR_RESPONSES)
+
+From = Annotated[date, Query(alias="from", description="First day of the period (inclusive)")]
+To = Annotated[date, Query(alias="to", description="Last day of the period (inclusive)")]
+GroupBy = Literal["care_status", "ethnicity", "disability", "attachment_status", "team", "age_band"]
+
+
+def _wants_csv(request: Request) -> bool:
+    accept = request.headers.get("accept", "")
+    return "text/csv" in accept and "application/json" not in accept.split("text/csv")[0]
+
+
+@router.get(
+    "/statement3",
+    responses={200: {"content": {"text/csv": {}}, "description": "The report (JSON or CSV)"}},
+)
+def statement3(
+    start: From,
+    end: To,
+    request: Request,
+    db: DbDep,
+    user: CurrentUser,
+    team_id: str | None = None,
+    group_by: GroupBy | None = None,
+    suppress: Annotated[
+        bool, Query(description="Show counts of 1–4 in the breakdown as `<5`, for publication")
+    ] = False,
+) -> Any:
+    """The QS133 statement 3 measure for the period: `denominator` (preschool children with or at
+    risk of attachment difficulties), `numerator` (= `started`: a programme with a held session by
+    `to`), `proportion`, `offered`, `completed`, `completed_to_fidelity`, and `groups` when
+    `group_by` is given."""
+    report = reports.statement3(
+        db=db, by=user, start=start, end=end, team_id=team_id, group_by=group_by
+    )
+    if _wants_csv(request):
+        name = f"statement3-{start.isoformat()}-{end.isoformat()}.csv"
+        return Response(
+            reports.statement3_csv(report, suppress=suppress),
+            media_type="text/csv; charset=utf-8",
+            headers={"Content-Disposition": f'attachment; filename="{name}"'},
+        )
+    return reports.statement3_public(report, suppress=suppress)
+
+
+class TrendPoint(BaseModel):
+    from_: date = Field(serialization_alias="from")
+    to: date
+    denominator: int
+    numerator: int
+    proportion: float | None
+
+
+@router.get("/statement3/quarters", response_model=list[TrendPoint])
+def statement3_quarters(
+    end: To,
+    db: DbDep,
+    user: CurrentUser,
+    team_id: str | None = None,
+    count: Annotated[int, Query(ge=1, le=12)] = 4,
+) -> list[TrendPoint]:
+    """The measure for each of the `count` calendar quarters up to the one holding `to`."""
+    points = []
+    for first, last in reports.quarters(end, count):
+        report = reports.statement3(db=db, by=user, start=first, end=last, team_id=team_id)
+        total = report.total
+        points.append(
+            TrendPoint(
+                from_=first,
+                to=last,
+                denominator=total.denominator,
+                numerator=total.started,
+                proportion=None if total.proportion is None else round(total.proportion, 4),
+            )
+        )
+    return points
+
+
+class FidelityRowPublic(BaseModel):
+    programme_id: str
+    child_id: str
+    child_reference: str
+    worker_id: str
+    worker: str
+    status: str
+    offered_on: date
+    ended_on: date | None
+    held_sessions: int
+    first_held_on: date | None
+    last_held_on: date | None
+    verdict: str
+    failing: list[str]
+
+
+class FidelityListPublic(BaseModel):
+    data: list[FidelityRowPublic]
+    count: int
+    limit: int
+    offset: int
+    verdicts: dict[str, int]
+
+
+@router.get("/fidelity", response_model=FidelityListPublic)
+def fidelity(
+    db: DbDep,
+    now: NowDep,
+    user: CurrentUser,
+    team_id: str | None = None,
+    worker_id: str | None = None,
+    status: ProgrammeStatus | None = None,
+    verdict: Literal["met", "not_met", "on_track", "off_track", "not_started"] | None = None,
+    start: Annotated[date | None, Query(alias="from")] = None,
+    end: Annotated[date | None, Query(alias="to")] = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> FidelityListPublic:
+    """Every programme of the team with its verdict and failing criteria, filterable by worker,
+    status, verdict and period (programmes running at some time in it); `verdicts` counts them
+    all by verdict."""
+    found = reports.fidelity_list(
+        db=db, by=user, today=now.date(), team_id=team_id, worker_id=worker_id, status=status,
+        verdict=verdict, start=start, end=end, limit=limit, offset=offset,
+    )  # fmt: skip
+    return FidelityListPublic(
+        data=[FidelityRowPublic(**vars(row)) for row in found.rows],
+        count=found.count,
+        limit=limit,
+        offset=offset,
+        verdicts=found.verdicts,
+    )
+
+
+class AlertPublic(BaseModel):
+    programme_id: str
+    child_id: str
+    child_reference: str
+    worker: str
+    code: str
+    detail: str
+
+
+@router.get("/alerts", response_model=list[AlertPublic])
+def alerts(
+    db: DbDep, now: NowDep, user: CurrentUser, team_id: str | None = None
+) -> list[AlertPublic]:
+    """Active programmes needing attention: no held session for more than 21 days (`quiet`), or
+    failing `assessment_before_start`, `session_length`, `filming`, `shared_review` or
+    `trained_worker`."""
+    found = reports.alerts(db=db, by=user, today=now.date(), team_id=team_id)
+    return [AlertPublic(**vars(a)) for a in found]
