@@ -177,6 +177,17 @@ def test_outsiders_cannot_attach_records_to_another_workers_child(
         ("/api/assessments", {"child_id": family.child, "completed_on": "2026-01-01"}),
         ("/api/programmes", {"child_id": family.child, "offered_on": "2026-01-01"}),
         (
+            "/api/carer-scores",
+            {
+                "child_id": family.child,
+                "scale": "S",
+                "value": 1,
+                "measured_on": "2026-01-01",
+                "timing": "before",
+            },
+        ),
+        ("/api/placement-breakdowns", {"child_id": family.child, "occurred_on": "2026-01-01"}),
+        (
             "/api/consents",
             {
                 "programme_id": family.programme,

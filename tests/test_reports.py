@@ -310,6 +310,34 @@ def test_a_completed_programme_delivered_to_fidelity_counts_as_such(
     report = manager.ok("GET", "/api/reports/statement3", params=q2)
     assert (report["completed"], report["completed_to_fidelity"]) == (1, 0)
 
+    # outcomes: the carer's scores before and after, and a placement breakdown in the period
+    scale = "CARE-Index sensitivity"
+    for value, timing, day in (
+        (3, "before", "2025-12-01"),
+        (4, "before", "2025-12-15"),
+        (6, "after", "2026-04-20"),
+    ):
+        body = {
+            "child_id": family.child,
+            "scale": scale,
+            "value": value,
+            "timing": timing,
+            "measured_on": day,
+        }
+        worker.ok("POST", "/api/carer-scores", 201, json=body)
+    body = {"child_id": family.child, "occurred_on": "2026-05-01", "note": "Moved to respite"}
+    worker.ok("POST", "/api/placement-breakdowns", 201, json=body)
+    assert len(worker.ok("GET", f"/api/children/{family.child}/carer-scores")) == 3
+    found = manager.ok("GET", "/api/reports/outcomes", params=q2)
+    assert found["scales"] == [
+        {"scale": scale, "children": 1, "mean_before": 3.5, "mean_after": 6.0, "mean_change": 2.5}
+    ]
+    assert found["breakdowns"] == {
+        "denominator": 1, "children_with_breakdown": 1, "rate": 1.0, "reached_rate": 1.0,
+    }  # fmt: skip
+    earlier = manager.ok("GET", "/api/reports/outcomes", params=Q1)
+    assert earlier["scales"] == [] and earlier["breakdowns"]["children_with_breakdown"] == 0
+
 
 # -- the CLI -------------------------------------------------------------------------------------
 

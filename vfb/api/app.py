@@ -18,6 +18,7 @@ from vfb.api.routes import (
     children,
     clips,
     moments,
+    outcomes,
     programmes,
     reels,
     reports,
@@ -82,6 +83,7 @@ def create_app(
         clips.router,
         reels.router,
         reports.router,
+        outcomes.router,
     ):
         app.include_router(router)
     app.include_router(pages.router)

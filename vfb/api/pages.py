@@ -70,5 +70,6 @@ for _path, _file in {
     "/clips/{clip_id}/review": "review.html",
     "/clips/{clip_id}/joint-review": "joint-review.html",
     "/reels/{reel_id}/handout": "handout.html",
+    "/dashboard": "dashboard.html",
 }.items():
     _register_signed_in_page(_path, _file)

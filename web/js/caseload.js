@@ -56,6 +56,7 @@ async function main() {
   const me = await startPage();
   document.getElementById("title").textContent =
     me.role === "worker" ? "My caseload" : "Team caseload";
+  document.getElementById("dashboard-link").hidden = !(me.role === "manager" || me.role === "supervisor");
   if (me.role === "admin") {
     location.replace("/admin");
     return;

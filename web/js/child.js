@@ -57,6 +57,23 @@ function renderCarers() {
   );
 }
 
+async function renderOutcomes() {
+  const [scores, breakdowns] = await Promise.all([
+    api(`/api/children/${childId}/carer-scores`),
+    api(`/api/children/${childId}/placement-breakdowns`),
+  ]);
+  document.getElementById("scores").replaceChildren(
+    ...(scores.length
+      ? scores.map((s) => h("li", {}, `${formatDate(s.measured_on)}: ${s.scale} ${s.value} (${s.timing} the programme)`))
+      : [h("li", { class: "muted" }, "No scores recorded.")]),
+  );
+  document.getElementById("breakdowns").replaceChildren(
+    ...(breakdowns.length
+      ? breakdowns.map((b) => h("li", {}, `${formatDate(b.occurred_on)}${b.note ? `: ${b.note}` : ""}`))
+      : [h("li", { class: "muted" }, "No placement breakdown recorded.")]),
+  );
+}
+
 async function renderAssessments() {
   const found = await api(`/api/children/${childId}/assessments`);
   document.getElementById("assessments").replaceChildren(
@@ -340,6 +357,35 @@ function buildChildForm(child, me, teamWorkers) {
   );
 }
 
+function buildOutcomeForms() {
+  buildForm(
+    document.getElementById("score-form"),
+    [
+      { name: "scale", label: "Scale", required: true },
+      { name: "value", label: "Score", type: "number", step: "any", required: true },
+      { name: "measured_on", label: "Measured on", type: "date", value: "today", required: true },
+      { name: "timing", label: "When", type: "select", options: [["before", "Before the programme"], ["after", "After the programme"]] },
+    ],
+    "Record score",
+    async (body) => {
+      await api("/api/carer-scores", { method: "POST", body: { ...body, child_id: childId } });
+      await renderOutcomes();
+    },
+  );
+  buildForm(
+    document.getElementById("breakdown-form"),
+    [
+      { name: "occurred_on", label: "Broke down on", type: "date", value: "today", required: true },
+      { name: "note", label: "Note (optional)" },
+    ],
+    "Record breakdown",
+    async (body) => {
+      await api("/api/placement-breakdowns", { method: "POST", body: { ...body, child_id: childId } });
+      await renderOutcomes();
+    },
+  );
+}
+
 function buildWriterForms(schemes) {
   buildForm(
     document.getElementById("carer-form"),
@@ -409,10 +455,11 @@ async function main() {
   renderCarers();
   if (canWrite) {
     buildWriterForms(await api("/api/schemes"));
+    buildOutcomeForms();
     buildChildForm(child, me, teamWorkers);
   }
   else for (const writer of document.querySelectorAll("details.writer")) writer.remove();
-  await Promise.all([renderAssessments(), renderProgrammes()]);
+  await Promise.all([renderAssessments(), renderProgrammes(), renderOutcomes()]);
   document.getElementById("child").hidden = false;
   showStatus("");
 }

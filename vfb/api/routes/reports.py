@@ -164,3 +164,46 @@ def alerts(
     `trained_worker`."""
     found = reports.alerts(db=db, by=user, today=now.date(), team_id=team_id)
     return [AlertPublic(**vars(a)) for a in found]
+
+
+class ScaleChangePublic(BaseModel):
+    scale: str
+    children: int
+    mean_before: float
+    mean_after: float
+    mean_change: float
+
+
+class BreakdownsPublic(BaseModel):
+    denominator: int
+    children_with_breakdown: int
+    rate: float | None
+    reached_rate: float | None = Field(description="The measure's proportion, for comparison")
+
+
+class OutcomesPublic(BaseModel):
+    from_: date = Field(serialization_alias="from")
+    to: date
+    scales: list[ScaleChangePublic]
+    breakdowns: BreakdownsPublic
+
+
+@router.get("/outcomes", response_model=OutcomesPublic)
+def outcomes(
+    start: From, end: To, db: DbDep, user: CurrentUser, team_id: str | None = None
+) -> OutcomesPublic:
+    """For the period's denominator: the mean change in carer scores on each scale for children
+    whose programme was completed (those with scores before and after), and the rate of
+    placement breakdowns beside the proportion reached."""
+    found = reports.outcomes(db=db, by=user, start=start, end=end, team_id=team_id)
+    return OutcomesPublic(
+        from_=start,
+        to=end,
+        scales=[ScaleChangePublic(**vars(s)) for s in found.scales],
+        breakdowns=BreakdownsPublic(
+            denominator=found.denominator,
+            children_with_breakdown=found.children_with_breakdown,
+            rate=found.breakdown_rate,
+            reached_rate=found.reached_rate,
+        ),
+    )
