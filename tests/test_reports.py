@@ -366,3 +366,15 @@ def test_the_cli_prints_the_report_and_writes_csv(
         cli, ["report", "statement3", "--from", "31/01/2026", "--to", "2026-03-31"], env=env
     )
     assert wrong.exit_code == 1 and "like 2026-03-31" in wrong.output
+
+
+def test_cancelled_and_missed_visits_do_not_start_a_programme(
+    family: Family, as_: Callable[[str], Caller]
+) -> None:
+    worker, manager = as_("worker_a1"), as_("manager_a")
+    for status in ("cancelled", "did_not_attend"):
+        worker.ok("PATCH", f"/api/sessions/{family.session}", json={"status": status})
+        report = manager.ok("GET", "/api/reports/statement3", params=Q1)
+        assert (report["denominator"], report["offered"], report["numerator"]) == (1, 1, 0)
+    worker.ok("PATCH", f"/api/sessions/{family.session}", json={"status": "held"})
+    assert manager.ok("GET", "/api/reports/statement3", params=Q1)["numerator"] == 1
