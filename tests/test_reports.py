@@ -378,3 +378,13 @@ def test_cancelled_and_missed_visits_do_not_start_a_programme(
         assert (report["denominator"], report["offered"], report["numerator"]) == (1, 1, 0)
     worker.ok("PATCH", f"/api/sessions/{family.session}", json={"status": "held"})
     assert manager.ok("GET", "/api/reports/statement3", params=Q1)["numerator"] == 1
+
+
+def test_dates_out_of_any_reporting_range_are_explained(
+    family: Family, as_: Callable[[str], Caller]
+) -> None:
+    manager = as_("manager_a")
+    far = manager.get("/api/reports/statement3/quarters", params={"to": "0001-02-01"})
+    assert far.status_code == 400 and "from 1900 to 2200" in far.json()["detail"]
+    far = manager.get("/api/reports/statement3", params={"from": "2026-01-01", "to": "9999-12-31"})
+    assert far.status_code == 400

@@ -26,6 +26,8 @@ def add_score(*, db: Session, data: CarerScoreCreate, by: User, now: datetime) -
         programme = db.get(Programme, data.programme_id)
         if programme is None or programme.child_id != child.id:
             raise InvalidInput("The programme must be one of this child's.")
+    if not data.scale.strip():
+        raise InvalidInput("Name the scale the score is on.")
     values = data.model_dump() | {"scale": data.scale.strip()}
     score = CarerScore(**values, recorded_by_id=by.id, created_at=now)
     db.add(score)

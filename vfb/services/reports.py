@@ -51,7 +51,13 @@ def team_scope(db: Session, by: User | None, team_id: str | None) -> str | None:
     return by.team_id
 
 
+EARLIEST, LATEST = date(1900, 1, 1), date(2200, 12, 31)
+
+
 def check_period(start: date, end: date) -> None:
+    for day in (start, end):
+        if not EARLIEST <= day <= LATEST:
+            raise InvalidInput(f"Reports cover dates from 1900 to 2200, not {day.isoformat()}.")
     if end < start:
         raise InvalidInput(f"The period must end on or after its start ({fmt(start)}).")
 
@@ -219,6 +225,7 @@ def statement3_csv(report: Statement3, *, suppress: bool = False) -> str:
 
 def quarters(end: date, count: int) -> list[tuple[date, date]]:
     """The `count` calendar quarters ending with the one that holds `end`, oldest first."""
+    check_period(end, end)
     found = []
     year, quarter = end.year, (end.month - 1) // 3
     for _ in range(count):
