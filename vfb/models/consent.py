@@ -33,3 +33,6 @@ class ConsentPublic(ConsentBase):
     id: str
     withdrawn_on: date | None
     active: bool
+    footage_deleted: str | None = Field(
+        default=None, description="On withdrawing filming or storage: what footage was deleted"
+    )

@@ -85,6 +85,7 @@ class ClipStatus(StrEnum):
     processing = "processing"  # being made playable or prepared for review
     ready = "ready"
     failed = "failed"
+    deleted = "deleted"  # its footage was deleted (consent withdrawn); the record stays
 
 
 class ClipOrigin(StrEnum):
@@ -98,6 +99,7 @@ class RecordingStatus(StrEnum):
     finished = "finished"  # became a clip
     empty = "empty"  # stopped before anything arrived
     unreadable = "unreadable"  # what arrived holds no video that decodes (kept for an admin)
+    deleted = "deleted"  # consent was withdrawn while it was open: what had arrived is gone
 
 
 class ReelStatus(StrEnum):

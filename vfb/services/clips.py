@@ -176,6 +176,8 @@ def list_clips(*, db: Session, session_id: str, by: User) -> list[Clip]:
 
 
 def playable_file(store: MediaStore, clip: Clip, programme_id: str) -> Path:
+    if clip.status is ClipStatus.deleted:
+        raise Conflict(clip.detail or "This clip's footage was deleted.")
     path = store.clip_file(programme_id, clip.id)
     if clip.status is ClipStatus.failed or not path.exists():
         raise Conflict(

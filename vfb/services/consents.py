@@ -13,6 +13,8 @@ from vfb.models import Carer, Consent, ConsentCreate, ConsentPublic, ConsentUpda
 from vfb.models.enums import ConsentScope
 from vfb.programme.rules import check_consent_given, check_consent_withdrawal, fmt
 from vfb.services.access import get_consent, get_programme, require_case_writer
+from vfb.services.footage import FootageDeleted, delete_programme_footage
+from vfb.services.media_store import MediaStore
 
 
 def public(consent: Consent) -> ConsentPublic:
@@ -47,8 +49,16 @@ def give_consent(*, db: Session, data: ConsentCreate, by: User, now: datetime) -
 
 
 def withdraw_consent(
-    *, db: Session, consent_id: str, data: ConsentUpdate, by: User, now: datetime
-) -> Consent:
+    *,
+    db: Session,
+    store: MediaStore,
+    consent_id: str,
+    data: ConsentUpdate,
+    by: User,
+    now: datetime,
+) -> tuple[Consent, FootageDeleted | None]:
+    """Withdraw a consent; withdrawing `filming` or `storage` deletes all of the programme's
+    footage at once (and says what went)."""
     consent = get_consent(db=db, consent_id=consent_id, by=by)
     require_case_writer(by)
     check_consent_withdrawal(
@@ -60,8 +70,12 @@ def withdraw_consent(
     consent.withdrawn_on = data.withdrawn_on
     db.add(consent)
     db.commit()
+    deleted = None
+    if consent.scope in (ConsentScope.filming, ConsentScope.storage):
+        assert data.withdrawn_on is not None
+        deleted = delete_programme_footage(db, store, consent.programme_id, data.withdrawn_on)
     db.refresh(consent)
-    return consent
+    return consent, deleted
 
 
 def list_consents(*, db: Session, programme_id: str, by: User) -> list[Consent]:

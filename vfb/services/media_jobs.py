@@ -25,7 +25,7 @@ from vfb.models.enums import ClipStatus, ReelStatus
 from vfb.services.clips import record_made_clip, refresh_filmed_seconds
 from vfb.services.media_store import MediaStore
 from vfb.services.recordings import recover_idle
-from vfb.services.reels import build_reel
+from vfb.services.reels import build_reel, reel_file
 
 logger = logging.getLogger("vfb.media")
 
@@ -107,24 +107,33 @@ class MediaJobs:
             return bool(recovered)
 
     def make_reel(self, db: Session, reel: Reel) -> None:
+        """Make one reel. Its row is only ever updated by statements, so a reel deleted while it
+        is being made (consent withdrawn) is noticed, and its file removed."""
+        reel_id, target = reel.id, reel_file(self.store, reel)
         last = [0.0]
 
         def report(fraction: float) -> None:
             if time.monotonic() - last[0] >= 0.5:
                 last[0] = time.monotonic()
-                reel.progress = round(fraction, 3)
-                db.add(reel)
+                db.exec(
+                    update(Reel).where(col(Reel.id) == reel_id).values(progress=round(fraction, 3))
+                )
                 db.commit()
 
+        values: dict[str, object]
         try:
             build_reel(db, self.store, reel, report)
         except VfbError as error:
-            logger.warning("reel %s could not be made: %s", reel.id, error.detail)
-            reel.status, reel.detail = ReelStatus.failed, error.detail[:2000]
+            logger.warning("reel %s could not be made: %s", reel_id, error.detail)
+            values = {"status": ReelStatus.failed, "detail": error.detail[:2000]}
         else:
-            reel.status, reel.progress = ReelStatus.ready, 1.0
-        db.add(reel)
+            values = {"status": ReelStatus.ready, "progress": 1.0}
+            values |= {"size_bytes": reel.size_bytes, "length_ms": reel.length_ms}
+        db.rollback()  # build_reel's changes to the row are replaced by the statement below
+        done = db.exec(update(Reel).where(col(Reel.id) == reel_id).values(**values))
         db.commit()
+        if not done.rowcount:
+            target.unlink(missing_ok=True)
 
     def _claimable(self, now: datetime) -> ColumnElement[bool]:
         return or_(
@@ -205,6 +214,10 @@ class MediaJobs:
             db.add(clip)
             refresh_filmed_seconds(db, clip.session_id)
             db.commit()
+            return
+        db.refresh(clip)
+        if clip.status is ClipStatus.deleted:  # consent was withdrawn while it was being made
+            self.store.remove_clip(programme_id, clip.id)
             return
         clip.status = ClipStatus.ready
         clip.review_media = True

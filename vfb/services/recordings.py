@@ -81,6 +81,11 @@ def append_chunk(
     with _locks[recording_id]:
         recording, programme = get_recording(db=db, recording_id=recording_id, by=by)
         require_case_writer(by)
+        if recording.status is RecordingStatus.deleted:
+            raise Conflict(
+                "Consent to filming or storage was withdrawn, so this recording was stopped and "
+                "everything it had sent was deleted."
+            )
         if recording.status is not RecordingStatus.open:
             raise Conflict(
                 "This recording has already been stopped and saved; start a new one to go on."

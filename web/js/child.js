@@ -97,10 +97,11 @@ function consentTable(programme, consents) {
       buildForm(
         withdraw,
         [{ name: "withdrawn_on", label: "Withdrawn on", type: "date", value: "today", required: true }],
-        "Withdraw",
+        consent.scope === "filming" || consent.scope === "storage" ? "Withdraw and delete all footage" : "Withdraw",
         async (body) => {
-          await api(`/api/consents/${consent.id}`, { method: "PATCH", body });
+          const done = await api(`/api/consents/${consent.id}`, { method: "PATCH", body });
           await renderProgrammes();
+          showStatus(done.footage_deleted ? `Consent withdrawn. ${done.footage_deleted}` : "Consent withdrawn.");
         },
       );
       state = h("div", {}, "Given ", withdraw);

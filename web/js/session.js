@@ -28,6 +28,8 @@ function clipItem(clip, number) {
     );
   } else if (clip.status === "failed") {
     state = h("p", { class: "error" }, `Could not be made playable: ${clip.detail}`);
+  } else if (clip.status === "deleted") {
+    state = h("p", { class: "muted" }, clip.detail);
   }
   const remove = canWrite
     ? h("button", { type: "button", class: "quiet small", "aria-label": `Delete ${name}`, onclick: () => removeClip(clip, name) }, "Delete")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Response
+from fastapi import APIRouter, Request, Response
 
 from vfb.api.deps import CurrentUser, DbDep, IdFilter, IdPath, NowDep, PagingDep
 from vfb.api.schemas import (
@@ -118,11 +118,27 @@ def get_consent(consent_id: IdPath, db: DbDep, user: CurrentUser) -> ConsentPubl
 
 @router.patch("/consents/{consent_id}", response_model=ConsentPublic)
 def withdraw_consent(
-    consent_id: IdPath, data: ConsentUpdate, db: DbDep, now: NowDep, user: CurrentUser
+    consent_id: IdPath,
+    data: ConsentUpdate,
+    request: Request,
+    db: DbDep,
+    now: NowDep,
+    user: CurrentUser,
 ) -> ConsentPublic:
-    """Withdraw a consent (`withdrawn_on`). Consents are evidence: never edited otherwise."""
-    consent = consents.withdraw_consent(db=db, consent_id=consent_id, data=data, by=user, now=now)
-    return consents.public(consent)
+    """Withdraw a consent (`withdrawn_on`). Consents are evidence: never edited otherwise.
+    Withdrawing `filming` or `storage` deletes every media file of the programme at once, and
+    `footage_deleted` says what went; sessions and their records stay."""
+    consent, deleted = consents.withdraw_consent(
+        db=db,
+        store=request.app.state.store,
+        consent_id=consent_id,
+        data=data,
+        by=user,
+        now=now,
+    )
+    public = consents.public(consent)
+    public.footage_deleted = deleted.words() if deleted else None
+    return public
 
 
 @router.post("/programmes/{programme_id}/sessions", response_model=SessionPublic, status_code=201)
