@@ -95,6 +95,8 @@ def test_the_joint_review_shows_only_shared_moments_and_records_itself_on_the_se
         (4000, "Strengths"),  # no caption: the category's name
     ]
     assert "PRIVATE" not in str(seen) and "note" not in seen[0] and "author_id" not in seen[0]
+    # what each plays: a range as marked, a point from 2 s before to 4 s after (inside the clip)
+    assert [(m["play_from_ms"], m["play_to_ms"]) for m in seen] == [(1000, 3000), (2000, 8000)]
 
     said = worker.ok(
         "POST",

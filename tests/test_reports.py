@@ -388,3 +388,18 @@ def test_dates_out_of_any_reporting_range_are_explained(
     assert far.status_code == 400 and "from 1900 to 2200" in far.json()["detail"]
     far = manager.get("/api/reports/statement3", params={"from": "2026-01-01", "to": "9999-12-31"})
     assert far.status_code == 400
+
+
+def test_a_change_to_the_workers_training_reaches_the_fidelity_list(
+    family: Family, as_: Callable[[str], Caller], cast: Cast
+) -> None:
+    manager = as_("manager_a")
+    [row] = manager.ok("GET", "/api/reports/fidelity")["data"]
+    assert "trained_worker" not in row["failing"]
+    worker = f"/api/users/{cast.user_ids['worker_a1']}"
+    as_("admin").ok("PATCH", worker, json={"trained_on": "2026-03-01"})  # after the 1st session
+    [row] = manager.ok("GET", "/api/reports/fidelity")["data"]
+    assert "trained_worker" in row["failing"] and row["verdict"] == "off_track"
+    as_("admin").ok("PATCH", worker, json={"disabled": False})  # not training: nothing moves
+    [again] = manager.ok("GET", "/api/reports/fidelity")["data"]
+    assert again == row

@@ -98,6 +98,8 @@ class SharedMoment(SQLModel):
     label: str
     nice_category: str
     caption: str
+    play_from_ms: int = Field(description="Where the moment starts playing for the carer")
+    play_to_ms: int = Field(description="Where it stops (a point plays a few seconds around it)")
 
 
 class SharedReviewCreate(InputModel):

@@ -9,6 +9,8 @@ from vfb.errors import InvalidInput
 
 MAX_NOTE = 2000
 MAX_CAPTION = 200
+POINT_BEFORE_MS = 2000  # a point moment is shown from a little before it…
+POINT_AFTER_MS = 4000  # …to a little after, in the joint review and in reels
 
 
 @dataclass(frozen=True)
@@ -41,3 +43,12 @@ class Moment:
             raise InvalidInput(
                 f"The moment ends at {self.end_ms} ms, after the clip's end ({duration_ms} ms)."
             )
+
+
+def play_span(start_ms: int, end_ms: int, duration_ms: int) -> tuple[int, int]:
+    """The stretch of the clip a moment shows to the carer (joint review and reel): a range as
+    marked, a point with a few seconds around it, inside the clip."""
+    if end_ms > start_ms:
+        return start_ms, min(end_ms, duration_ms)
+    start = max(0, start_ms - POINT_BEFORE_MS)
+    return start, max(start + 1, min(duration_ms, start_ms + POINT_AFTER_MS))

@@ -18,7 +18,7 @@ from datetime import date
 from typing import Any
 
 from dateutil.relativedelta import relativedelta
-from sqlalchemy import event
+from sqlalchemy import event, inspect
 from sqlmodel import Session, col, select
 
 from vfb.models import Assessment, Child, Programme, ProgrammeSession, User
@@ -124,8 +124,8 @@ def _note_changes(session: Session, _context: Any) -> None:
             pending["children"].add(record.child_id)
         elif isinstance(record, Assessment):
             pending["children"].add(record.child_id)
-        elif isinstance(record, User):
-            pending["workers"].add(record.id)
+        elif isinstance(record, User) and inspect(record).attrs.trained_on.history.has_changes():
+            pending["workers"].add(record.id)  # only training changes a worker's fidelity
 
 
 @event.listens_for(Session, "before_commit")

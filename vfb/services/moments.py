@@ -175,15 +175,23 @@ def forget_moments(db: Session, moment_ids: list[str]) -> None:
             db.delete(comment)
 
 
+def carer_caption(moment: Moment, scheme: Scheme) -> str:
+    """The words the carer sees: the caption, or the category's name when there is none."""
+    return moment.caption or scheme.category(moment.category).label
+
+
 def shared_moments(*, db: Session, clip_id: str, by: User) -> list[SharedMoment]:
     """What the carer sees in a joint review: the shared moments in order, with their captions
-    (or their category's name), and nothing the worker wrote for themselves."""
+    and the stretch each plays, and nothing the worker wrote for themselves."""
+    clip, _ = get_clip(db=db, clip_id=clip_id, by=by)
     found, scheme = list_moments(db=db, clip_id=clip_id, by=by)
+    duration = clip.duration_ms or 0
     shown = []
     for m in found:
         if not m.share_with_carer:
             continue
         category = scheme.category(m.category)
+        play_from, play_to = review.play_span(m.start_ms, m.end_ms, duration)
         shown.append(
             SharedMoment(
                 id=m.id,
@@ -193,7 +201,9 @@ def shared_moments(*, db: Session, clip_id: str, by: User) -> list[SharedMoment]
                 category=m.category,
                 label=category.label,
                 nice_category=category.nice,
-                caption=m.caption or category.label,
+                caption=carer_caption(m, scheme),
+                play_from_ms=play_from,
+                play_to_ms=play_to,
             )
         )
     return shown

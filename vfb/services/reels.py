@@ -15,21 +15,12 @@ from vfb.capture.timecode import format_timecode
 from vfb.errors import InvalidInput, NotFound
 from vfb.models import Clip, Moment, Programme, ProgrammeSession, Reel, ReelCreate, User
 from vfb.models.enums import ClipStatus, ConsentScope, ReelStatus
+from vfb.review.moments import play_span
+from vfb.review.schemes import load_scheme
 from vfb.services.access import get_programme, require_case_writer
 from vfb.services.consents import require_active_consent
 from vfb.services.media_store import MediaStore
-
-POINT_BEFORE_MS = 2000  # a point moment is shown from a little before it…
-POINT_AFTER_MS = 4000  # …to a little after
-
-
-def moment_span(moment: Moment, duration_ms: int) -> tuple[int, int]:
-    """The stretch of the clip a moment shows in a reel: a range as marked, a point with a few
-    seconds around it (inside the clip)."""
-    if moment.end_ms > moment.start_ms:
-        return moment.start_ms, min(moment.end_ms, duration_ms)
-    start = max(0, moment.start_ms - POINT_BEFORE_MS)
-    return start, max(start + 1, min(duration_ms, moment.start_ms + POINT_AFTER_MS))
+from vfb.services.moments import carer_caption
 
 
 def _chosen(
@@ -49,6 +40,7 @@ def _chosen(
     missing = [i for i in moment_ids if i not in found]
     if missing:
         raise NotFound(f"There is no moment {missing[0]!r} in this programme.")
+    scheme = load_scheme(programme.coding_scheme)
     parts: list[ReelPart] = []
     first_clip: Clip | None = None
     for moment_id in moment_ids:
@@ -58,11 +50,13 @@ def _chosen(
                 "Only moments marked to share with the carer can go in their reel; "
                 f"the one at {format_timecode(moment.start_ms)} is not."
             )
+        if clip.status is ClipStatus.deleted:
+            raise InvalidInput(clip.detail or "A moment's footage was deleted.")
         if clip.status is not ClipStatus.ready or clip.duration_ms is None:
             raise InvalidInput("A moment's clip is still being prepared; try again shortly.")
         first_clip = first_clip or clip
-        start, end = moment_span(moment, clip.duration_ms)
-        caption = moment.caption or moment.category.replace("_", " ").capitalize()
+        start, end = play_span(moment.start_ms, moment.end_ms, clip.duration_ms)
+        caption = carer_caption(moment, scheme)
         parts.append(ReelPart(store.clip_file(programme.id, clip.id), start, end, caption))
     assert first_clip is not None
     plan = plan_for(first_clip.width or 1280, first_clip.height or 720, first_clip.fps or 30)

@@ -11,6 +11,8 @@ fields vfb/services/derived.py keeps beside each child and programme.
 
 from __future__ import annotations
 
+import csv
+import io
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
@@ -204,9 +206,6 @@ CSV_COLUMNS = (
 
 
 def statement3_csv(report: Statement3, *, suppress: bool = False) -> str:
-    import csv
-    import io
-
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)

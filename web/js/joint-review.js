@@ -7,16 +7,13 @@ import { h, showStatus, words } from "./ui.js";
 
 const clipId = location.pathname.split("/")[2];
 const $ = (id) => document.getElementById(id);
-const BEFORE_MS = 2000; // a point moment plays from a little before it…
-const AFTER_MS = 4000; // …to a little after (as in the reel)
 
 const state = { clip: null, moments: [], at: 0, shown: new Set(), started: Date.now(), holding: false };
 const player = () => $("player");
 
+// The server says what each moment plays (the same stretch as in a reel).
 function span(moment) {
-  if (moment.end_ms > moment.start_ms) return [moment.start_ms, moment.end_ms];
-  const start = Math.max(0, moment.start_ms - BEFORE_MS);
-  return [start, Math.min(state.clip.duration_ms, moment.start_ms + AFTER_MS)];
+  return [moment.play_from_ms, moment.play_to_ms];
 }
 
 function current() {

@@ -18,7 +18,7 @@ from vfb.capture.still import still_jpeg
 from vfb.capture.timecode import format_timecode
 from vfb.errors import Conflict, InvalidInput, TooLarge
 from vfb.models import ClipPublic, RecordingCreate, RecordingPublic, TrimRequest
-from vfb.models.enums import ClipOrigin
+from vfb.models.enums import ClipOrigin, ClipStatus
 from vfb.services import access, clips, recordings
 from vfb.services.media_jobs import MediaJobs
 from vfb.services.media_store import MediaStore
@@ -197,6 +197,8 @@ def review_file(
     clip, programme = access.get_clip(db=db, clip_id=clip_id, by=user)
     name, media_type = REVIEW_FILES[kind]
     path = _store(request).review_file(programme.id, clip.id, name)
+    if clip.status is ClipStatus.deleted:
+        raise Conflict(clip.detail or "This clip's footage was deleted.")
     if not clip.review_media or not path.exists():
         raise Conflict("This clip's thumbnails and waveform are still being made.")
     return FileResponse(path, media_type=media_type, headers={"Cache-Control": "private, no-store"})
