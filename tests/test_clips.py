@@ -172,6 +172,11 @@ def test_only_the_team_may_see_a_clip_and_a_supervisor_may_not_change_it(
     for outsider in ("worker_a2", "worker_b", "manager_b", "admin"):
         assert as_(outsider).get(f"/api/clips/{clip['id']}/media").status_code == 404
     supervisor = as_("supervisor_a")
+    refused = supervisor.get(f"/api/clips/{clip['id']}/media")
+    assert refused.status_code == 409 and refused.json()["error"] == "consent_missing"
+    assert "supervision consent" in refused.json()["detail"]
+    body = {"programme_id": family.programme, "carer_id": family.carer, "scope": "supervision"}
+    worker.ok("POST", "/api/consents", 201, json=body | {"given_on": "2026-01-05"})
     assert supervisor.get(f"/api/clips/{clip['id']}/media").status_code == 200
     trimmed = supervisor.post(f"/api/clips/{clip['id']}/trim", json={"from_ms": 0, "to_ms": 900})
     assert trimmed.status_code == 403

@@ -75,6 +75,26 @@ class Settings(BaseSettings):
         "crashed) is finalised as a recovered clip.",
     )
 
+    retain_raw_days: int = Field(
+        default=30,
+        ge=0,
+        le=3650,
+        description="Days the original upload or recording is kept once its playable clip is made.",
+    )
+    retain_footage_days: int = Field(
+        default=90,
+        ge=0,
+        le=3650,
+        description="Days clips, thumbnails, waveforms and reels are kept after the programme "
+        "ends.",
+    )
+    max_request_kb: int = Field(
+        default=1024,
+        ge=16,
+        description="Largest request body other than a video upload or a recording chunk, in "
+        "kilobytes.",
+    )
+
     @field_validator("timezone")
     @classmethod
     def _known_timezone(cls, value: str) -> str:

@@ -14,6 +14,7 @@ import vfb
 from vfb.api import errors, pages
 from vfb.api.headers import SecurityHeaders
 from vfb.api.routes import (
+    audit,
     auth,
     children,
     clips,
@@ -29,6 +30,7 @@ from vfb.db import make_engine
 from vfb.services.auth import SignInPolicy
 from vfb.services.media_jobs import MediaJobs
 from vfb.services.media_store import MediaStore
+from vfb.services.retention import DailyPurge, retention_policy
 from vfb.settings import Settings, ensure_data_dir, secret_key
 
 
@@ -42,9 +44,11 @@ def create_app(
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.jobs.start()  # carries on with any clip a restart interrupted
+        app.state.purge.start()  # retention, once a day
         try:
             yield
         finally:
+            app.state.purge.stop()
             app.state.jobs.stop()
 
     app = FastAPI(
@@ -73,6 +77,12 @@ def create_app(
         lambda: local_now(clock, settings.zone),
         timedelta(seconds=settings.recording_idle_seconds),
     )
+    app.state.purge = DailyPurge(
+        app.state.engine,
+        app.state.store,
+        lambda: local_now(clock, settings.zone),
+        retention_policy(settings),
+    )
     errors.install(app)
     for router in (
         auth.router,
@@ -84,6 +94,7 @@ def create_app(
         reels.router,
         reports.router,
         outcomes.router,
+        audit.router,
     ):
         app.include_router(router)
     app.include_router(pages.router)

@@ -14,6 +14,7 @@ from vfb.clock import local_now
 from vfb.errors import NotAllowed, NotSignedIn
 from vfb.models import User
 from vfb.security import csrf_token, same
+from vfb.services.audit import Actor, use_actor
 from vfb.services.auth import SignInPolicy, signed_in_user
 
 SESSION_COOKIE = "vfb_session"
@@ -81,7 +82,14 @@ def current_user(
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer_scheme)],
 ) -> User:
     token = request_token(request, credentials)
-    return signed_in_user(db=db, token=token, key=key, policy=policy, now=now)
+    user = signed_in_user(db=db, token=token, key=key, policy=policy, now=now)
+    use_actor(db, Actor.of(user, client_address(request), request.app.state.clock))
+    return user
+
+
+def client_address(request: Request) -> str | None:
+    """Where a request came from, for the audit trail."""
+    return request.client.host if request.client else None
 
 
 CurrentUser = Annotated[User, Depends(current_user)]

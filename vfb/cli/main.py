@@ -10,7 +10,7 @@ import typer
 from rich.table import Table
 from sqlmodel import Session
 
-from vfb.cli import media, report
+from vfb.cli import media, protect, report
 from vfb.cli.common import console, err_console, now, open_database, plain_errors
 from vfb.db import current_revision, head_revision, make_engine
 from vfb.demo import is_empty, read_accounts, seed
@@ -18,6 +18,7 @@ from vfb.errors import InvalidInput
 from vfb.models import TeamCreate, UserCreate, UserUpdate
 from vfb.models.enums import Role
 from vfb.services import users
+from vfb.services.audit import Actor, set_default_actor
 from vfb.settings import Settings, ensure_data_dir
 
 app = typer.Typer(
@@ -34,6 +35,13 @@ app.add_typer(team_app, name="team")
 app.add_typer(user_app, name="user")
 media.register(app)
 report.register(app)
+protect.register(app)
+
+
+@app.callback()
+def _operator() -> None:
+    """What a command changes is in the audit trail as the operator's."""
+    set_default_actor(Actor.operator())
 
 
 @app.command()
@@ -54,6 +62,7 @@ def serve(
         overrides["port"] = port
     settings = Settings(**overrides)  # type: ignore[arg-type]
     settings.check_safe_to_serve()
+    set_default_actor(Actor.system())  # the server's own work; requests name their user
     with open_database(settings) as engine:
         app = create_app(settings, engine=engine)
         console.print(

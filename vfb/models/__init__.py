@@ -1,6 +1,7 @@
 """The stored records of vfb, one model family per entity (Base, Create, Update, table, Public)."""
 
 from vfb.models.assessment import Assessment, AssessmentCreate, AssessmentPublic
+from vfb.models.audit import AuditEvent, AuditEventPublic, AuditHead
 from vfb.models.auth import AuthSession, LoginThrottle
 from vfb.models.carer import Carer, CarerCreate, CarerPublic, CarerUpdate
 from vfb.models.child import Child, ChildCreate, ChildPublic, ChildUpdate
@@ -41,6 +42,7 @@ from vfb.models.programme import (
 )
 from vfb.models.reel import Reel, ReelCreate, ReelPlanPublic, ReelPublic
 from vfb.models.session import ProgrammeSession, SessionCreate, SessionPublic, SessionUpdate
+from vfb.models.share_link import ShareLink, ShareLinkCreate, ShareLinkPublic
 from vfb.models.team import Team, TeamCreate, TeamPublic
 from vfb.models.user import User, UserCreate, UserPublic, UserUpdate
 
@@ -48,6 +50,9 @@ __all__ = [
     "Assessment",
     "AssessmentCreate",
     "AssessmentPublic",
+    "AuditEvent",
+    "AuditEventPublic",
+    "AuditHead",
     "AuthSession",
     "Carer",
     "CarerComment",
@@ -93,6 +98,9 @@ __all__ = [
     "SessionCreate",
     "SessionPublic",
     "SessionUpdate",
+    "ShareLink",
+    "ShareLinkCreate",
+    "ShareLinkPublic",
     "SharedMoment",
     "SharedReviewCreate",
     "Team",

@@ -15,6 +15,7 @@ from sqlmodel import Session, select
 from vfb.errors import NotSignedIn, SignInLocked, WrongCredentials
 from vfb.models import AuthSession, LoginThrottle, User
 from vfb.security import new_token, token_id, verify_password
+from vfb.services.audit import Actor, append
 
 # Refreshing `last_seen_at` on every request would write on every read; a minute's slack is fine
 # against a 30-minute idle limit.
@@ -38,17 +39,29 @@ def sign_in(
     key: str,
     policy: SignInPolicy,
     now: datetime,
+    origin: str | None = None,
 ) -> tuple[str, User]:
-    """A new token for the user, or `WrongCredentials` / `SignInLocked` in plain words."""
+    """A new token for the user, or `WrongCredentials` / `SignInLocked` in plain words. Every
+    attempt is in the audit trail, with where it came from."""
     name = username.strip().lower()[:64]
+    user = db.exec(select(User).where(User.username == name)).first()
+    # a failed attempt on a real username is shown to that user's team's managers
+    stranger = Actor(
+        name or "(no username)",
+        "anonymous",
+        team_id=user.team_id if user else None,
+        origin=origin,
+        clock=lambda: now,
+    )
     throttle = db.get(LoginThrottle, name)
     if throttle and throttle.locked_until and throttle.locked_until > now:
         minutes = ceil((throttle.locked_until - now).total_seconds() / 60)
+        append(db, "sign_in.failed", detail="username locked", actor=stranger)
+        db.commit()
         raise SignInLocked(
             f"Too many failed sign-ins for this username. Try again in {minutes} minute"
             f"{'s' if minutes != 1 else ''}, or ask an admin to reset the password."
         )
-    user = db.exec(select(User).where(User.username == name)).first()
     ok = verify_password(user.password_hash if user else None, password)
     if user is None or not ok or user.disabled:
         throttle = throttle or LoginThrottle(username=name)
@@ -57,6 +70,8 @@ def sign_in(
             throttle.locked_until = now + policy.lockout
             throttle.failures = 0
         db.add(throttle)
+        why = "disabled user" if user is not None and ok else "wrong username or password"
+        append(db, "sign_in.failed", detail=why, actor=stranger)
         db.commit()
         raise WrongCredentials("Wrong username or password.")
     if throttle is not None:
@@ -67,6 +82,7 @@ def sign_in(
             id=token_id(token, key), user_id=user.id, kind=kind, created_at=now, last_seen_at=now
         )
     )
+    append(db, "sign_in", detail=kind, actor=Actor.of(user, origin, lambda: now))
     db.commit()
     db.refresh(user)
     return token, user

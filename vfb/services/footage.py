@@ -11,9 +11,10 @@ from datetime import date
 
 from sqlmodel import Session, col, select
 
-from vfb.models import Clip, ProgrammeSession, Recording, Reel
+from vfb.models import Clip, Programme, ProgrammeSession, Recording, Reel
 from vfb.models.enums import ClipStatus, RecordingStatus
 from vfb.programme.rules import fmt
+from vfb.services import audit
 from vfb.services.media_store import MediaStore
 
 
@@ -37,11 +38,19 @@ class FootageDeleted:
 
 
 def delete_programme_footage(
-    db: Session, store: MediaStore, programme_id: str, withdrawn_on: date
+    db: Session,
+    store: MediaStore,
+    programme_id: str,
+    withdrawn_on: date | None = None,
+    *,
+    reason: str | None = None,
 ) -> FootageDeleted:
     """Mark the programme's clips and open recordings deleted and drop its reels (committed first,
-    so nothing starts work on them again), then remove its media folder."""
-    reason = f"Footage deleted: consent was withdrawn on {fmt(withdrawn_on)}."
+    so nothing starts work on them again), then remove its media folder. The reason each clip
+    gives is the withdrawal on `withdrawn_on`, or `reason`."""
+    if reason is None:
+        assert withdrawn_on is not None
+        reason = f"Footage deleted: consent was withdrawn on {fmt(withdrawn_on)}."
     sessions = select(ProgrammeSession.id).where(ProgrammeSession.programme_id == programme_id)
     clips = db.exec(select(Clip).where(col(Clip.session_id).in_(sessions))).all()
     for clip in clips:
@@ -66,4 +75,15 @@ def delete_programme_footage(
     shutil.rmtree(folder, ignore_errors=True)
     if folder.exists():  # a file that would not go: say so rather than claim it is gone
         shutil.rmtree(folder)
-    return FootageDeleted(len(clips), len(recordings), len(reels), len(found), size)
+    deleted = FootageDeleted(len(clips), len(recordings), len(reels), len(found), size)
+    programme = db.get(Programme, programme_id)
+    audit.append(
+        db,
+        "footage.delete",
+        target_type="programme",
+        target_id=programme_id,
+        child_id=programme.child_id if programme else None,
+        detail=f"{reason} {deleted.words()}",
+    )
+    db.commit()
+    return deleted

@@ -16,6 +16,7 @@ from vfb.api.deps import (
     NowDep,
     PolicyDep,
     bearer_scheme,
+    client_address,
     request_token,
 )
 from vfb.api.schemas import ERROR_RESPONSES, SignedIn, Token
@@ -31,11 +32,24 @@ Password = Annotated[str, Form(min_length=1, max_length=1000)]
 
 @router.post("/auth/token", response_model=Token)
 def token(
-    username: Username, password: Password, db: DbDep, now: NowDep, policy: PolicyDep, key: KeyDep
+    request: Request,
+    username: Username,
+    password: Password,
+    db: DbDep,
+    now: NowDep,
+    policy: PolicyDep,
+    key: KeyDep,
 ) -> Token:
     """Exchange a username and password for a bearer token."""
     access_token, _ = sign_in(
-        db=db, username=username, password=password, kind="bearer", key=key, policy=policy, now=now
+        db=db,
+        username=username,
+        password=password,
+        kind="bearer",
+        key=key,
+        policy=policy,
+        now=now,
+        origin=client_address(request),
     )
     return Token(access_token=access_token)
 
@@ -53,7 +67,14 @@ def start_session(
 ) -> SignedIn:
     """Sign in from a web page: sets an HttpOnly, SameSite=Strict session cookie."""
     session_token, user = sign_in(
-        db=db, username=username, password=password, kind="cookie", key=key, policy=policy, now=now
+        db=db,
+        username=username,
+        password=password,
+        kind="cookie",
+        key=key,
+        policy=policy,
+        now=now,
+        origin=client_address(request),
     )
     secure = request.app.state.settings.resolved_cookie_secure
     response.set_cookie(

@@ -19,7 +19,7 @@ from vfb.capture.timecode import format_timecode
 from vfb.errors import Conflict, InvalidInput, TooLarge
 from vfb.models import ClipPublic, RecordingCreate, RecordingPublic, TrimRequest
 from vfb.models.enums import ClipOrigin, ClipStatus
-from vfb.services import access, clips, recordings
+from vfb.services import access, clips, recordings, viewing
 from vfb.services.media_jobs import MediaJobs
 from vfb.services.media_store import MediaStore
 
@@ -135,9 +135,19 @@ def delete_clip(clip_id: IdPath, request: Request, db: DbDep, user: CurrentUser)
 
 @router.get("/clips/{clip_id}/media", response_class=FileResponse)
 @router.head("/clips/{clip_id}/media", response_class=FileResponse, include_in_schema=False)
-def clip_media(clip_id: IdPath, request: Request, db: DbDep, user: CurrentUser) -> FileResponse:
-    """The clip's MP4, answering Range requests with 206 so the player can seek."""
-    clip, programme = access.get_clip(db=db, clip_id=clip_id, by=user)
+def clip_media(
+    clip_id: IdPath, request: Request, db: DbDep, now: NowDep, user: CurrentUser
+) -> FileResponse:
+    """The clip's MP4, answering Range requests with 206 so the player can seek. A supervisor or
+    manager needs the carer's `supervision` consent; each viewing is in the audit trail."""
+    clip, programme = viewing.watch_clip(
+        db=db,
+        clip_id=clip_id,
+        by=user,
+        today=now.date(),
+        action="clip.stream",
+        record=viewing.first_request_of_a_viewing(request.method, request.headers.get("range")),
+    )
     path = clips.playable_file(_store(request), clip, programme.id)
     return FileResponse(
         path,
@@ -156,12 +166,21 @@ def clip_still(
     clip_id: IdPath,
     request: Request,
     db: DbDep,
+    now: NowDep,
     user: CurrentUser,
     at_ms: Annotated[int, Query(ge=0, le=24 * 3600 * 1000, description="The time, in ms")] = 0,
 ) -> Response:
     """The exact frame shown at `at_ms` (decoded at that frame's own time, not the nearest
     keyframe), as a JPEG: a still to slow a moment down."""
-    clip, programme = access.get_clip(db=db, clip_id=clip_id, by=user)
+    clip, programme = viewing.watch_clip(
+        db=db,
+        clip_id=clip_id,
+        by=user,
+        today=now.date(),
+        action="clip.still",
+        detail=f"at {format_timecode(at_ms)}",
+        record=request.method != "HEAD",
+    )
     path = clips.playable_file(_store(request), clip, programme.id)
     if clip.duration_ms is not None and at_ms > clip.duration_ms:
         raise InvalidInput(
@@ -190,11 +209,19 @@ def review_file(
     kind: Annotated[str, Path(pattern="^(poster|thumbnails|peaks)$")],
     request: Request,
     db: DbDep,
+    now: NowDep,
     user: CurrentUser,
 ) -> FileResponse:
     """What the review page draws: `poster` (JPEG), `thumbnails` (a JPEG grid, laid out as the
     clip's `thumbnails` says) and `peaks` (the waveform, JSON)."""
-    clip, programme = access.get_clip(db=db, clip_id=clip_id, by=user)
+    clip, programme = viewing.watch_clip(
+        db=db,
+        clip_id=clip_id,
+        by=user,
+        today=now.date(),
+        action=f"clip.{kind}",
+        record=request.method != "HEAD",
+    )
     name, media_type = REVIEW_FILES[kind]
     path = _store(request).review_file(programme.id, clip.id, name)
     if clip.status is ClipStatus.deleted:

@@ -24,7 +24,7 @@ from vfb.models import (
 )
 from vfb.review.exchange import to_csv, to_eaf, to_webvtt
 from vfb.review.schemes import all_schemes
-from vfb.services import moments, shared_review
+from vfb.services import access, audit, moments, shared_review
 
 router = APIRouter(prefix="/api", tags=["moments"], responses=ERROR_RESPONSES)
 
@@ -104,8 +104,18 @@ def export_moments(
     user: CurrentUser,
 ) -> Response:
     """The clip's moments as CSV, WebVTT (usable as a `<track>`) or ELAN `.eaf` (one tier per
-    category, linked to the clip's media)."""
+    category, linked to the clip's media). Each export is in the audit trail."""
     found, scheme = moments.list_moments(db=db, clip_id=clip_id, by=user)
+    _, programme = access.get_clip(db=db, clip_id=clip_id, by=user)
+    audit.append(
+        db,
+        "moments.export",
+        target_type="clip",
+        target_id=clip_id,
+        child_id=programme.child_id,
+        detail=extension,
+    )
+    db.commit()
     marked = [moments.as_marked(m) for m in found]
     if extension == "csv":
         body = to_csv(marked)

@@ -9,7 +9,7 @@ from fastapi.responses import FileResponse
 from vfb.api.deps import CurrentUser, DbDep, IdPath, NowDep
 from vfb.api.schemas import MEDIA_ERROR_RESPONSES
 from vfb.models import Reel, ReelCreate, ReelPlanPublic, ReelPublic
-from vfb.services import reels
+from vfb.services import reels, viewing
 from vfb.services.media_jobs import MediaJobs
 from vfb.services.media_store import MediaStore
 
@@ -68,10 +68,22 @@ def get_reel(reel_id: IdPath, db: DbDep, user: CurrentUser) -> ReelPublic:
 @router.get("/reels/{reel_id}/media", response_class=FileResponse)
 @router.head("/reels/{reel_id}/media", response_class=FileResponse, include_in_schema=False)
 def reel_media(
-    reel_id: IdPath, request: Request, db: DbDep, user: CurrentUser, download: bool = False
+    reel_id: IdPath,
+    request: Request,
+    db: DbDep,
+    now: NowDep,
+    user: CurrentUser,
+    download: bool = False,
 ) -> FileResponse:
     """The reel's MP4 (Range requests answered 206); `?download=true` to save it."""
-    reel = reels.get_reel(db=db, reel_id=reel_id, by=user)
+    reel = viewing.watch_reel(
+        db=db,
+        reel_id=reel_id,
+        by=user,
+        today=now.date(),
+        action="reel.download" if download else "reel.stream",
+        record=viewing.first_request_of_a_viewing(request.method, request.headers.get("range")),
+    )
     path = reels.ready_reel_file(_store(request), reel)
     return FileResponse(
         path,

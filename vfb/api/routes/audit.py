@@ -1,0 +1,81 @@
+"""The audit trail for managers: their team's rows, filtered by child, user, action and date,
+as JSON pages or one CSV file (`Accept: text/csv`)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import StreamingResponse
+from pydantic import BaseModel
+
+from vfb.api.deps import CurrentUser, DbDep, IdFilter, NowDep, PagingDep
+from vfb.api.routes.reports import _wants_csv
+from vfb.api.schemas import ERROR_RESPONSES
+from vfb.errors import InvalidInput, NotAllowed
+from vfb.models import AuditEventPublic
+from vfb.models.enums import Role
+from vfb.services import audit
+
+router = APIRouter(prefix="/api", tags=["audit"], responses=ERROR_RESPONSES)
+
+
+class AuditPage(BaseModel):
+    data: list[AuditEventPublic]
+    count: int
+    limit: int
+    offset: int
+
+
+@router.get(
+    "/audit",
+    response_model=AuditPage,
+    responses={200: {"content": {"text/csv": {}}, "description": "Rows (JSON or CSV)"}},
+)
+def audit_trail(
+    request: Request,
+    db: DbDep,
+    now: NowDep,
+    user: CurrentUser,
+    paging: PagingDep,
+    child_id: IdFilter = None,
+    user_id: IdFilter = None,
+    action: Annotated[
+        str | None, Query(pattern=r"^[a-z_.]{1,48}$", description="e.g. `clip.stream`, `share`")
+    ] = None,
+    start: Annotated[date | None, Query(alias="from", description="First day (inclusive)")] = None,
+    end: Annotated[date | None, Query(alias="to", description="Last day (inclusive)")] = None,
+) -> Any:
+    """Who did what, when (UTC) and from where, newest first: every media access, every change
+    to a child, programme, session, consent or moment, every sign-in. Managers see their team."""
+    if user.role is not Role.manager:
+        raise NotAllowed("The audit trail is for managers.")
+    if start and end and start > end:
+        raise InvalidInput("The first day comes after the last day.")
+    wanted = audit.AuditFilter(
+        team_id=user.team_id,
+        child_id=child_id,
+        actor_id=user_id,
+        action=action,
+        on_or_after=start,
+        on_or_before=end,
+    )
+    zone = request.app.state.settings.zone
+    if _wants_csv(request):
+        name = f"audit-{now:%Y-%m-%d}.csv"
+        return StreamingResponse(
+            audit.csv_rows(db, wanted, zone),
+            media_type="text/csv; charset=utf-8",
+            headers={
+                "Content-Disposition": f'attachment; filename="{name}"',
+                "Cache-Control": "no-store",
+            },
+        )
+    rows, count = audit.list_events(db, wanted, zone, limit=paging.limit, offset=paging.offset)
+    return AuditPage(
+        data=[AuditEventPublic.model_validate(r) for r in rows],
+        count=count,
+        limit=paging.limit,
+        offset=paging.offset,
+    )

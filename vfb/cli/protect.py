@@ -1,0 +1,111 @@
+"""Data protection at the command line (the operator's view, every team): `vfb audit verify`
+checks the audit trail's hash chain, `vfb audit export` writes it as CSV, and `vfb purge` deletes
+what has passed its retention period."""
+
+from __future__ import annotations
+
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+from sqlmodel import Session
+
+from vfb.cli.common import console, err_console, now, open_database, plain_errors
+from vfb.errors import InvalidInput
+from vfb.services import audit
+from vfb.services.media_store import MediaStore
+from vfb.services.retention import purge, retention_policy
+from vfb.settings import Settings
+
+audit_app = typer.Typer(help="The audit trail.", no_args_is_help=True)
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(audit_app, name="audit")
+    app.command("purge")(purge_command)
+
+
+@audit_app.command("verify")
+@plain_errors
+def verify_command() -> None:
+    """Check every row of the audit trail against its hash and the row before it; name any row
+    edited or deleted behind vfb's back (exit status 1 if there is one)."""
+    with open_database(Settings()) as engine, Session(engine) as db:
+        result = audit.verify_chain(db)
+    if result.intact:
+        console.print(f"The audit trail is intact: {result.rows} row(s), each hash checked.")
+        return
+    err_console.print(
+        f"[bold red]The audit trail has been tampered with[/] ({result.rows} row(s) checked):",
+        highlight=False,
+    )
+    for found in result.breaks:
+        err_console.print(f"- {found.words()}", highlight=False, soft_wrap=True)
+    raise typer.Exit(code=1)
+
+
+def _day(value: str | None, option: str) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise InvalidInput(f"{option} must be a date like 2026-03-31, not {value!r}.") from None
+
+
+@audit_app.command("export")
+@plain_errors
+def export_command(
+    csv_file: Annotated[Path | None, typer.Option("--csv", help="Write here (else stdout)")] = None,
+    child: Annotated[str | None, typer.Option(help="Only this child's rows (its id)")] = None,
+    user: Annotated[str | None, typer.Option(help="Only this user's rows (their id)")] = None,
+    start: Annotated[str | None, typer.Option("--from", help="First day (YYYY-MM-DD)")] = None,
+    end: Annotated[str | None, typer.Option("--to", help="Last day (YYYY-MM-DD)")] = None,
+) -> None:
+    """Write the audit trail (or the rows chosen) as CSV, oldest first."""
+    settings = Settings()
+    wanted = audit.AuditFilter(
+        child_id=child,
+        actor_id=user,
+        on_or_after=_day(start, "--from"),
+        on_or_before=_day(end, "--to"),
+    )
+    with open_database(settings) as engine, Session(engine) as db:
+        out = csv_file.open("w", newline="", encoding="utf-8") if csv_file else sys.stdout
+        try:
+            for piece in audit.csv_rows(db, wanted, settings.zone):
+                out.write(piece)
+        finally:
+            if csv_file:
+                out.close()
+    if csv_file:
+        console.print(f"Wrote the audit trail to {csv_file}.")
+
+
+@plain_errors
+def purge_command(
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Only say what would be deleted")
+    ] = False,
+) -> None:
+    """Delete footage past its retention period (VFB_RETAIN_RAW_DAYS, VFB_RETAIN_FOOTAGE_DAYS);
+    each deletion is in the audit trail. The server also does this once a day."""
+    settings = Settings()
+    with open_database(settings) as engine, Session(engine) as db:
+        report = purge(
+            db,
+            MediaStore(settings.media_dir),
+            now(settings).date(),
+            retention_policy(settings),
+            dry_run=dry_run,
+        )
+    if report.expired:
+        table = Table("what", "child", "why", "MB")
+        for item in report.expired:
+            what = f"original of clip {item.clip_id}" if item.clip_id else "all footage"
+            table.add_row(what, item.child_id, item.reason, f"{item.size_bytes / 1e6:.1f}")
+        console.print(table)
+    console.print(report.words())

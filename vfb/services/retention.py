@@ -1,0 +1,217 @@
+"""Retention: footage is kept only as long as the settings say, then deleted and logged.
+
+- the original upload or recording of a clip, `VFB_RETAIN_RAW_DAYS` after its playable clip was
+  made (the clip itself stays);
+- all of a programme's footage (clips, thumbnails, waveforms, reels; stills are never stored),
+  `VFB_RETAIN_FOOTAGE_DAYS` after the programme ended (completed, withdrawn or declined).
+
+`vfb purge [--dry-run]` runs it by hand; the server runs it once a day (`DailyPurge`).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import Engine
+from sqlmodel import Session, col, select
+
+from vfb.models import Clip, Programme, ProgrammeSession
+from vfb.models.enums import ClipStatus, ProgrammeStatus
+from vfb.programme.rules import fmt
+from vfb.services import audit
+from vfb.services.footage import delete_programme_footage
+from vfb.services.media_store import MediaStore
+from vfb.settings import Settings
+
+logger = logging.getLogger("vfb.retention")
+
+ENDED = (ProgrammeStatus.completed, ProgrammeStatus.withdrawn, ProgrammeStatus.declined)
+
+
+@dataclass(frozen=True)
+class RetentionPolicy:
+    raw_days: int
+    footage_days: int
+
+
+def retention_policy(settings: Settings) -> RetentionPolicy:
+    return RetentionPolicy(settings.retain_raw_days, settings.retain_footage_days)
+
+
+@dataclass(frozen=True)
+class Expired:
+    """One thing past its retention: a clip's original, or a programme's footage."""
+
+    kind: str  # "original" or "footage"
+    programme_id: str
+    child_id: str
+    clip_id: str | None
+    reason: str
+    size_bytes: int
+
+    def words(self) -> str:
+        what = f"the original of clip {self.clip_id}" if self.clip_id else "all footage"
+        return f"{what} of programme {self.programme_id}: {self.reason}"
+
+
+@dataclass(frozen=True)
+class PurgeReport:
+    expired: list[Expired]
+    dry_run: bool
+
+    @property
+    def size_bytes(self) -> int:
+        return sum(e.size_bytes for e in self.expired)
+
+    def words(self) -> str:
+        if not self.expired:
+            return "Nothing has passed its retention period; nothing to delete."
+        verb = "Would delete" if self.dry_run else "Deleted"
+        return (
+            f"{verb} {len(self.expired)} item(s), {self.size_bytes / 1_000_000:.1f} MB, "
+            "past their retention period."
+        )
+
+
+def _folder_size(store: MediaStore, programme_id: str) -> int:
+    folder = store.programme_dir(programme_id)
+    return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file()) if folder.exists() else 0
+
+
+def find_expired(
+    db: Session, store: MediaStore, today: date, policy: RetentionPolicy
+) -> list[Expired]:
+    found: list[Expired] = []
+    ended_by = today - timedelta(days=policy.footage_days)
+    ended = db.exec(
+        select(Programme).where(
+            col(Programme.status).in_(ENDED),
+            col(Programme.ended_on).is_not(None),
+            col(Programme.ended_on) <= ended_by,
+        )
+    ).all()
+    for programme in ended:
+        assert programme.ended_on is not None
+        size = _folder_size(store, programme.id)
+        live = db.exec(
+            select(Clip.id)
+            .join(ProgrammeSession, col(ProgrammeSession.id) == Clip.session_id)
+            .where(
+                ProgrammeSession.programme_id == programme.id,
+                Clip.status != ClipStatus.deleted,
+            )
+        ).first()
+        if size or live:
+            reason = (
+                f"the programme ended on {fmt(programme.ended_on)}; footage is kept "
+                f"{policy.footage_days} days after a programme ends"
+            )
+            found.append(Expired("footage", programme.id, programme.child_id, None, reason, size))
+    gone = {e.programme_id for e in found}
+    made_by = today - timedelta(days=policy.raw_days)
+    clips = db.exec(
+        select(Clip, Programme)
+        .join(ProgrammeSession, col(ProgrammeSession.id) == Clip.session_id)
+        .join(Programme, col(Programme.id) == ProgrammeSession.programme_id)
+        .where(Clip.status == ClipStatus.ready)
+    ).all()
+    for clip, programme in clips:
+        if programme.id in gone or clip.created_at.date() > made_by:
+            continue
+        original = store.source_file(programme.id, clip.id, clip.source_ext)
+        if original.exists() and store.clip_file(programme.id, clip.id).exists():
+            reason = (
+                f"its playable clip was made on {fmt(clip.created_at.date())}; originals are "
+                f"kept {policy.raw_days} days after that"
+            )
+            found.append(
+                Expired(
+                    "original",
+                    programme.id,
+                    programme.child_id,
+                    clip.id,
+                    reason,
+                    original.stat().st_size,
+                )
+            )
+    return found
+
+
+def purge(
+    db: Session, store: MediaStore, today: date, policy: RetentionPolicy, *, dry_run: bool = False
+) -> PurgeReport:
+    """Delete what has passed its retention period (or, with `dry_run`, only say what would go).
+    Each deletion is in the audit trail."""
+    expired = find_expired(db, store, today, policy)
+    if dry_run:
+        return PurgeReport(expired, dry_run=True)
+    for item in expired:
+        if item.kind == "footage":
+            delete_programme_footage(
+                db,
+                store,
+                item.programme_id,
+                reason=f"Footage deleted by retention: {item.reason}.",
+            )
+            continue
+        clip = db.get(Clip, item.clip_id)
+        assert clip is not None
+        store.source_file(item.programme_id, clip.id, clip.source_ext).unlink(missing_ok=True)
+        audit.append(
+            db,
+            "retention.original",
+            target_type="clip",
+            target_id=clip.id,
+            child_id=item.child_id,
+            detail=f"Original deleted by retention: {item.reason}.",
+        )
+        db.commit()
+    return PurgeReport(expired, dry_run=False)
+
+
+class DailyPurge:
+    """The server's own run of `purge`: soon after it starts, then once a day."""
+
+    def __init__(
+        self,
+        engine: Engine,
+        store: MediaStore,
+        now: Callable[[], datetime],
+        policy: RetentionPolicy,
+        every: timedelta = timedelta(days=1),
+        first_after: timedelta = timedelta(seconds=30),
+    ) -> None:
+        self.engine, self.store, self.now, self.policy = engine, store, now, policy
+        self.every, self.first_after = every, first_after
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> None:
+        self._thread = threading.Thread(target=self._run, name="vfb-daily-purge", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=30)
+
+    def run_once(self) -> PurgeReport:
+        with Session(self.engine) as db:
+            audit.use_actor(db, audit.Actor.system())
+            report = purge(db, self.store, self.now().date(), self.policy)
+        if report.expired:
+            logger.info("retention: %s", report.words())
+        return report
+
+    def _run(self) -> None:
+        wait = self.first_after
+        while not self._stop.wait(wait.total_seconds()):
+            try:
+                self.run_once()
+            except Exception:  # a bad day must not stop tomorrow's run
+                logger.exception("the daily purge failed; it will run again tomorrow")
+            wait = self.every
