@@ -278,3 +278,34 @@ class RunningServer:
 
     def __exit__(self, *_: object) -> None:
         self.stop()
+
+
+@dataclass(frozen=True)
+class AppRoute:
+    method: str
+    path: str
+    params: tuple[str, ...]
+    in_schema: bool
+
+
+def app_routes(app: Any) -> list[AppRoute]:
+    """Every (method, path) the app answers, from its own route table (routers included)."""
+    found: set[AppRoute] = set()
+
+    def walk(routes: Any) -> None:
+        for route in routes:
+            if hasattr(route, "effective_route_contexts"):  # an included router
+                walk(route.effective_route_contexts())
+            elif getattr(route, "methods", None) and hasattr(route, "path"):
+                for method in route.methods:
+                    found.add(
+                        AppRoute(
+                            method,
+                            route.path,
+                            tuple(route.param_convertors),
+                            bool(getattr(route, "include_in_schema", True)),
+                        )
+                    )
+
+    walk(app.routes)
+    return sorted(found, key=lambda r: (r.path, r.method))

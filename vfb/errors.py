@@ -9,6 +9,7 @@
     ├── Conflict                                 409  clashes with what is stored
     │   ├── ConsentMissing                       409  filming or sharing without active consent
     │   └── ChunkOutOfOrder                      409  a recording chunk arrived before its turn
+    ├── Gone                                     410  a share link expired, revoked or used up
     ├── TooLarge                                 413  an upload bigger than VFB_MAX_UPLOAD_MB
     ├── UnreadableMedia(ValueError)              422  not a video vfb can read, or a bad cut
     ├── SignInLocked                             429  too many failed sign-ins for a username
@@ -77,6 +78,11 @@ class ChunkOutOfOrder(Conflict):
     def __init__(self, detail: str, expected: int) -> None:
         super().__init__(detail)
         self.expected = expected
+
+
+class Gone(VfbError):
+    status = 410
+    code = "gone"
 
 
 class TooLarge(VfbError):

@@ -13,6 +13,7 @@ from sqlalchemy import Engine
 import vfb
 from vfb.api import errors, pages
 from vfb.api.headers import SecurityHeaders
+from vfb.api.limits import RequestSizeLimit
 from vfb.api.routes import (
     audit,
     auth,
@@ -23,6 +24,7 @@ from vfb.api.routes import (
     programmes,
     reels,
     reports,
+    share_links,
     teams_users,
 )
 from vfb.clock import Clock, local_now, system_clock
@@ -95,9 +97,12 @@ def create_app(
         reports.router,
         outcomes.router,
         audit.router,
+        share_links.router,
+        share_links.carer_router,
     ):
         app.include_router(router)
     app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=pages.web_dir()), name="static")
-    app.add_middleware(SecurityHeaders)
+    app.add_middleware(RequestSizeLimit, max_bytes=settings.max_request_kb * 1024)
+    app.add_middleware(SecurityHeaders)  # outermost: on every answer, a refused one too
     return app

@@ -71,5 +71,6 @@ for _path, _file in {
     "/clips/{clip_id}/joint-review": "joint-review.html",
     "/reels/{reel_id}/handout": "handout.html",
     "/dashboard": "dashboard.html",
+    "/audit": "audit.html",
 }.items():
     _register_signed_in_page(_path, _file)

@@ -57,6 +57,7 @@ async function main() {
   document.getElementById("title").textContent =
     me.role === "worker" ? "My caseload" : "Team caseload";
   document.getElementById("dashboard-link").hidden = !(me.role === "manager" || me.role === "supervisor");
+  document.getElementById("audit-link").hidden = me.role !== "manager";
   if (me.role === "admin") {
     location.replace("/admin");
     return;

@@ -198,6 +198,7 @@ async function refresh() {
 
 async function main() {
   const me = await startPage();
+  document.getElementById("audit-link").hidden = me.role !== "manager";
   if (me.role !== "manager" && me.role !== "supervisor") {
     showStatus("The dashboard is for managers and supervisors.", { error: true });
     return;

@@ -1,5 +1,6 @@
 // The highlight reel panel of the review page: choose shared moments, see how long the reel will
-// be before making it, follow its progress, then play, download or print its handout.
+// be before making it, follow its progress, then play, download or print its handout, and share
+// it with a carer through a link that expires (and can be switched off at once).
 
 import { api } from "./api.js";
 import { clockTime, formatDate, h, timecode } from "./ui.js";
@@ -12,6 +13,7 @@ export class ReelPanel {
     this.button = root.querySelector("#make-reel");
     this.progress = root.querySelector("#reel-progress");
     this.list = root.querySelector("#reels");
+    this.links = root.querySelector("#share-links");
     this.chosen = [];
     this.shared = [];
     root.hidden = !editable;
@@ -94,7 +96,79 @@ export class ReelPanel {
     await this.refresh();
   }
 
+  async carers() {
+    if (!this.carerList) {
+      const programme = await api(`/api/programmes/${this.programmeId}`);
+      const all = await api(`/api/children/${programme.child_id}/carers`);
+      this.carerList = all.filter((c) => programme.carer_ids.includes(c.id));
+    }
+    return this.carerList;
+  }
+
+  shareForm(reel) {
+    const form = h("form", { class: "share-form", "aria-label": "Share this reel with a carer" });
+    const carer = h("select", { name: "carer", "aria-label": "Carer" });
+    const hours = h("select", { name: "hours", "aria-label": "Link works for" },
+      h("option", { value: "24" }, "1 day"),
+      h("option", { value: "72", selected: true }, "3 days"),
+      h("option", { value: "168" }, "1 week"),
+    );
+    const result = h("output", { class: "share-result", "aria-live": "polite" });
+    form.append(h("label", { class: "inline" }, "Share with ", carer), " ", h("label", { class: "inline" }, "for ", hours), " ",
+      h("button", { type: "submit", class: "small" }, "Make a link"), result);
+    this.carers().then((list) => {
+      carer.replaceChildren(...list.map((c) => h("option", { value: c.id }, c.display_name)));
+    });
+    form.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      try {
+        const link = await api(`/api/programmes/${this.programmeId}/share-links`, {
+          method: "POST", body: { carer_id: carer.value, reel_id: reel.id, expires_in_hours: Number(hours.value) },
+        });
+        const address = h("input", { type: "text", readonly: true, value: link.url, class: "share-url", "aria-label": "The link" });
+        const copy = h("button", { type: "button", class: "quiet small" }, "Copy");
+        copy.addEventListener("click", async () => {
+          address.select();
+          try { await navigator.clipboard.writeText(link.url); copy.textContent = "Copied"; } catch { document.execCommand?.("copy"); }
+        });
+        result.replaceChildren(
+          h("span", {}, `Send this link to ${link.carer_name}. It is shown only now, works on one phone or computer, until ${formatDate(link.expires_at.slice(0, 10))}: `),
+          address, copy,
+        );
+        this.refreshLinks();
+      } catch (error) {
+        result.textContent = error.message;
+      }
+    });
+    return form;
+  }
+
+  async refreshLinks() {
+    if (!this.links) return;
+    const links = await api(`/api/programmes/${this.programmeId}/share-links`);
+    const words = { active: "works", expired: "expired", revoked: "switched off" };
+    this.links.replaceChildren(
+      ...links.map((link) => {
+        const item = h("li", { class: "share-link" },
+          `${link.carer_name} · made ${formatDate(link.created_at.slice(0, 10))} · until ${formatDate(link.expires_at.slice(0, 10))} · `,
+          h("strong", {}, words[link.state] ?? link.state),
+          ` · ${link.opened_at ? "opened" : "not opened yet"}, watched ${link.views} time${link.views === 1 ? "" : "s"}`,
+        );
+        if (link.state === "active") {
+          const off = h("button", { type: "button", class: "quiet small" }, "Switch off now");
+          off.addEventListener("click", async () => {
+            await api(`/api/share-links/${link.id}/revoke`, { method: "POST" });
+            this.refreshLinks();
+          });
+          item.append(" ", off);
+        }
+        return item;
+      }),
+    );
+  }
+
   async refresh() {
+    this.refreshLinks();
     const reels = await api(`/api/programmes/${this.programmeId}/reels`);
     this.list.replaceChildren(
       ...reels.map((reel) => {
@@ -108,7 +182,7 @@ export class ReelPanel {
             " · ",
           );
           const player = h("video", { src: `/api/reels/${reel.id}/media`, controls: true, preload: "none", class: "reel-player" });
-          item.append(player);
+          item.append(player, this.shareForm(reel));
         } else if (reel.status === "building") {
           item.append(`being made (${Math.round(reel.progress * 100)}%) · `);
         } else {

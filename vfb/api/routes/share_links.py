@@ -1,0 +1,215 @@
+"""Carer share links: the worker's API (make, list, revoke), and the carer's side (open the link,
+watch the video), which knows nothing of accounts: the link's cookie is all it has."""
+
+from __future__ import annotations
+
+from html import escape
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Request, Response
+from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse
+from pydantic import BaseModel
+
+from vfb.api.deps import (
+    CurrentUser,
+    DbDep,
+    IdPath,
+    KeyDep,
+    NowDep,
+    client_address,
+)
+from vfb.api.pages import web_dir
+from vfb.api.schemas import ERROR_RESPONSES
+from vfb.errors import Gone
+from vfb.models import ShareLinkCreate, ShareLinkPublic
+from vfb.models.enums import ReelStatus
+from vfb.services import share_links
+from vfb.services.media_jobs import MediaJobs
+from vfb.services.media_store import MediaStore
+from vfb.services.reels import reel_file
+from vfb.services.viewing import first_request_of_a_viewing
+
+router = APIRouter(prefix="/api", tags=["share links"], responses=ERROR_RESPONSES)
+carer_router = APIRouter(include_in_schema=False)
+
+VIEWER_COOKIE = "vfb_share"
+TokenPath = Annotated[str, Path(pattern=r"^[A-Za-z0-9_-]{16,64}$")]
+NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
+
+
+def _store(request: Request) -> MediaStore:
+    store: MediaStore = request.app.state.store
+    return store
+
+
+def _link_url(request: Request, token: str) -> str:
+    return str(request.base_url).rstrip("/") + f"/s/{token}"
+
+
+@router.post(
+    "/programmes/{programme_id}/share-links", response_model=ShareLinkPublic, status_code=201
+)
+def create_share_link(
+    programme_id: IdPath,
+    data: ShareLinkCreate,
+    request: Request,
+    db: DbDep,
+    now: NowDep,
+    key: KeyDep,
+    user: CurrentUser,
+) -> ShareLinkPublic:
+    """Share a reel (`reel_id`), or chosen shared moments (`moment_ids`, made into a reel), with
+    one carer of the programme, for `expires_in_hours` (default 72). Needs the carer's
+    `share_with_carer` consent. The answer's `url` is the only time the link is shown."""
+    link, carer, token = share_links.create_link(
+        db=db,
+        store=_store(request),
+        programme_id=programme_id,
+        data=data,
+        by=user,
+        now=now,
+        key=key,
+    )
+    jobs: MediaJobs = request.app.state.jobs
+    jobs.wake()  # a reel of chosen moments is made now
+    return share_links.public(link, carer.display_name, now, url=_link_url(request, token))
+
+
+@router.get("/programmes/{programme_id}/share-links", response_model=list[ShareLinkPublic])
+def list_share_links(
+    programme_id: IdPath, db: DbDep, now: NowDep, user: CurrentUser
+) -> list[ShareLinkPublic]:
+    found = share_links.list_links(db=db, programme_id=programme_id, by=user)
+    return [share_links.public(link, name, now) for link, name in found]
+
+
+@router.post("/share-links/{share_link_id}/revoke", response_model=ShareLinkPublic)
+def revoke_share_link(
+    share_link_id: IdPath, db: DbDep, now: NowDep, user: CurrentUser
+) -> ShareLinkPublic:
+    """Switch a link off at once: from now on it answers 410."""
+    link, name = share_links.revoke_link(db=db, link_id=share_link_id, by=user, now=now)
+    return share_links.public(link, name, now)
+
+
+# -- the carer's side --------------------------------------------------------------------------
+
+
+def _gone_page(error: Gone) -> HTMLResponse:
+    body = f"""<!doctype html>
+<html lang="en-GB"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>This link is not available · vfb</title>
+<link rel="stylesheet" href="/static/css/vfb.css">
+<link rel="stylesheet" href="/static/css/shared.css">
+</head><body class="shared"><main class="shared-main">
+<h1>This video is not available</h1><p class="shared-words">{escape(error.detail)}</p>
+</main></body></html>"""
+    return HTMLResponse(body, status_code=410, headers=NO_STORE)
+
+
+def _set_viewer_cookie(request: Request, response: Response, value: str, seconds: int) -> None:
+    response.set_cookie(
+        VIEWER_COOKIE,
+        value,
+        max_age=max(seconds, 1),
+        httponly=True,
+        samesite="strict",
+        secure=request.app.state.settings.resolved_cookie_secure,
+        path="/",  # sent to /s/{token} too, so reopening the link in this browser works
+    )
+
+
+@carer_router.api_route("/s/{token}", methods=["GET", "HEAD"])
+def share_link_page(token: TokenPath, request: Request, db: DbDep, now: NowDep) -> Response:
+    """The link as sent: a page with one button (so a phone's link preview opens nothing)."""
+    try:
+        theirs = share_links.check_token(
+            db=db,
+            token=token,
+            key=request.app.state.key,
+            now=now,
+            cookie=request.cookies.get(VIEWER_COOKIE),
+        )
+    except Gone as error:
+        return _gone_page(error)
+    if theirs:  # this browser opened it before: straight to the video
+        return RedirectResponse("/shared", status_code=303, headers=NO_STORE)
+    return FileResponse(web_dir() / "share-open.html", headers=NO_STORE)
+
+
+@carer_router.post("/s/{token}")
+def open_share_link(token: TokenPath, request: Request, db: DbDep, now: NowDep) -> Response:
+    """Exchange the link's token for this browser's cookie, and go to the video."""
+    try:
+        viewing, value = share_links.open_link(
+            db=db,
+            token=token,
+            key=request.app.state.key,
+            now=now,
+            origin=client_address(request),
+            cookie=request.cookies.get(VIEWER_COOKIE),
+        )
+    except Gone as error:
+        return _gone_page(error)
+    response = RedirectResponse("/shared", status_code=303, headers=NO_STORE)
+    if value is not None:
+        seconds = int((viewing.link.expires_at - now).total_seconds())
+        _set_viewer_cookie(request, response, value, seconds)
+    return response
+
+
+@carer_router.api_route("/shared", methods=["GET", "HEAD"])
+def shared_page() -> FileResponse:
+    return FileResponse(web_dir() / "shared.html", headers=NO_STORE)
+
+
+class SharedViewing(BaseModel):
+    carer_name: str
+    today: str
+    expires_at: str
+    status: ReelStatus
+    progress: float
+    length_ms: int
+    media_url: str
+
+
+@carer_router.get("/shared/viewing", response_model=SharedViewing)
+def shared_viewing(request: Request, db: DbDep, now: NowDep, key: KeyDep) -> SharedViewing:
+    """What the carer's page shows: their name and today's date (the watermark), and the video."""
+    viewing = share_links.viewing_for(
+        db=db, cookie=request.cookies.get(VIEWER_COOKIE), key=key, now=now
+    )
+    reel = viewing.reel
+    assert reel is not None
+    return SharedViewing(
+        carer_name=viewing.carer_name,
+        today=now.date().isoformat(),
+        expires_at=viewing.link.expires_at.isoformat(),
+        status=reel.status,
+        progress=reel.progress,
+        length_ms=reel.length_ms,
+        media_url="/shared/media",
+    )
+
+
+@carer_router.api_route("/shared/media", methods=["GET", "HEAD"])
+def shared_media(request: Request, db: DbDep, now: NowDep, key: KeyDep) -> FileResponse:
+    """The video, to watch only: inline, never cached, no download offered."""
+    viewing = share_links.viewing_for(
+        db=db, cookie=request.cookies.get(VIEWER_COOKIE), key=key, now=now
+    )
+    store = _store(request)
+    reel = share_links.watch(
+        db=db,
+        store=store,
+        viewing=viewing,
+        now=now,
+        origin=client_address(request),
+        record=first_request_of_a_viewing(request.method, request.headers.get("range")),
+    )
+    return FileResponse(
+        reel_file(store, reel),
+        media_type="video/mp4",
+        headers=NO_STORE | {"Content-Disposition": "inline"},
+    )
