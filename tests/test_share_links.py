@@ -16,11 +16,18 @@ from sqlalchemy import text
 from tests.conftest import Family
 from tests.support import Caller, FakeClock
 from tests.test_moments import mark
-from tests.test_reels import clip, share_consent, wait_for_reel  # noqa: F401 (the clip fixture)
+from tests.media import Samples
+from tests.test_clips import imported
+from tests.test_reels import share_consent, wait_for_reel
 
 
 @pytest.fixture
-def reel(family: Family, clip: Any, as_: Callable[[str], Caller]) -> Any:  # noqa: F811
+def clip(family: Family, as_: Callable[[str], Caller], samples: Samples) -> Any:
+    return imported(as_("worker_a1"), family.session, samples.get("indexed.mp4"))
+
+
+@pytest.fixture
+def reel(family: Family, clip: Any, as_: Callable[[str], Caller]) -> Any:
     worker = as_("worker_a1")
     share_consent(worker, family)
     moment = mark(
@@ -167,7 +174,7 @@ def test_sharing_needs_share_consent_and_withdrawing_it_stops_the_link(
     family: Family,
     clip: Any,
     as_: Callable[[str], Caller],
-    carer_browser: TestClient,  # noqa: F811
+    carer_browser: TestClient,
 ) -> None:
     worker = as_("worker_a1")
     moment = mark(worker, clip["id"], start_ms=500, category="strengths", share_with_carer=True)
