@@ -14,10 +14,10 @@ from fastapi.testclient import TestClient
 from sqlalchemy import text
 
 from tests.conftest import Family
-from tests.support import Caller, FakeClock
-from tests.test_moments import mark
 from tests.media import Samples
+from tests.support import Caller, FakeClock
 from tests.test_clips import imported
+from tests.test_moments import mark
 from tests.test_reels import share_consent, wait_for_reel
 
 
