@@ -286,6 +286,7 @@ class AppRoute:
     path: str
     params: tuple[str, ...]
     in_schema: bool
+    status_code: int | None = None
 
 
 def app_routes(app: Any) -> list[AppRoute]:
@@ -304,6 +305,7 @@ def app_routes(app: Any) -> list[AppRoute]:
                             route.path,
                             tuple(route.param_convertors),
                             bool(getattr(route, "include_in_schema", True)),
+                            getattr(route, "status_code", None),
                         )
                     )
 
