@@ -98,6 +98,7 @@ class Family:
     recording: str = ""
     moment: str = ""
     reel: str = ""
+    link: str = ""
 
 
 @pytest.fixture

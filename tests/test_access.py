@@ -35,6 +35,8 @@ BODIES: dict[tuple[str, str], dict[str, Any]] = {
     ("POST", "/api/sessions/{session_id}/shared-review"): {"clip_id": "0" * 32, "minutes": 5},
     ("POST", "/api/programmes/{programme_id}/reels/plan"): {"moment_ids": ["0" * 32]},
     ("POST", "/api/programmes/{programme_id}/reels"): {"moment_ids": ["0" * 32]},
+    ("POST", "/api/programmes/{programme_id}/share-links"): {"carer_id": "0" * 32},
+    ("POST", "/api/share-links/{share_link_id}/revoke"): {},
 }
 CASE_PARAMS = {
     "child_id",
@@ -47,6 +49,7 @@ CASE_PARAMS = {
     "recording_id",
     "moment_id",
     "reel_id",
+    "share_link_id",
 }
 
 
@@ -99,6 +102,12 @@ def filmed(family: Family, as_: Callable[[str], Caller], samples: Samples) -> Fa
         json={"moment_ids": [family.moment]},
     )["id"]
     wait_for_reel(worker, family.reel)
+    family.link = worker.ok(
+        "POST",
+        f"/api/programmes/{family.programme}/share-links",
+        201,
+        json={"carer_id": family.carer, "reel_id": family.reel},
+    )["id"]
     return family
 
 
@@ -108,6 +117,7 @@ def fill(path: str, family: Family) -> str:
         recording_id=family.recording,
         moment_id=family.moment,
         reel_id=family.reel,
+        share_link_id=family.link,
         extension="csv",
         index=0,
         kind="poster",
@@ -154,6 +164,8 @@ def test_outsiders_get_404_on_every_verb_of_another_workers_records(
     assert (moment["note"], moment["version"]) == ("Held out the cup", 1)
     assert moment["carer_comments"] == []
     assert owner.ok("GET", f"/api/reels/{family.reel}")["status"] == "ready"
+    [link] = owner.ok("GET", f"/api/programmes/{family.programme}/share-links")
+    assert link["state"] == "active"
     assert owner.ok("GET", f"/api/sessions/{family.session}")["review_minutes"] == 20
 
 

@@ -1,0 +1,157 @@
+"""Data protection in a real browser: a worker shares a reel with a carer from the review page, the
+carer watches it on their own phone with their name and the date over the picture and nothing to
+download, the worker switches the link off; a manager reads, filters and downloads the audit
+trail."""
+
+from __future__ import annotations
+
+import csv
+import io
+import time
+from datetime import date
+from typing import Any
+
+import httpx2 as httpx
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+from tests.browser import sign_in, wait_until
+from tests.test_browser_review import call, clip  # noqa: F401 (the clip fixture)
+
+pytestmark = pytest.mark.browser
+
+
+def long_date(day: date) -> str:
+    return f"{day.day} {day:%B %Y}"
+
+
+@pytest.fixture
+def reel(server: str, child: dict[str, str], clip: dict[str, Any]) -> dict[str, Any]:  # noqa: F811
+    moment = call(
+        server,
+        child,
+        "POST",
+        f"/api/clips/{clip['id']}/moments",
+        json={
+            "start_ms": 1000,
+            "end_ms": 3000,
+            "category": "strengths",
+            "caption": "You waited for him",
+            "share_with_carer": True,
+        },
+    )
+    carers = call(server, child, "GET", f"/api/children/{child['child']}/carers")
+    call(
+        server,
+        child,
+        "POST",
+        "/api/consents",
+        json={
+            "programme_id": child["programme"],
+            "carer_id": carers[0]["id"],
+            "scope": "share_with_carer",
+            "given_on": "2026-01-05",
+        },
+    )
+    made = call(
+        server,
+        child,
+        "POST",
+        f"/api/programmes/{child['programme']}/reels",
+        json={"moment_ids": [moment["id"]]},
+    )
+    for _ in range(300):
+        made = call(server, child, "GET", f"/api/reels/{made['id']}")
+        if made["status"] != "building":
+            break
+        time.sleep(0.2)
+    assert made["status"] == "ready", made
+    return dict(made)
+
+
+def test_a_worker_shares_a_reel_and_the_carer_watches_it_with_their_name_over_it(
+    page: Page,
+    browser: Browser,
+    server: str,
+    clip: dict[str, Any],  # noqa: F811
+    reel: dict[str, Any],
+    tmp_path: Any,
+) -> None:
+    sign_in(page, server, "worker_a1", f"/clips/{clip['id']}/review")
+    wait_until(page, "document.body.dataset.ready === 'true'")
+    form = page.get_by_role("form", name="Share this reel with a carer")
+    expect(form.get_by_label("Carer")).to_contain_text("Sam")
+    form.get_by_role("button", name="Make a link").click()
+    link = form.get_by_label("The link")
+    wait_until(page, "!!document.querySelector('.share-url')?.value")
+    url = link.input_value()
+    assert url.startswith(f"{server}/s/") and len(url.rsplit("/", 1)[1]) == 22
+    expect(page.locator("#share-links")).to_contain_text("Sam")
+    expect(page.locator("#share-links")).to_contain_text("not opened yet")
+
+    # the carer's phone: another browser, no vfb account
+    phone = browser.new_context(viewport={"width": 800, "height": 900})
+    carer = phone.new_page()
+    carer.goto(url)
+    heading = carer.get_by_role("heading", name="Your worker has shared a video with you")
+    expect(heading).to_be_visible()
+    carer.get_by_role("button", name="Watch the video").click()
+    expect(carer).to_have_url(f"{server}/shared")  # the token has left the address bar
+    wait_until(carer, "document.getElementById('player').readyState >= 2")
+    watermark = carer.locator("#watermark")
+    expect(watermark).to_have_text(f"Sam · {long_date(date.today())}")
+    video_box = carer.locator("#player").bounding_box()
+    mark_box = watermark.bounding_box()
+    assert video_box and mark_box
+    assert video_box["x"] <= mark_box["x"] and mark_box["x"] + mark_box["width"] <= (
+        video_box["x"] + video_box["width"]
+    )
+    assert video_box["y"] <= mark_box["y"] <= video_box["y"] + video_box["height"]
+    assert carer.locator("a[download], a[href*='download']").count() == 0
+    assert "nodownload" in carer.evaluate("document.getElementById('player').controlsList.value")
+    carer.evaluate("document.getElementById('player').play()")
+    wait_until(carer, "document.getElementById('player').currentTime > 0.3")
+    carer.screenshot(path=str(tmp_path / "carer.png"))
+
+    # the worker sees it was opened, and switches it off
+    page.reload()
+    wait_until(page, "document.body.dataset.ready === 'true'")
+    links = page.locator("#share-links")
+    expect(links).to_contain_text("opened")
+    links.get_by_role("button", name="Switch off now").click()
+    expect(links).to_contain_text("switched off")
+    carer.reload()
+    expect(carer.get_by_role("heading", name="This video is not available")).to_be_visible()
+    expect(carer.locator("#status")).to_contain_text("switched off")
+    phone.close()
+
+
+def test_a_manager_reads_filters_and_downloads_the_audit_trail(
+    page: Page,
+    server: str,
+    child: dict[str, str],
+    clip: dict[str, Any],  # noqa: F811
+) -> None:
+    exported = httpx.get(
+        f"{server}/api/clips/{clip['id']}/moments.csv", headers={"Authorization": child["auth"]}
+    )
+    assert exported.status_code == 200
+    sign_in(page, server, "manager_a", "/caseload")
+    page.get_by_role("link", name="Audit trail").click()
+    expect(page).to_have_url(f"{server}/audit")
+    table = page.locator("#trail")
+    expect(table).to_contain_text("added a child")
+    expect(table).to_contain_text("worker_a1 (worker)")
+    page.locator("#child").select_option(label="BROWSER-1")
+    page.locator("#action").select_option(label="Moments exported")
+    page.get_by_role("button", name="Show").click()
+    expect(page.locator("#status")).to_have_text("1 row.")
+    expect(table).to_contain_text("exported moments")
+    expect(table.get_by_role("link", name="BROWSER-1")).to_be_visible()
+    assert f"child_id={child['child']}" in page.url
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Download CSV").click()
+    text = download.value.path().read_text()
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert [r["action"] for r in rows] == ["moments.export"]
+    assert rows[0]["child_id"] == child["child"] and len(rows[0]["hash"]) == 64
