@@ -155,3 +155,15 @@ def test_a_manager_reads_filters_and_downloads_the_audit_trail(
     rows = list(csv.DictReader(io.StringIO(text)))
     assert [r["action"] for r in rows] == ["moments.export"]
     assert rows[0]["child_id"] == child["child"] and len(rows[0]["hash"]) == 64
+
+
+def test_a_supervisor_is_told_plainly_that_watching_needs_the_carers_supervision_consent(
+    page: Page,
+    server: str,
+    child: dict[str, str],
+    clip: dict[str, Any],  # noqa: F811
+) -> None:
+    sign_in(page, server, "supervisor_a", f"/clips/{clip['id']}")
+    expect(page.locator("#status")).to_contain_text("no carer has given supervision consent")
+    page.goto(f"{server}/clips/{clip['id']}/review")
+    expect(page.locator("#status")).to_contain_text("supervision consent")

@@ -76,7 +76,7 @@ def test_the_api_honours_its_schema(app: FastAPI, cast: Cast, family: Family) ->
         names = {p.name for p in operation.path_parameters}
         path_parameters = {name: ids[name] for name in names if name in ids}
         for mode, examples, checks in (
-            (GenerationMode.POSITIVE, 25, CHECKS),
+            (GenerationMode.POSITIVE, 20, CHECKS),
             (GenerationMode.NEGATIVE, 10, [not_a_server_error, status_code_conformance]),
         ):
             strategy = operation.as_strategy(mode, path_parameters=path_parameters or None)

@@ -97,6 +97,20 @@ async function saveTrim(event) {
   }
 }
 
+// A video element only says it failed; ask once more to show vfb's reason (say, no supervision
+// consent for a supervisor or manager).
+async function explainRefusal() {
+  const answer = await fetch(`/api/clips/${clip.id}/media`, {
+    headers: { Range: "bytes=0-0" },
+    credentials: "same-origin",
+  });
+  if (!answer.ok) {
+    const data = await answer.json().catch(() => null);
+    showStatus(data?.detail ?? "This clip cannot be played.", { error: true });
+    $("player-area").hidden = true;
+  }
+}
+
 async function load() {
   clip = await api(`/api/clips/${clipId}`);
   if (clip.status === "processing") {
@@ -111,6 +125,7 @@ async function load() {
     showStatus(`This clip could not be made playable: ${clip.detail}`, { error: true });
     return;
   }
+  $("player").addEventListener("error", explainRefusal, { once: true });
   $("player").src = `/api/clips/${clip.id}/media`;
   if (clip.review_media) $("player").poster = `/api/clips/${clip.id}/poster`;
   facts();

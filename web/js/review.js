@@ -407,7 +407,7 @@ async function main() {
     api(`/api/programmes/${state.clip.programme_id}`),
     api("/api/schemes"),
     api(`/api/clips/${clipId}/moments`),
-    fetch(`/api/clips/${clipId}/peaks`, { credentials: "same-origin" }).then((r) => r.json()),
+    api(`/api/clips/${clipId}/peaks`), // refused in words (e.g. no supervision consent)
   ]);
   state.categories = schemes.find((s) => s.name === programme.coding_scheme)?.categories ?? [];
   state.moments = moments;
