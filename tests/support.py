@@ -311,3 +311,12 @@ def app_routes(app: Any) -> list[AppRoute]:
 
     walk(app.routes)
     return sorted(found, key=lambda r: (r.path, r.method))
+
+
+def cli_env(settings: Any) -> dict[str, str]:
+    """The settings a `vfb` command needs to work on a test's database and data folder."""
+    return {
+        "VFB_DATA_DIR": str(settings.data_dir),
+        "VFB_DATABASE_URL": settings.resolved_database_url,
+        "VFB_SECRET_KEY": SECRET,
+    }

@@ -176,6 +176,7 @@ class World:
     reel: str
     link: str
     user: str
+    team: str = ""
     numbers: Any = None
 
     def __post_init__(self) -> None:
@@ -313,8 +314,6 @@ class World:
             ("POST", "/api/moments/{moment_id}/carer-comments"): {"json": {"text": "I liked it"}},
         }
         return bodies.get((method, path), {})
-
-    team: str = ""
 
 
 PERIOD = {"from": "2025-04-01", "to": "2026-03-31"}

@@ -19,7 +19,7 @@ from typer.testing import CliRunner
 
 from tests.conftest import Family
 from tests.media import Samples
-from tests.support import SECRET, Caller, Cast, FakeClock
+from tests.support import Caller, Cast, FakeClock, cli_env
 from tests.test_clips import imported
 from vfb.audit.chain import row_hash
 from vfb.cli.main import app as cli
@@ -158,11 +158,7 @@ def test_managers_filter_by_child_user_and_date_and_export_csv(
 
 
 def _run_verify(settings: Settings) -> Any:
-    env = {
-        "VFB_DATA_DIR": str(settings.data_dir),
-        "VFB_DATABASE_URL": settings.resolved_database_url,
-        "VFB_SECRET_KEY": SECRET,
-    }
+    env = cli_env(settings)
     return CliRunner().invoke(cli, ["audit", "verify"], env=env)
 
 
@@ -247,11 +243,7 @@ def test_verify_finds_deleted_rows_in_the_middle_and_at_the_end(
 def test_audit_export_from_the_command_line(
     family: Family, settings: Settings, tmp_path: Path
 ) -> None:
-    env = {
-        "VFB_DATA_DIR": str(settings.data_dir),
-        "VFB_DATABASE_URL": settings.resolved_database_url,
-        "VFB_SECRET_KEY": SECRET,
-    }
+    env = cli_env(settings)
     out = tmp_path / "audit.csv"
     result = CliRunner().invoke(
         cli, ["audit", "export", "--csv", str(out), "--child", family.child], env=env

@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 
 from tests.conftest import Family
 from tests.media import Samples
-from tests.support import SECRET, Caller, FakeClock
+from tests.support import Caller, FakeClock, cli_env
 from tests.test_clips import imported, media_files
 from vfb.cli.main import app as cli
 from vfb.services.retention import DailyPurge, RetentionPolicy
@@ -90,11 +90,7 @@ def fresh(client: Any, username: str) -> Caller:
 def test_vfb_purge_dry_run_says_what_would_go_and_deletes_nothing(
     app: FastAPI, filmed: Any, settings: Settings
 ) -> None:
-    env = {
-        "VFB_DATA_DIR": str(settings.data_dir),
-        "VFB_DATABASE_URL": settings.resolved_database_url,
-        "VFB_SECRET_KEY": SECRET,
-    }
+    env = cli_env(settings)
     runner = CliRunner()
     # the command line's calendar is the real one, months after the test's clip was made
     kept = runner.invoke(cli, ["purge", "--dry-run"], env=env | {"VFB_RETAIN_RAW_DAYS": "3650"})

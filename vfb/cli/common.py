@@ -6,7 +6,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import date, datetime
 from typing import ParamSpec, TypeVar
 
 import typer
@@ -17,7 +17,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from vfb.clock import local_now, system_clock
 from vfb.db import make_engine, upgrade
-from vfb.errors import VfbError
+from vfb.errors import InvalidInput, VfbError
 from vfb.settings import Settings, ensure_data_dir
 
 P = ParamSpec("P")
@@ -55,6 +55,14 @@ def plain_errors(function: Callable[P, R]) -> Callable[P, R]:
 def now(settings: Settings) -> datetime:
     """Now, on the service's calendar."""
     return local_now(system_clock, settings.zone)
+
+
+def parse_day(value: str, option: str) -> date:
+    """A date given on the command line, or one plain line saying what is wrong."""
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise InvalidInput(f"{option} must be a date like 2026-01-31, not {value!r}.") from None
 
 
 def validation_problem(error: ValidationError) -> str:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-from datetime import date
 from typing import Annotated
 
 import typer
@@ -11,7 +10,7 @@ from rich.table import Table
 from sqlmodel import Session
 
 from vfb.cli import media, protect, report
-from vfb.cli.common import console, err_console, now, open_database, plain_errors
+from vfb.cli.common import console, err_console, now, open_database, parse_day, plain_errors
 from vfb.db import current_revision, head_revision, make_engine
 from vfb.demo import is_empty, read_accounts, seed
 from vfb.errors import InvalidInput
@@ -149,7 +148,7 @@ def user_add(
     ] = False,
 ) -> None:
     """Add a user account."""
-    trained = _parse_date(trained_on, "--trained-on") if trained_on else None
+    trained = parse_day(trained_on, "--trained-on") if trained_on else None
     password = _read_password(password_stdin)
     settings = Settings()
     with open_database(settings) as engine, Session(engine) as db:
@@ -243,13 +242,6 @@ def demo() -> None:
         for account in accounts:
             table.add_row(account.username, account.role, account.password)
         console.print(table)
-
-
-def _parse_date(value: str, option: str) -> date:
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise InvalidInput(f"{option} must be a date like 2026-01-31, not {value!r}.") from None
 
 
 def main() -> None:

@@ -5,7 +5,6 @@ what has passed its retention period."""
 from __future__ import annotations
 
 import sys
-from datetime import date
 from pathlib import Path
 from typing import Annotated
 
@@ -13,8 +12,7 @@ import typer
 from rich.table import Table
 from sqlmodel import Session
 
-from vfb.cli.common import console, err_console, now, open_database, plain_errors
-from vfb.errors import InvalidInput
+from vfb.cli.common import console, err_console, now, open_database, parse_day, plain_errors
 from vfb.services import audit
 from vfb.services.media_store import MediaStore
 from vfb.services.retention import purge, retention_policy
@@ -47,15 +45,6 @@ def verify_command() -> None:
     raise typer.Exit(code=1)
 
 
-def _day(value: str | None, option: str) -> date | None:
-    if value is None:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise InvalidInput(f"{option} must be a date like 2026-03-31, not {value!r}.") from None
-
-
 @audit_app.command("export")
 @plain_errors
 def export_command(
@@ -70,8 +59,8 @@ def export_command(
     wanted = audit.AuditFilter(
         child_id=child,
         actor_id=user,
-        on_or_after=_day(start, "--from"),
-        on_or_before=_day(end, "--to"),
+        on_or_after=parse_day(start, "--from") if start else None,
+        on_or_before=parse_day(end, "--to") if end else None,
     )
     with open_database(settings) as engine, Session(engine) as db:
         out = csv_file.open("w", newline="", encoding="utf-8") if csv_file else sys.stdout

@@ -3,7 +3,6 @@ operator's view: every team, or one)."""
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 from typing import Annotated
 
@@ -11,8 +10,7 @@ import typer
 from rich.table import Table
 from sqlmodel import Session
 
-from vfb.cli.common import console, open_database, plain_errors
-from vfb.errors import InvalidInput
+from vfb.cli.common import console, open_database, parse_day, plain_errors
 from vfb.programme.measure import GROUP_FIELDS
 from vfb.services import reports
 from vfb.settings import Settings
@@ -22,13 +20,6 @@ report_app = typer.Typer(help="Reports for commissioners and managers.", no_args
 
 def register(app: typer.Typer) -> None:
     app.add_typer(report_app, name="report")
-
-
-def _day(value: str, option: str) -> date:
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise InvalidInput(f"{option} must be a date like 2026-03-31, not {value!r}.") from None
 
 
 @report_app.command("statement3")
@@ -49,7 +40,7 @@ def statement3_command(
 ) -> None:
     """The statement 3 measure: preschool children with or at risk of attachment difficulties
     (the denominator) whose carers received a video feedback programme (the numerator)."""
-    first, last = _day(start, "--from"), _day(end, "--to")
+    first, last = parse_day(start, "--from"), parse_day(end, "--to")
     settings = Settings()
     with open_database(settings) as engine, Session(engine) as db:
         report = reports.statement3(

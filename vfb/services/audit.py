@@ -36,9 +36,9 @@ from vfb.models import (
     ProgrammeSession,
     User,
 )
+from vfb.services.derived import BUSY as DERIVED_BUSY
 
 ACTOR = "vfb.audit.actor"
-DERIVED_BUSY = "vfb.derived.busy"  # vfb.services.derived's flag: its own refreshes are not news
 
 # Columns that change on their own (timestamps, versions, derived fields): not worth a row.
 QUIET_COLUMNS = frozenset(
@@ -93,8 +93,10 @@ class Actor:
         return cls("operator", "operator", origin="cli")
 
     @classmethod
-    def system(cls) -> Actor:
-        return cls("vfb", "system", origin="server")
+    def system(cls, clock: Callable[[], datetime] | None = None) -> Actor:
+        if clock is None:
+            return cls("vfb", "system", origin="server")
+        return cls("vfb", "system", origin="server", clock=clock)
 
 
 def use_actor(db: Session, actor: Actor) -> None:
@@ -199,7 +201,7 @@ def _changed_fields(record: Any) -> list[str]:
 
 @event.listens_for(Session, "before_flush")
 def _record_changes(session: Session, _context: Any, _instances: Any) -> None:
-    if session.info.get(DERIVED_BUSY):
+    if session.info.get(DERIVED_BUSY):  # vfb's own refresh of derived fields is not news
         return
     changes: list[tuple[str, Any, str | None]] = []
     for record in session.new:

@@ -22,6 +22,7 @@ from vfb.capture.review_media import make_review_media
 from vfb.errors import VfbError
 from vfb.models import Clip, ProgrammeSession, Reel
 from vfb.models.enums import ClipStatus, ReelStatus
+from vfb.services import audit
 from vfb.services.clips import record_made_clip, refresh_filmed_seconds
 from vfb.services.media_store import MediaStore
 from vfb.services.recordings import recover_idle
@@ -82,6 +83,7 @@ class MediaJobs:
     def run_once(self) -> bool:
         """Recover abandoned recordings, then prepare the oldest waiting clip. True if it worked."""
         with self._busy, Session(self.engine) as db:
+            audit.use_actor(db, audit.Actor.system(self.now))
             recovered = recover_idle(db=db, store=self.store, now=self.now(), idle=self.idle)
             now = self.now()
             waiting = db.exec(

@@ -201,7 +201,7 @@ class DailyPurge:
 
     def run_once(self) -> PurgeReport:
         with Session(self.engine) as db:
-            audit.use_actor(db, audit.Actor.system())
+            audit.use_actor(db, audit.Actor.system(self.now))
             report = purge(db, self.store, self.now().date(), self.policy)
         if report.expired:
             logger.info("retention: %s", report.words())

@@ -17,11 +17,12 @@ from vfb.services.reels import get_reel
 OVERSEERS = (Role.supervisor, Role.manager)
 
 
-def _supervision_allowed(db: Session, programme_id: str, by: User, today: date) -> None:
-    if by.role in OVERSEERS:
+def _supervision_allowed(db: Session, programme: Programme, by: User, today: date) -> None:
+    """Anyone but the worker delivering the programme needs the carer's supervision consent."""
+    if by.role in OVERSEERS and by.id != programme.worker_id:
         require_active_consent(
             db=db,
-            programme_id=programme_id,
+            programme_id=programme.id,
             scope=ConsentScope.supervision,
             today=today,
             doing="show this footage to anyone but the family's worker",
@@ -41,7 +42,7 @@ def watch_clip(
     """The clip and its programme, if `by` may watch it; the view is recorded (and committed)
     unless `record` is false (the rest of one viewing: a seek's range request)."""
     clip, programme = get_clip(db=db, clip_id=clip_id, by=by)
-    _supervision_allowed(db, programme.id, by, today)
+    _supervision_allowed(db, programme, by, today)
     if record:
         audit.append(
             db,
@@ -59,16 +60,11 @@ def watch_reel(
     *, db: Session, reel_id: str, by: User, today: date, action: str, record: bool = True
 ) -> Reel:
     reel = get_reel(db=db, reel_id=reel_id, by=by)
-    _supervision_allowed(db, reel.programme_id, by, today)
+    programme = db.get(Programme, reel.programme_id)
+    assert programme is not None
+    _supervision_allowed(db, programme, by, today)
     if record:
-        programme = db.get(Programme, reel.programme_id)
-        audit.append(
-            db,
-            action,
-            target_type="reel",
-            target_id=reel.id,
-            child_id=programme.child_id if programme else None,
-        )
+        audit.append(db, action, target_type="reel", target_id=reel.id, child_id=programme.child_id)
         db.commit()
     return reel
 
