@@ -147,6 +147,10 @@ export class ReelPanel {
     if (!this.links) return;
     const links = await api(`/api/programmes/${this.programmeId}/share-links`);
     const words = { active: "works", expired: "expired", revoked: "switched off" };
+    if (!links.length) {
+      this.links.replaceChildren(h("li", { class: "muted" }, "No links shared yet: make a reel, then share it from here."));
+      return;
+    }
     this.links.replaceChildren(
       ...links.map((link) => {
         const item = h("li", { class: "share-link" },
