@@ -155,6 +155,12 @@ def test_a_manager_reads_filters_and_downloads_the_audit_trail(
     rows = list(csv.DictReader(io.StringIO(text)))
     assert [r["action"] for r in rows] == ["moments.export"]
     assert rows[0]["child_id"] == child["child"] and len(rows[0]["hash"]) == 64
+    # from the child's page, straight to who has seen its records
+    page.goto(f"{server}/children/{child['child']}")
+    page.get_by_role("link", name="Who has seen this child's records").click()
+    expect(page.locator("#child")).to_have_value(child["child"])
+    expect(table).to_contain_text("added a child")
+    expect(table).not_to_contain_text("signed in")
 
 
 def test_a_supervisor_is_told_plainly_that_watching_needs_the_carers_supervision_consent(

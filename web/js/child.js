@@ -441,6 +441,9 @@ function buildWriterForms(schemes) {
 async function main() {
   const me = await startPage();
   canWrite = me.role === "worker" || me.role === "manager";
+  const auditLink = document.getElementById("audit-link");
+  auditLink.hidden = me.role !== "manager";
+  auditLink.href = `/audit?child_id=${encodeURIComponent(childId)}`;
   const team = await api("/api/users?limit=500");
   workers = new Map(team.data.map((user) => [user.id, user.username]));
   const teamWorkers = team.data.filter((u) => u.role === "worker" && !u.disabled);
