@@ -14,13 +14,13 @@ import logging
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, exists, or_
 from sqlmodel import Session, col, select
 
-from vfb.models import Clip, Programme, ProgrammeSession
-from vfb.models.enums import ClipStatus, ProgrammeStatus
+from vfb.models import Clip, Programme, ProgrammeSession, Recording
+from vfb.models.enums import ClipOrigin, ClipStatus, ProgrammeStatus, RecordingStatus
 from vfb.programme.rules import fmt
 from vfb.services import audit
 from vfb.services.footage import delete_programme_footage
@@ -85,42 +85,48 @@ def _folder_size(store: MediaStore, programme_id: str) -> int:
 def find_expired(
     db: Session, store: MediaStore, today: date, policy: RetentionPolicy
 ) -> list[Expired]:
+    """What has passed its retention period. Two indexed queries, so the daily run does not
+    revisit programmes and clips already purged."""
     found: list[Expired] = []
-    ended_by = today - timedelta(days=policy.footage_days)
+    sessions = select(ProgrammeSession.id).where(ProgrammeSession.programme_id == Programme.id)
+    has_footage = or_(
+        exists().where(col(Clip.session_id).in_(sessions), col(Clip.status) != ClipStatus.deleted),
+        exists().where(
+            col(Recording.session_id).in_(sessions), col(Recording.status) == RecordingStatus.open
+        ),
+    )
     ended = db.exec(
         select(Programme).where(
             col(Programme.status).in_(ENDED),
             col(Programme.ended_on).is_not(None),
-            col(Programme.ended_on) <= ended_by,
+            col(Programme.ended_on) <= today - timedelta(days=policy.footage_days),
+            has_footage,
         )
     ).all()
     for programme in ended:
         assert programme.ended_on is not None
+        reason = (
+            f"the programme ended on {fmt(programme.ended_on)}; footage is kept "
+            f"{policy.footage_days} days after a programme ends"
+        )
         size = _folder_size(store, programme.id)
-        live = db.exec(
-            select(Clip.id)
-            .join(ProgrammeSession, col(ProgrammeSession.id) == Clip.session_id)
-            .where(
-                ProgrammeSession.programme_id == programme.id,
-                Clip.status != ClipStatus.deleted,
-            )
-        ).first()
-        if size or live:
-            reason = (
-                f"the programme ended on {fmt(programme.ended_on)}; footage is kept "
-                f"{policy.footage_days} days after a programme ends"
-            )
-            found.append(Expired("footage", programme.id, programme.child_id, None, reason, size))
+        found.append(Expired("footage", programme.id, programme.child_id, None, reason, size))
     gone = {e.programme_id for e in found}
+    # made on or before the cut-off day, on the service's calendar (stored times are UTC)
     made_by = today - timedelta(days=policy.raw_days)
+    cutoff = datetime.combine(made_by + timedelta(days=1), time.min, tzinfo=UTC)
     clips = db.exec(
         select(Clip, Programme)
         .join(ProgrammeSession, col(ProgrammeSession.id) == Clip.session_id)
         .join(Programme, col(Programme.id) == ProgrammeSession.programme_id)
-        .where(Clip.status == ClipStatus.ready)
+        .where(
+            Clip.status == ClipStatus.ready,
+            col(Clip.origin) != ClipOrigin.trim,  # a trim has no original of its own
+            col(Clip.created_at) < cutoff,
+        )
     ).all()
     for clip, programme in clips:
-        if programme.id in gone or clip.created_at.date() > made_by:
+        if programme.id in gone:
             continue
         original = store.source_file(programme.id, clip.id, clip.source_ext)
         if original.exists() and store.clip_file(programme.id, clip.id).exists():
