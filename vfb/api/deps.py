@@ -87,6 +87,12 @@ def current_user(
     return user
 
 
+def wants_csv(request: Request) -> bool:
+    """`Accept: text/csv` asked for, before any JSON."""
+    accept = request.headers.get("accept", "")
+    return "text/csv" in accept and "application/json" not in accept.split("text/csv")[0]
+
+
 def client_address(request: Request) -> str | None:
     """Where a request came from, for the audit trail."""
     return request.client.host if request.client else None

@@ -3,15 +3,16 @@ as JSON pages or one CSV file (`Accept: text/csv`)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import StreamingResponse
 from pydantic import BaseModel
+from sqlmodel import Session
 
-from vfb.api.deps import CurrentUser, DbDep, IdFilter, NowDep, PagingDep
-from vfb.api.routes.reports import _wants_csv
+from vfb.api.deps import CurrentUser, DbDep, IdFilter, NowDep, PagingDep, wants_csv
 from vfb.api.schemas import ERROR_RESPONSES
 from vfb.errors import InvalidInput, NotAllowed
 from vfb.models import AuditEventPublic
@@ -62,10 +63,16 @@ def audit_trail(
         on_or_before=end,
     )
     zone = request.app.state.settings.zone
-    if _wants_csv(request):
+    if wants_csv(request):
         name = f"audit-{now:%Y-%m-%d}.csv"
+        engine = request.app.state.engine
+
+        def csv_stream() -> Iterator[str]:  # its own session: the request's closes before streaming
+            with Session(engine) as streaming:
+                yield from audit.csv_rows(streaming, wanted, zone)
+
         return StreamingResponse(
-            audit.csv_rows(db, wanted, zone),
+            csv_stream(),
             media_type="text/csv; charset=utf-8",
             headers={
                 "Content-Disposition": f'attachment; filename="{name}"',

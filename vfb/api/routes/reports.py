@@ -9,7 +9,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Query, Request, Response
 from pydantic import BaseModel, Field
 
-from vfb.api.deps import CurrentUser, DbDep, NowDep
+from vfb.api.deps import CurrentUser, DbDep, NowDep, wants_csv
 from vfb.api.schemas import ERROR_RESPONSES
 from vfb.models.enums import ProgrammeStatus
 from vfb.services import reports
@@ -19,11 +19,6 @@ router = APIRouter(prefix="/api/reports", tags=["reports"], responses=ERROR_RESP
 From = Annotated[date, Query(alias="from", description="First day of the period (inclusive)")]
 To = Annotated[date, Query(alias="to", description="Last day of the period (inclusive)")]
 GroupBy = Literal["care_status", "ethnicity", "disability", "attachment_status", "team", "age_band"]
-
-
-def _wants_csv(request: Request) -> bool:
-    accept = request.headers.get("accept", "")
-    return "text/csv" in accept and "application/json" not in accept.split("text/csv")[0]
 
 
 @router.get(
@@ -49,7 +44,7 @@ def statement3(
     report = reports.statement3(
         db=db, by=user, start=start, end=end, team_id=team_id, group_by=group_by
     )
-    if _wants_csv(request):
+    if wants_csv(request):
         name = f"statement3-{start.isoformat()}-{end.isoformat()}.csv"
         return Response(
             reports.statement3_csv(report, suppress=suppress),
