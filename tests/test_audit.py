@@ -253,3 +253,30 @@ def test_audit_export_from_the_command_line(
     assert [r["action"] for r in table][:2] == ["child.create", "programme.create"]
     bad = CliRunner().invoke(cli, ["audit", "export", "--from", "yesterday"], env=env)
     assert bad.exit_code == 1 and "--from must be a date" in bad.output
+
+
+def test_the_chains_rules_name_each_kind_of_tampering() -> None:
+    """The pure rules (vfb.audit.chain) on a chain built by hand."""
+    from datetime import UTC, datetime
+
+    from vfb.audit.chain import GENESIS, verify
+
+    rows: list[dict[str, Any]] = []
+    prev = GENESIS
+    for seq in range(1, 6):
+        row: dict[str, Any] = {"seq": seq, "at": datetime(2026, 3, 2, tzinfo=UTC)}
+        row |= {"actor_name": "w", "role": "worker", "action": "clip.stream", "prev_hash": prev}
+        row["hash"] = prev = row_hash(prev, row)
+        rows.append(row)
+    head = {"head_seq": 5, "head_hash": rows[-1]["hash"]}
+    assert verify(rows, **head) == []
+    # the last row edited and re-hashed: only the head still knows its old hash
+    last = dict(rows[-1], detail="nothing")
+    last["hash"] = row_hash(last["prev_hash"], last)
+    [found] = verify([*rows[:-1], last], **head)
+    assert found.words() == "row 5: the last row was replaced"
+    # the first row's link to the start of the chain changed
+    first = dict(rows[0], prev_hash="1" * 64)
+    first["hash"] = row_hash(first["prev_hash"], first)
+    problems = [b.words() for b in verify([first, *rows[1:]], **head)]
+    assert "row 1: its link to the start of the chain was changed" in problems

@@ -181,7 +181,7 @@ class Viewing:
     link: ShareLink
     carer_name: str
     child_id: str
-    reel: Reel | None
+    reel: Reel
 
 
 def _usable(db: Session, link: ShareLink, now: datetime) -> Viewing:
@@ -293,7 +293,6 @@ def watch(
     record: bool,
 ) -> Reel:
     """The reel to stream; the start of each viewing is in the audit trail."""
-    assert viewing.reel is not None
     ready_reel_file(store, viewing.reel)
     if record:
         viewing.link.views += 1

@@ -181,7 +181,6 @@ def shared_viewing(request: Request, db: DbDep, now: NowDep, key: KeyDep) -> Sha
         db=db, cookie=request.cookies.get(VIEWER_COOKIE), key=key, now=now
     )
     reel = viewing.reel
-    assert reel is not None
     return SharedViewing(
         carer_name=viewing.carer_name,
         today=now.date().isoformat(),
