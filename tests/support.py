@@ -23,8 +23,10 @@ from sqlmodel import Session
 from vfb.db import make_engine, upgrade
 from vfb.models import TeamCreate, UserCreate
 from vfb.models.enums import Role
-from vfb.services import users
+from vfb.services import audit, users
+from vfb.services.audit_keys import AUDIT_KEY_FILE, KeySource
 from vfb.services.auth import SignInPolicy, sign_in
+from vfb.settings import Settings
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 TODAY = T0.date()
@@ -116,6 +118,9 @@ class Databases:
         else:
             self.template_url = f"sqlite:///{workdir / 'template.sqlite3'}"
         engine = make_engine(self.template_url)
+        # The cast's sign-ins are audit rows: signed with a key each fresh copy's data folder gets.
+        self.keys = workdir / "data"
+        audit.use_keys(engine, KeySource(Settings(data_dir=self.keys)))
         upgrade(engine)
         self.cast = build_cast(engine)
         if not self.server_url:
@@ -132,7 +137,10 @@ class Databases:
         return make_url(self.server_url).set(database=name).render_as_string(hide_password=False)
 
     def fresh(self, folder: Path) -> str:
-        """The URL of a new database holding just the migrated schema and the cast."""
+        """The URL of a new database holding just the migrated schema and the cast (and, in
+        `folder/data`, the key its audit rows are signed with)."""
+        (folder / "data").mkdir(mode=0o700, exist_ok=True)
+        shutil.copy2(self.keys / AUDIT_KEY_FILE, folder / "data" / AUDIT_KEY_FILE)
         if self.server_url:
             name = f"{self.prefix}_{next(self._numbers)}"
             return self._create_server_db(name, template=f"{self.prefix}_template")

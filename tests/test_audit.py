@@ -1,4 +1,4 @@
-"""The audit trail: every media access, change to a case record and sign-in is a row in a SHA-256
+"""The audit trail: every media access, change to a case record and sign-in is a row in a keyed
 chain; managers filter and export it; `vfb audit verify` names any row edited or deleted behind
 the app's back."""
 
@@ -21,7 +21,7 @@ from tests.conftest import Family
 from tests.media import Samples
 from tests.support import Caller, Cast, FakeClock, cli_env
 from tests.test_clips import imported
-from vfb.audit.chain import row_hash
+from vfb.audit.chain import legacy_hash
 from vfb.cli.main import app as cli
 from vfb.models import AuditEvent
 from vfb.settings import Settings
@@ -215,7 +215,7 @@ def test_verify_names_a_row_edited_and_rehashed(
         assert stored is not None
         row = stored.model_dump()
     row["detail"] = "nothing to see"
-    forged = row_hash(row["prev_hash"], row)
+    forged = legacy_hash(row["prev_hash"], row)
     _tamper(
         app,
         f"UPDATE audit_event SET detail = 'nothing to see', hash = '{forged}' WHERE seq = {seq}",
@@ -259,24 +259,34 @@ def test_the_chains_rules_name_each_kind_of_tampering() -> None:
     """The pure rules (vfb.audit.chain) on a chain built by hand."""
     from datetime import UTC, datetime
 
-    from vfb.audit.chain import GENESIS, verify
+    from vfb.audit.chain import GENESIS, row_mac, verify
+    from vfb.audit.keys import AuditKey, Keyring
 
+    key = AuditKey(1, b"k" * 32)
+    keyring = Keyring((key,))
     rows: list[dict[str, Any]] = []
     prev = GENESIS
     for seq in range(1, 6):
         row: dict[str, Any] = {"seq": seq, "at": datetime(2026, 3, 2, tzinfo=UTC)}
         row |= {"actor_name": "w", "role": "worker", "action": "clip.stream", "prev_hash": prev}
-        row["hash"] = prev = row_hash(prev, row)
+        row |= {"key_id": key.id}
+        row["hash"] = prev = row_mac(key, prev, row)
         rows.append(row)
-    head = {"head_seq": 5, "head_hash": rows[-1]["hash"]}
+    head = {"keyring": keyring, "head_seq": 5, "head_hash": rows[-1]["hash"]}
     assert verify(rows, **head) == []
-    # the last row edited and re-hashed: only the head still knows its old hash
+    # the last row edited and re-signed (by someone with the key): only the head still knows
     last = dict(rows[-1], detail="nothing")
-    last["hash"] = row_hash(last["prev_hash"], last)
+    last["hash"] = row_mac(key, last["prev_hash"], last)
     [found] = verify([*rows[:-1], last], **head)
     assert found.words() == "row 5: the last row was replaced"
     # the first row's link to the start of the chain changed
     first = dict(rows[0], prev_hash="1" * 64)
-    first["hash"] = row_hash(first["prev_hash"], first)
+    first["hash"] = row_mac(key, first["prev_hash"], first)
     problems = [b.words() for b in verify([first, *rows[1:]], **head)]
     assert "row 1: its link to the start of the chain was changed" in problems
+    # re-signed without the key, by the old public rule, keeping or dropping the key's name
+    for key_id in (key.id, None):
+        forged = dict(rows[2], detail="nothing", key_id=key_id)
+        forged["hash"] = legacy_hash(forged["prev_hash"], forged)
+        [*_, problem] = verify([*rows[:2], forged, *rows[3:]], **head)
+        assert problem.seq == 3 and problem.last is None

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from vfb.audit.keys import parse_keyring
 from vfb.errors import UnsafeSettings
 
 SECRET_KEY_FILE = "secret_key"  # noqa: S105 (a file name, not a secret)
@@ -88,6 +89,17 @@ class Settings(BaseSettings):
         description="Days clips, thumbnails, waveforms and reels are kept after the programme "
         "ends.",
     )
+    audit_key: SecretStr | None = Field(
+        default=None,
+        description="Key for the audit chain's MACs: hex or base64 of at least 32 random bytes "
+        "(`FIRST_ROW:KEY` entries, comma-separated, after a rotation); default: a key file made in "
+        "the data folder.",
+    )
+    audit_anchor_file: Path | None = Field(
+        default=None,
+        description="Append-only file the audit chain's anchors are written to; default "
+        "`audit_anchors` in the data folder.",
+    )
     max_request_kb: int = Field(
         default=1024,
         ge=16,
@@ -102,6 +114,13 @@ class Settings(BaseSettings):
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError):
             raise ValueError(f"unknown time zone {value!r} (try Europe/London)") from None
+        return value
+
+    @field_validator("audit_key")
+    @classmethod
+    def _usable_audit_key(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None:
+            parse_keyring(value.get_secret_value())  # its KeyProblem says what is wrong
         return value
 
     @property

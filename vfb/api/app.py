@@ -29,6 +29,9 @@ from vfb.api.routes import (
 )
 from vfb.clock import Clock, local_now, system_clock
 from vfb.db import make_engine
+from vfb.services import audit as audit_trail
+from vfb.services.audit_anchors import DailyAnchor, anchor_path
+from vfb.services.audit_keys import KeySource
 from vfb.services.auth import SignInPolicy
 from vfb.services.media_jobs import MediaJobs
 from vfb.services.media_store import MediaStore
@@ -47,9 +50,11 @@ def create_app(
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.jobs.start()  # carries on with any clip a restart interrupted
         app.state.purge.start()  # retention, once a day
+        app.state.anchor.start()  # the audit chain's head outside the database, now and daily
         try:
             yield
         finally:
+            app.state.anchor.stop()
             app.state.purge.stop()
             app.state.jobs.stop()
 
@@ -65,6 +70,7 @@ def create_app(
     app.state.settings = settings
     app.state.engine = engine or make_engine(settings.resolved_database_url)
     app.state.clock = clock
+    audit_trail.use_keys(app.state.engine, KeySource(settings))
     app.state.key = secret_key(settings)
     app.state.policy = SignInPolicy(
         idle=timedelta(minutes=settings.session_idle_minutes),
@@ -84,6 +90,9 @@ def create_app(
         app.state.store,
         lambda: local_now(clock, settings.zone),
         retention_policy(settings),
+    )
+    app.state.anchor = DailyAnchor(
+        app.state.engine, anchor_path(settings), lambda: local_now(clock, settings.zone)
     )
     errors.install(app)
     for router in (

@@ -18,6 +18,8 @@ from sqlalchemy.exc import SQLAlchemyError
 from vfb.clock import local_now, system_clock
 from vfb.db import make_engine, upgrade
 from vfb.errors import InvalidInput, VfbError
+from vfb.services import audit
+from vfb.services.audit_keys import KeySource
 from vfb.settings import Settings, ensure_data_dir
 
 P = ParamSpec("P")
@@ -80,6 +82,7 @@ def open_database(settings: Settings) -> Iterator[Engine]:
     """The database, migrated to the latest schema (a no-op when it already is), closed after."""
     ensure_data_dir(settings)
     engine = make_engine(settings.resolved_database_url)
+    audit.use_keys(engine, KeySource(settings))
     try:
         upgrade(engine)
         yield engine

@@ -1,5 +1,6 @@
 """The audit trail: one append-only row per media access, change to a case record and sign-in,
-chained by SHA-256 (see vfb.audit.chain); and its head, the one row every append locks."""
+chained by HMAC-SHA-256 under a key kept outside the database (see vfb.audit.chain); and its
+head, the one row every append locks."""
 
 from datetime import datetime
 
@@ -24,8 +25,9 @@ class AuditEvent(SQLModel, table=True):
     team_id: str | None = Field(default=None, index=True, max_length=32)
     origin: str | None = Field(default=None, max_length=64)  # the client's address, or "cli"
     detail: str | None = Field(default=None, max_length=2000)
-    prev_hash: str = Field(max_length=64)
-    hash: str = Field(max_length=64)
+    prev_hash: str = Field(max_length=64)  # the previous row's MAC
+    hash: str = Field(max_length=64)  # this row's MAC (an unkeyed SHA-256 before key_id)
+    key_id: str | None = Field(default=None, max_length=16)  # None: the old unkeyed rule
 
 
 class AuditHead(SQLModel, table=True):

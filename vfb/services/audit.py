@@ -9,6 +9,7 @@ Rows are written in the same transaction as what they record:
 
 Appending locks the chain's head row (an UPDATE first, so SQLite takes its write lock and
 PostgreSQL its row lock before anything is read): rows are numbered without gaps, in commit order.
+Each engine is given its installation's keys once (`use_keys`), by the app and by every command.
 """
 
 from __future__ import annotations
@@ -19,12 +20,13 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
+from weakref import WeakKeyDictionary
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import event, func, insert, inspect, text
+from sqlalchemy import Engine, event, func, insert, inspect, text
 from sqlmodel import Session, col, select
 
-from vfb.audit.chain import HASHED_FIELDS, Break, row_hash, verify
+from vfb.audit.chain import HASHED_FIELDS, Anchor, Break, row_mac, verify
 from vfb.models import (
     AuditEvent,
     AuditHead,
@@ -36,6 +38,7 @@ from vfb.models import (
     ProgrammeSession,
     User,
 )
+from vfb.services.audit_keys import KeySource
 from vfb.services.derived import BUSY as DERIVED_BUSY
 
 ACTOR = "vfb.audit.actor"
@@ -117,6 +120,21 @@ def actor_of(db: Session) -> Actor:
     return found if isinstance(found, Actor) else _default_actor[0]
 
 
+_keys: WeakKeyDictionary[Engine, KeySource] = WeakKeyDictionary()
+
+
+def use_keys(engine: Engine, keys: KeySource) -> None:
+    """Rows written through `engine` are signed with `keys`."""
+    _keys[engine] = keys
+
+
+def keys_of(engine: Engine) -> KeySource:
+    found = _keys.get(engine)
+    if found is None:  # a programming error: an unsigned row must never be written
+        raise RuntimeError("this database engine has no audit keys (call audit.use_keys)")
+    return found
+
+
 def append(
     db: Session,
     action: str,
@@ -152,8 +170,10 @@ def append(
         "origin": (who.origin or "")[:64] or None,
         "detail": detail[:2000] if detail else None,
     }
+    key = keys_of(connection.engine).key_for(int(seq))  # after the head lock: see rotate_key
     row["prev_hash"] = prev
-    row["hash"] = row_hash(prev, row)
+    row["hash"] = row_mac(key, prev, row)
+    row["key_id"] = key.id
     connection.execute(insert(AuditEvent).values(**row))
     connection.execute(
         text("UPDATE audit_head SET hash = :hash WHERE id = 1"), {"hash": row["hash"]}
@@ -327,9 +347,11 @@ class Verification:
         return not self.breaks
 
 
-def verify_chain(db: Session) -> Verification:
-    """Check every row against its hash and its link to the row before (see vfb.audit.chain)."""
+def verify_chain(db: Session, anchors: list[Anchor] | None = None) -> Verification:
+    """Check every row against its MAC, its link to the row before and every anchor (see
+    vfb.audit.chain)."""
     head = db.get(AuditHead, 1)
+    keyring = keys_of(db.connection().engine).keyring()
     counted = 0
 
     def rows() -> Iterator[Any]:  # RowMapping: a Mapping of the row's columns
@@ -351,7 +373,29 @@ def verify_chain(db: Session) -> Verification:
 
     breaks = verify(
         rows(),
+        keyring=keyring,
         head_seq=head.seq if head else None,
         head_hash=head.hash if head else None,
+        anchors=anchors or [],
     )
     return Verification(counted, breaks)
+
+
+def rotate_key(db: Session) -> tuple[int, str, str | None]:
+    """A new key for every row from the next one on, and a row saying so (signed with it); the
+    caller commits. Holding the head lock, no other append can pick the old key for that row.
+    Returns the first row the new key signs, its id and the old key's id."""
+    connection = db.connection()
+    head_seq = connection.execute(
+        text("UPDATE audit_head SET seq = seq WHERE id = 1 RETURNING seq")
+    ).scalar_one()
+    source = keys_of(connection.engine)
+    old = source.keyring().current
+    new = source.add_key(int(head_seq) + 1)
+    was = f"; key {old.id} signed the rows before" if old else ""
+    append(
+        db,
+        "audit.key_rotated",
+        detail=f"from row {new.first_seq} the chain is signed with key {new.id}{was}",
+    )
+    return new.first_seq, new.id, old.id if old else None
