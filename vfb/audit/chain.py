@@ -157,7 +157,7 @@ class _Checker:
         if keyring.first_keyed_seq:
             limits.append(keyring.first_keyed_seq - 1)
         self.unkeyed_until = min(limits) if limits else None
-        self.breaks: list[Break] = []
+        self.anchor_breaks: list[Break] = []  # listed after the rows' own, which then read as runs
         self.keyed_seen = False
 
     def signature_problem(self, seq: int, row: Mapping[str, Any]) -> str | None:
@@ -184,7 +184,7 @@ class _Checker:
     def check_anchor(self, seq: int, row: Mapping[str, Any]) -> None:
         anchor = self.anchors.get(seq)
         if anchor is not None and anchor.mac != row["hash"]:
-            self.breaks.append(
+            self.anchor_breaks.append(
                 Break(
                     seq,
                     f"its MAC differs from the one the anchor of {anchor.when()} recorded "
@@ -197,7 +197,7 @@ class _Checker:
         if longest is None or longest.seq <= last_seq:
             return
         ends = f"the chain ends at row {last_seq}" if last_seq else "the chain is empty"
-        self.breaks.append(
+        self.anchor_breaks.append(
             Break(
                 last_seq + 1,
                 f"deleted: {ends}, but the anchor of {longest.when()} recorded row {longest.seq}",
@@ -219,7 +219,7 @@ def verify(
     previous MAC is not the MAC of the row before it), rows missing from the end (the head and
     every anchor record how long the chain was), and a row that differs from an anchor."""
     checker = _Checker(keyring, anchors)
-    breaks = checker.breaks
+    breaks: list[Break] = []
     expected_seq = 1
     prev = GENESIS
     last_seq = 0
@@ -254,4 +254,4 @@ def verify(
     elif head_hash is not None and head_seq == last_seq and last_seq and head_hash != prev:
         breaks.append(Break(last_seq, "the last row was replaced"))
     checker.check_length(last_seq)
-    return _merged(breaks)
+    return _merged(breaks) + checker.anchor_breaks
