@@ -1,12 +1,14 @@
-"""Audit trail benchmark: what the hash chain costs.
+"""Audit trail benchmark: what the keyed chain costs, beside the unkeyed SHA-256 chain it replaced.
 
-    .venv/bin/python bench/audit.py [--rows N] [--postgres URL]
+    .venv/bin/python bench/audit.py [--rows N] [--trail N] [--postgres URL]
 
-1. Appending: N rows through `vfb.services.audit.append` (the head row locked, the previous hash
-   read, the row hashed and written), one transaction each, as requests write them; beside it the
+1. Appending: N rows through `vfb.services.audit.append` (the head row locked, the previous MAC
+   read, the row signed with HMAC-SHA-256 and written), one transaction each, as requests write
+   them; beside it the SHA-256 chain's append as it was before the chain was keyed, and the
    reference, the same rows INSERTed plainly (no chain), one transaction each.
-2. Verifying: `vfb audit verify`'s check (`verify_chain`) of a trail of N rows; beside it the
-   reference, reading the same rows without hashing them.
+2. Verifying: `vfb audit verify`'s check (`verify_chain`) of a keyed trail of N rows, and of an
+   unkeyed SHA-256 trail of N rows (checked by the old rule, as an upgraded install's old rows
+   are); beside them the reference, reading the same rows without checking them.
 
 On SQLite (a fresh file with the app's migrations and its durability settings: WAL,
 synchronous=FULL) and, where a URL is given, PostgreSQL.
@@ -29,9 +31,12 @@ from sqlmodel import Session, select
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from vfb.audit.chain import legacy_hash  # noqa: E402
 from vfb.db import make_engine, upgrade  # noqa: E402
 from vfb.models import AuditEvent  # noqa: E402
 from vfb.services import audit  # noqa: E402
+from vfb.services.audit_keys import KeySource  # noqa: E402
+from vfb.settings import Settings  # noqa: E402
 
 T0 = datetime(2026, 11, 1, 9, 0, tzinfo=UTC)
 
@@ -45,6 +50,8 @@ def fresh_engine(url: str | None) -> Engine:
         folder = Path(tempfile.mkdtemp(prefix="vfb-bench-audit-"))
         engine = make_engine(f"sqlite:///{folder / 'audit.sqlite3'}")
     upgrade(engine)
+    keys = Path(tempfile.mkdtemp(prefix="vfb-bench-audit-keys-"))
+    audit.use_keys(engine, KeySource(Settings(data_dir=keys)))
     return engine
 
 
@@ -66,6 +73,44 @@ def append_chained(engine: Engine, rows: int) -> float:
             audit.append(
                 db, "clip.stream", target_type="clip", target_id=f"{i:032x}", actor=actor(i)
             )
+            db.commit()
+    return time.perf_counter() - start
+
+
+def append_sha256(db: Session, i: int) -> None:
+    """The append as it was before the chain was keyed: the same head lock, plain SHA-256."""
+    who = actor(i)
+    connection = db.connection()
+    seq, prev = connection.execute(
+        text("UPDATE audit_head SET seq = seq + 1 WHERE id = 1 RETURNING seq, hash")
+    ).one()
+    row = {
+        "seq": int(seq),
+        "at": who.clock().astimezone(UTC),
+        "actor_id": who.id,
+        "actor_name": who.name,
+        "role": who.role,
+        "action": "clip.stream",
+        "target_type": "clip",
+        "target_id": f"{i:032x}",
+        "child_id": None,
+        "team_id": who.team_id,
+        "origin": who.origin,
+        "detail": None,
+        "prev_hash": prev,
+    }
+    row["hash"] = legacy_hash(prev, row)
+    connection.execute(insert(AuditEvent).values(**row))
+    connection.execute(
+        text("UPDATE audit_head SET hash = :hash WHERE id = 1"), {"hash": row["hash"]}
+    )
+
+
+def append_unkeyed(engine: Engine, rows: int) -> float:
+    start = time.perf_counter()
+    for i in range(rows):
+        with Session(engine) as db:
+            append_sha256(db, i)
             db.commit()
     return time.perf_counter() - start
 
@@ -92,13 +137,18 @@ def append_plain(engine: Engine, rows: int, first: int) -> float:
     return time.perf_counter() - start
 
 
-def bulk_fill(engine: Engine, rows: int) -> None:
+def bulk_fill(engine: Engine, rows: int, *, keyed: bool) -> None:
     """A long trail quickly: appended in batches of 1,000 rows a transaction."""
     done = 0
     while done < rows:
         with Session(engine) as db:
             for i in range(done, min(rows, done + 1000)):
-                audit.append(db, "clip.stream", target_type="clip", actor=actor(i))
+                if keyed:
+                    audit.append(
+                        db, "clip.stream", target_type="clip", target_id=f"{i:032x}", actor=actor(i)
+                    )
+                else:
+                    append_sha256(db, i)
             db.commit()
         done = min(rows, done + 1000)
 
@@ -127,25 +177,37 @@ def verify(engine: Engine) -> tuple[float, int, bool]:
 
 def run(name: str, url: str | None, rows: int, trail: int) -> None:
     engine = fresh_engine(url)
-    chained = append_chained(engine, rows)
-    plain = append_plain(engine, rows, first=10_000_000)
-    print(f"\n{name}")
-    print(
-        f"  append {rows} rows, a transaction each: vfb {chained / rows * 1000:.2f} ms a row, "
-        f"plain INSERT (the reference) {plain / rows * 1000:.2f} ms a row "
-        f"({chained / plain:.2f}×)"
-    )
+    keyed = append_chained(engine, rows)
     engine.dispose()
     engine = fresh_engine(url)
-    bulk_fill(engine, trail)
-    plain_read = read_plain(engine)
-    took, checked, intact = verify(engine)
-    assert intact and checked == trail
-    print(
-        f"  verify a trail of {trail:,} rows: vfb {took:.2f} s ({trail / took:,.0f} rows/s), "
-        f"reading them without hashing (the reference) {plain_read:.2f} s"
-    )
+    unkeyed = append_unkeyed(engine, rows)
+    plain = append_plain(engine, rows, first=10_000_000)
     engine.dispose()
+    print(f"\n{name}")
+    print(f"  append {rows} rows, a transaction each (ms a row):")
+    print(
+        f"    keyed chain (HMAC-SHA-256) {keyed / rows * 1000:.2f}  |  "
+        f"SHA-256 chain (before) {unkeyed / rows * 1000:.2f}  |  "
+        f"plain INSERT (reference) {plain / rows * 1000:.2f}  "
+        f"(keyed {keyed / unkeyed:.2f}× the SHA-256 chain, {keyed / plain:.2f}× plain)"
+    )
+    figures = {}
+    for label, is_keyed in (("keyed", True), ("SHA-256", False)):
+        engine = fresh_engine(url)
+        bulk_fill(engine, trail, keyed=is_keyed)
+        plain_read = read_plain(engine)
+        took, checked, intact = verify(engine)
+        assert intact and checked == trail, (label, checked, intact)
+        figures[label] = (took, plain_read)
+        engine.dispose()
+    (k, k_read), (u, u_read) = figures["keyed"], figures["SHA-256"]
+    print(f"  verify a trail of {trail:,} rows (s):")
+    print(
+        f"    keyed chain {k:.2f} ({trail / k:,.0f} rows/s)  |  "
+        f"SHA-256 chain (before) {u:.2f} ({trail / u:,.0f} rows/s)  |  "
+        f"reading without checking (reference) {k_read:.2f} / {u_read:.2f}  "
+        f"(keyed {k / u:.2f}× the SHA-256 chain)"
+    )
 
 
 def main() -> None:

@@ -11,6 +11,7 @@ import os
 import re
 import stat
 from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -292,7 +293,8 @@ def test_rotating_the_key_keeps_the_old_rows_checkable_and_the_old_key_retired(
         for row in rows[before:]:
             row["detail"] = "nothing to see"
             row["prev_hash"], row["key_id"] = prev, old_key.id
-            row["hash"] = prev = row_mac(old_key, row["prev_hash"], row)
+            signed = row | {"at": _aware(row["at"])}  # as vfb reads it: a genuine old-key MAC
+            row["hash"] = prev = row_mac(old_key, row["prev_hash"], signed)
             connection.execute(
                 text(
                     "UPDATE audit_event SET detail = :detail, prev_hash = :prev_hash, "
@@ -307,6 +309,11 @@ def test_rotating_the_key_keeps_the_old_rows_checkable_and_the_old_key_retired(
         f"rows {before + 1}–{len(rows)}: signed with key {old_key.id}, which signs only rows "
         f"1–{before} (forged)" in result.output
     )
+
+
+def _aware(value: Any) -> datetime:
+    found = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
+    return found.replace(tzinfo=UTC)
 
 
 def test_an_audit_key_too_short_or_misspelt_is_refused_in_words(
@@ -367,8 +374,6 @@ def test_an_install_with_unkeyed_rows_upgrades_and_keeps_them_checkable(
     """A database chained by the old SHA-256 rule (revision 0006) upgrades; its rows verify by
     that rule up to where the key file says keyed rows begin, and nobody can pass keyed rows
     off as old ones or rewrite the old ones."""
-    from datetime import UTC, datetime
-
     from sqlmodel import Session
 
     from vfb.audit.chain import GENESIS, legacy_hash
@@ -437,8 +442,6 @@ def test_an_install_with_unkeyed_rows_upgrades_and_keeps_them_checkable(
 def test_an_old_unkeyed_row_rewritten_breaks_the_first_keyed_row(
     databases: Any, tmp_path: Path
 ) -> None:
-    from datetime import UTC, datetime
-
     from sqlmodel import Session
 
     from vfb.audit.chain import GENESIS, legacy_hash

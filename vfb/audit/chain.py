@@ -159,6 +159,13 @@ class _Checker:
         self.unkeyed_until = min(limits) if limits else None
         self.anchor_breaks: list[Break] = []  # listed after the rows' own, which then read as runs
         self.keyed_seen = False
+        self._keys: dict[str, tuple[AuditKey, int, int | None] | None] = {}
+
+    def _key(self, key_id: str) -> tuple[AuditKey, int, int | None] | None:
+        if key_id not in self._keys:
+            key = self.keyring.by_id(key_id)
+            self._keys[key_id] = (key, *self.keyring.rows_of(key)) if key else None
+        return self._keys[key_id]
 
     def signature_problem(self, seq: int, row: Mapping[str, Any]) -> str | None:
         key_id = row.get("key_id")
@@ -170,10 +177,10 @@ class _Checker:
                 return "edited after it was written (its content no longer matches its hash)"
             return None
         self.keyed_seen = True
-        key = self.keyring.by_id(str(key_id))
-        if key is None:
+        found = self._key(str(key_id))
+        if found is None:
             return f"signed with a key this installation does not have (key {key_id})"
-        first, last = self.keyring.rows_of(key)
+        key, first, last = found
         if seq < first or (last is not None and seq > last):
             span = f"rows {first}–{last}" if last is not None else f"rows from {first}"
             return f"signed with key {key_id}, which signs only {span} (forged)"
