@@ -222,15 +222,24 @@ def _key_lines(settings: Settings) -> list[str]:
 
 
 def test_the_server_anchors_the_chain_when_it_starts(
-    family: Family, client: Any, settings: Settings
+    family: Family, app: FastAPI, settings: Settings
 ) -> None:
-    [line] = anchor_lines(settings.data_dir / "audit_anchors")
-    assert line.startswith("vfb-audit-anchor seq=7 mac=")  # the cast's seven sign-ins
+    from vfb.audit.chain import parse_anchor
+
+    [line] = anchor_lines(settings.data_dir / "audit_anchors")  # before the family's rows
     assert re.fullmatch(
-        r"vfb-audit-anchor seq=7 mac=[0-9a-f]{64} at=2026-03-02T09:00:00Z key=[0-9a-f]{16} "
+        r"vfb-audit-anchor seq=\d+ mac=[0-9a-f]{64} at=2026-03-02T09:00:00Z key=[0-9a-f]{16} "
         r"unkeyed=0",
         line,
     )
+    anchor = parse_anchor(line)
+    assert anchor is not None
+    with app.state.engine.connect() as connection:
+        row = connection.execute(
+            text("SELECT hash, key_id FROM audit_event WHERE seq = :s"), {"s": anchor.seq}
+        ).one()
+        assert anchor.seq < number_of(connection)
+    assert (row.hash, row.key_id) == (anchor.mac, anchor.key_id)
     printed = vfb(settings, "audit", "anchor")
     assert printed.exit_code == 0
     assert anchor_lines(settings.data_dir / "audit_anchors")[1] in printed.output
