@@ -101,7 +101,7 @@ def _gone_page(error: Gone) -> HTMLResponse:
 <link rel="stylesheet" href="/static/css/vfb.css">
 <link rel="stylesheet" href="/static/css/shared.css">
 </head><body class="shared"><main class="shared-main">
-<h1>This video is not available</h1><p class="shared-words">{escape(error.detail)}</p>
+<h1>This video is not available</h1><p id="status" class="shared-words">{escape(error.detail)}</p>
 </main></body></html>"""
     return HTMLResponse(body, status_code=410, headers=NO_STORE)
 
