@@ -152,11 +152,12 @@ RULES: dict[tuple[str, str], Callable[[str], int]] = {
     # the carer's side: no account counts, only the cookie a share link gives
     ("GET", "/s/{token}"): CARER_COOKIE,
     ("POST", "/s/{token}"): CARER_COOKIE,
-    ("GET", "/shared/viewing"): CARER_COOKIE,
-    ("GET", "/shared/media"): CARER_COOKIE,
+    ("GET", "/shared/{share_link_id}"): CARER_COOKIE,
+    ("GET", "/shared/{share_link_id}/viewing"): CARER_COOKIE,
+    ("GET", "/shared/{share_link_id}/media"): CARER_COOKIE,
 }
 # The pages are shells (their data comes from the routes above): public, or sign-in first.
-PUBLIC_PAGES = {"/signin", "/shared"}
+PUBLIC_PAGES = {"/signin"}
 
 
 def covered(route: AppRoute) -> bool:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import time
 from datetime import date
 from typing import Any
@@ -73,6 +74,7 @@ def test_a_worker_shares_a_reel_and_the_carer_watches_it_with_their_name_over_it
     page: Page,
     browser: Browser,
     server: str,
+    child: dict[str, str],
     clip: dict[str, Any],  # noqa: F811
     reel: dict[str, Any],
     tmp_path: Any,
@@ -96,7 +98,8 @@ def test_a_worker_shares_a_reel_and_the_carer_watches_it_with_their_name_over_it
     heading = carer.get_by_role("heading", name="Your worker has shared a video with you")
     expect(heading).to_be_visible()
     carer.get_by_role("button", name="Watch the video").click()
-    expect(carer).to_have_url(f"{server}/shared")  # the token has left the address bar
+    # the token has left the address bar: the video's page is the link's own
+    expect(carer).to_have_url(re.compile(f"^{re.escape(server)}/shared/[0-9a-f]{{32}}$"))
     wait_until(carer, "document.getElementById('player').readyState >= 2")
     watermark = carer.locator("#watermark")
     expect(watermark).to_have_text(f"Sam · {long_date(date.today())}")
@@ -123,7 +126,26 @@ def test_a_worker_shares_a_reel_and_the_carer_watches_it_with_their_name_over_it
     carer.reload()
     expect(carer.get_by_role("heading", name="This video is not available")).to_be_visible()
     expect(carer.locator("#status")).to_contain_text("switched off")
+
+    # two more links, opened on the same phone: the second ends neither the first nor anything
+    videos = []
+    for _ in range(2):
+        body = {"carer_id": carers(server, child)[0]["id"], "reel_id": reel["id"]}
+        path = f"/api/programmes/{child['programme']}/share-links"
+        made = call(server, child, "POST", path, json=body)
+        carer.goto(made["url"])
+        carer.get_by_role("button", name="Watch the video").click()
+        expect(carer).to_have_url(f"{server}/shared/{made['id']}")
+        videos.append(carer.url)
+    for video in videos:
+        carer.goto(video)
+        wait_until(carer, "document.getElementById('player').readyState >= 2")
+        expect(carer.locator("#watermark")).to_have_text(f"Sam · {long_date(date.today())}")
     phone.close()
+
+
+def carers(server: str, child: dict[str, str]) -> Any:
+    return call(server, child, "GET", f"/api/children/{child['child']}/carers")
 
 
 def test_a_manager_reads_filters_and_downloads_the_audit_trail(

@@ -12,6 +12,7 @@ from sqlalchemy import Engine
 
 import vfb
 from vfb.api import errors, pages
+from vfb.api.logs import hide_share_tokens
 from vfb.api.headers import SecurityHeaders
 from vfb.api.limits import RequestSizeLimit
 from vfb.api.routes import (
@@ -95,6 +96,7 @@ def create_app(
         app.state.engine, anchor_path(settings), lambda: local_now(clock, settings.zone)
     )
     errors.install(app)
+    hide_share_tokens()  # a share link's token is never written to a log
     for router in (
         auth.router,
         teams_users.router,

@@ -2,8 +2,11 @@
 link that expires, can be revoked, and is good for one browser.
 
 The link's token is 128 random bits, stored only as a keyed hash. On first open it is exchanged for
-a cookie (also random, also stored hashed), so the token leaves the address bar and a forwarded
-link no longer works. Every open and every viewing is in the audit trail, as the carer's.
+a cookie of that link's own (also random, also stored hashed), so the token leaves the address bar,
+a forwarded link no longer works, and one browser can hold several links. Every open and every
+viewing is in the audit trail, as the carer's; a link stops when its sharing would no longer be
+allowed (consent withdrawn, the carer no longer in the programme, the case closed, the worker who
+sent it disabled).
 """
 
 from __future__ import annotations
@@ -11,14 +14,18 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from pathlib import Path
 
+from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from vfb.errors import ConsentMissing, Gone, InvalidInput, NotFound
 from vfb.models import (
     Carer,
+    Child,
     Programme,
     ProgrammeCarer,
     Reel,
@@ -35,8 +42,15 @@ from vfb.services.access import get_programme, require_case_writer
 from vfb.services.consents import require_active_consent
 from vfb.services.media_store import MediaStore
 from vfb.services.reels import ready_reel_file, start_reel
+from vfb.services.viewing import start_viewing
 
 TOKEN_BYTES = 16  # 128 bits
+NO_LONGER_SHARED = "This video is no longer shared. Ask your worker if you have questions."
+
+
+def viewer_cookie(link_id: str) -> str:
+    """The name of the cookie that opens this link (one per link: a browser can hold several)."""
+    return f"vfb_share_{link_id}"
 
 
 def _keyed(kind: str, value: str, key: str) -> str:
@@ -195,12 +209,25 @@ def _usable(db: Session, link: ShareLink, now: datetime) -> Viewing:
     programme = db.get(Programme, link.programme_id)
     carer = db.get(Carer, link.carer_id)
     assert programme is not None and carer is not None
+    child = db.get(Child, programme.child_id)
+    assert child is not None
+    if child.closed_on is not None and child.closed_on <= now.date():
+        raise Gone(
+            "Your time with the programme has finished, so this link no longer works. "
+            "Ask your worker if you have questions."
+        )
+    if db.get(ProgrammeCarer, (programme.id, carer.id)) is None:
+        raise Gone(NO_LONGER_SHARED)
+    sender = db.get(User, link.created_by_id) if link.created_by_id else None
+    if sender is not None and sender.disabled:
+        raise Gone(
+            "This link no longer works because the worker who sent it has left the service. "
+            "Ask the team for a new one."
+        )
     try:
         _share_consent(db, programme.id, now)
     except ConsentMissing:
-        raise Gone(
-            "This video is no longer shared. Ask your worker if you have questions."
-        ) from None
+        raise Gone(NO_LONGER_SHARED) from None
     reel = db.get(Reel, link.reel_id)
     if reel is None or reel.status is ReelStatus.failed:
         raise Gone("This video is no longer available. Ask your worker for a new link.")
@@ -220,10 +247,20 @@ def _by_token(db: Session, token: str, key: str) -> ShareLink:
     return link
 
 
-def _opened_by(link: ShareLink, cookie: str | None, key: str) -> bool:
+def _opened_here(link: ShareLink, cookies: Mapping[str, str], key: str) -> bool:
+    """Whether this browser's cookies hold this link's own cookie."""
+    cookie = cookies.get(viewer_cookie(link.id))
+    return bool(
+        link.viewer_hash
+        and cookie
+        and hmac.compare_digest(link.viewer_hash, _keyed("viewer", cookie, key))
+    )
+
+
+def _opened_by(link: ShareLink, cookies: Mapping[str, str], key: str) -> bool:
     if link.viewer_hash is None:
         return False
-    if cookie and hmac.compare_digest(link.viewer_hash, _keyed("viewer", cookie, key)):
+    if _opened_here(link, cookies, key):
         return True
     raise Gone(
         "This link has already been opened on another phone or computer, and works there only. "
@@ -231,12 +268,14 @@ def _opened_by(link: ShareLink, cookie: str | None, key: str) -> bool:
     )
 
 
-def check_token(*, db: Session, token: str, key: str, now: datetime, cookie: str | None) -> bool:
-    """Whether the link can be opened (else `Gone`), changing nothing; True if this browser
-    already opened it."""
+def check_token(
+    *, db: Session, token: str, key: str, now: datetime, cookies: Mapping[str, str]
+) -> str | None:
+    """Whether the link can be opened (else `Gone`), changing nothing: the link's id if this
+    browser already opened it."""
     link = _by_token(db, token, key)
     _usable(db, link, now)
-    return _opened_by(link, cookie, key)
+    return link.id if _opened_by(link, cookies, key) else None
 
 
 def open_link(
@@ -246,13 +285,13 @@ def open_link(
     key: str,
     now: datetime,
     origin: str | None,
-    cookie: str | None,
+    cookies: Mapping[str, str],
 ) -> tuple[Viewing, str | None]:
-    """Exchange a link's token for a cookie value (None: the cookie the browser sent already
-    belongs to this link). A link opened once, elsewhere, is `Gone`."""
+    """Exchange a link's token for the value of its cookie (None: this browser holds it already).
+    A link opened once, elsewhere, is `Gone`."""
     link = _by_token(db, token, key)
     viewing = _usable(db, link, now)
-    if _opened_by(link, cookie, key):
+    if _opened_by(link, cookies, key):
         return viewing, None
     value = secrets.token_urlsafe(32)
     link.viewer_hash = _keyed("viewer", value, key)
@@ -271,40 +310,37 @@ def open_link(
     return viewing, value
 
 
-def viewing_for(*, db: Session, cookie: str | None, key: str, now: datetime) -> Viewing:
-    """The viewing this browser's cookie opens, or `Gone`."""
-    if not cookie:
-        raise Gone("Open the link your worker sent you to watch the video.")
-    link = db.exec(
-        select(ShareLink).where(ShareLink.viewer_hash == _keyed("viewer", cookie, key))
-    ).first()
-    if link is None:
+def viewing_for(
+    *, db: Session, link_id: str, cookies: Mapping[str, str], key: str, now: datetime
+) -> Viewing:
+    """The viewing of link `link_id`, if this browser holds its cookie; else `Gone`."""
+    link = db.get(ShareLink, link_id)
+    if link is None or not _opened_here(link, cookies, key):
         raise Gone("Open the link your worker sent you to watch the video.")
     return _usable(db, link, now)
 
 
-def watch(
-    *,
-    db: Session,
-    store: MediaStore,
-    viewing: Viewing,
-    now: datetime,
-    origin: str | None,
-    record: bool,
-) -> Reel:
-    """The reel to stream; the start of each viewing is in the audit trail."""
-    ready_reel_file(store, viewing.reel)
-    if record:
-        viewing.link.views += 1
-        db.add(viewing.link)
-        audit.append(
-            db,
-            "share_link.view",
-            target_type="share_link",
-            target_id=viewing.link.id,
-            child_id=viewing.child_id,
-            detail=f"reel {viewing.reel.id}",
-            actor=_carer_actor(viewing, origin, now),
-        )
-        db.commit()
-    return viewing.reel
+def watch(*, store: MediaStore, viewing: Viewing) -> Path:
+    """The reel's file, to stream (`start_view` records its viewing)."""
+    return ready_reel_file(store, viewing.reel)
+
+
+def start_view(*, db: Session, viewing: Viewing, now: datetime, origin: str | None) -> bool:
+    """A view of the link is a viewing (vfb.services.viewing): in the audit trail as the
+    carer's, and counted in `views`; the rest of a viewing (a seek) is neither."""
+    link_id = viewing.link.id
+
+    def count() -> None:
+        counted = update(ShareLink).where(col(ShareLink.id) == link_id)
+        db.connection().execute(counted.values(views=col(ShareLink.views) + 1))
+
+    return start_viewing(
+        db,
+        "share_link.view",
+        target_type="share_link",
+        target_id=link_id,
+        child_id=viewing.child_id,
+        detail=f"reel {viewing.reel.id}",
+        actor=_carer_actor(viewing, origin, now),
+        also=count,
+    )

@@ -1,13 +1,20 @@
 """Watching footage: reach, the carer's `supervision` consent when someone other than the worker
-watches (a supervisor or manager), and a row in the audit trail for every view."""
+watches (a supervisor or manager), and a row in the audit trail for every viewing.
+
+A viewing is one person watching (or downloading) one clip, reel or share link from one address.
+Its first request that serves a byte is recorded; the requests after it, for that person, footage,
+action and address, within VIEWING_WINDOW of the row, are the rest of it (a player's seeks) and
+add no row. Neither depends on the Range header: any request outside a viewing starts one."""
 
 from __future__ import annotations
 
-from datetime import date
+import threading
+from collections.abc import Callable
+from datetime import date, timedelta
 
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
-from vfb.models import Clip, Programme, Reel, User
+from vfb.models import AuditEvent, Clip, Programme, Reel, User
 from vfb.models.enums import ConsentScope, Role
 from vfb.services import audit
 from vfb.services.access import get_clip
@@ -15,6 +22,11 @@ from vfb.services.consents import require_active_consent
 from vfb.services.reels import get_reel
 
 OVERSEERS = (Role.supervisor, Role.manager)
+VIEWING_WINDOW = timedelta(minutes=30)
+
+# Two requests of one new viewing arrive together (a player asks for the start and the end of a
+# file at once): checking and recording one at a time keeps that one row in this server process.
+_starting = threading.Lock()
 
 
 def _supervision_allowed(db: Session, programme: Programme, by: User, today: date) -> None:
@@ -56,22 +68,62 @@ def watch_clip(
     return clip, programme
 
 
-def watch_reel(
-    *, db: Session, reel_id: str, by: User, today: date, action: str, record: bool = True
-) -> Reel:
+def watch_reel(*, db: Session, reel_id: str, by: User, today: date) -> tuple[Reel, Programme]:
+    """The reel and its programme, if `by` may watch it (the viewing is `start_viewing`'s)."""
     reel = get_reel(db=db, reel_id=reel_id, by=by)
     programme = db.get(Programme, reel.programme_id)
     assert programme is not None
     _supervision_allowed(db, programme, by, today)
-    if record:
-        audit.append(db, action, target_type="reel", target_id=reel.id, child_id=programme.child_id)
-        db.commit()
-    return reel
+    return reel, programme
 
 
-def first_request_of_a_viewing(method: str, range_header: str | None) -> bool:
-    """A player asks for a file in many range requests; the first (no range, or from byte 0)
-    starts a viewing, the rest are seeks within it. HEAD fetches nothing."""
-    if method == "HEAD":
+def _recorded_within_window(
+    db: Session, action: str, target_type: str, target_id: str, who: audit.Actor
+) -> bool:
+    now = who.clock()
+    query = select(AuditEvent.seq).where(
+        AuditEvent.action == action,
+        AuditEvent.target_type == target_type,
+        AuditEvent.target_id == target_id,
+        AuditEvent.role == who.role,
+        col(AuditEvent.at) > now - VIEWING_WINDOW,
+        col(AuditEvent.at) <= now,
+    )
+    for column, value in ((AuditEvent.actor_id, who.id), (AuditEvent.origin, who.origin)):
+        query = query.where(col(column).is_(None) if value is None else col(column) == value)
+    return db.exec(query.limit(1)).first() is not None
+
+
+def start_viewing(
+    db: Session,
+    action: str,
+    *,
+    target_type: str,
+    target_id: str,
+    child_id: str,
+    detail: str | None = None,
+    actor: audit.Actor | None = None,
+    also: Callable[[], None] | None = None,
+) -> bool:
+    """Record a viewing (committed), unless this request is the rest of one already recorded
+    (see the module's rule); `also` is done in the same transaction as a new viewing's row.
+    True if a new viewing was recorded."""
+    who = actor or audit.actor_of(db)
+    if _recorded_within_window(db, action, target_type, target_id, who):
         return False
-    return range_header is None or range_header.replace(" ", "").startswith("bytes=0-")
+    with _starting:
+        if _recorded_within_window(db, action, target_type, target_id, who):
+            return False
+        audit.append(
+            db,
+            action,
+            target_type=target_type,
+            target_id=target_id,
+            child_id=child_id,
+            detail=detail,
+            actor=who,
+        )
+        if also is not None:
+            also()
+        db.commit()
+    return True

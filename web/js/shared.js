@@ -14,8 +14,11 @@ function longDate(iso) {
   });
 }
 
+// This page is /shared/{link id}: each link this browser opened has its own page and cookie.
+const link = location.pathname.replace(/\/+$/, "");
+
 async function viewing() {
-  const response = await fetch("/shared/viewing", { credentials: "same-origin", cache: "no-store" });
+  const response = await fetch(`${link}/viewing`, { credentials: "same-origin", cache: "no-store" });
   const data = await response.json().catch(() => null);
   if (!response.ok) throw new Error(data?.detail ?? "This video is not available.");
   return data;

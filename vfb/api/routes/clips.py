@@ -10,6 +10,7 @@ from fastapi.responses import FileResponse
 from pydantic import BaseModel
 
 from vfb.api.deps import CurrentUser, DbDep, IdPath, NowDep
+from vfb.api.footage import footage_response
 from vfb.api.schemas import MEDIA_ERROR_RESPONSES
 from vfb.api.upload import receive_file
 from vfb.capture.files import free_bytes
@@ -137,23 +138,21 @@ def delete_clip(clip_id: IdPath, request: Request, db: DbDep, user: CurrentUser)
 @router.head("/clips/{clip_id}/media", response_class=FileResponse, include_in_schema=False)
 def clip_media(
     clip_id: IdPath, request: Request, db: DbDep, now: NowDep, user: CurrentUser
-) -> FileResponse:
-    """The clip's MP4, answering Range requests with 206 so the player can seek. A supervisor or
+) -> Response:
+    """The clip's MP4, answering a single Range with 206 so the player can seek. A supervisor or
     manager needs the carer's `supervision` consent; each viewing is in the audit trail."""
     clip, programme = viewing.watch_clip(
-        db=db,
-        clip_id=clip_id,
-        by=user,
-        today=now.date(),
-        action="clip.stream",
-        record=viewing.first_request_of_a_viewing(request.method, request.headers.get("range")),
+        db=db, clip_id=clip_id, by=user, today=now.date(), action="clip.stream", record=False
     )
     path = clips.playable_file(_store(request), clip, programme.id)
-    return FileResponse(
+    return footage_response(
+        request,
         path,
         media_type="video/mp4",
-        content_disposition_type="inline",
         headers={"Cache-Control": "private, no-store"},
+        start_viewing=lambda: viewing.start_viewing(
+            db, "clip.stream", target_type="clip", target_id=clip.id, child_id=programme.child_id
+        ),
     )
 
 

@@ -7,6 +7,7 @@ from fastapi import APIRouter, Request, Response
 from fastapi.responses import FileResponse
 
 from vfb.api.deps import CurrentUser, DbDep, IdPath, NowDep
+from vfb.api.footage import footage_response
 from vfb.api.schemas import MEDIA_ERROR_RESPONSES
 from vfb.models import Reel, ReelCreate, ReelPlanPublic, ReelPublic
 from vfb.services import reels, viewing
@@ -74,23 +75,21 @@ def reel_media(
     now: NowDep,
     user: CurrentUser,
     download: bool = False,
-) -> FileResponse:
-    """The reel's MP4 (Range requests answered 206); `?download=true` to save it."""
-    reel = viewing.watch_reel(
-        db=db,
-        reel_id=reel_id,
-        by=user,
-        today=now.date(),
-        action="reel.download" if download else "reel.stream",
-        record=viewing.first_request_of_a_viewing(request.method, request.headers.get("range")),
-    )
+) -> Response:
+    """The reel's MP4 (a single Range answered 206); `?download=true` to save it."""
+    reel, programme = viewing.watch_reel(db=db, reel_id=reel_id, by=user, today=now.date())
     path = reels.ready_reel_file(_store(request), reel)
-    return FileResponse(
+    action = "reel.download" if download else "reel.stream"
+    return footage_response(
+        request,
         path,
         media_type="video/mp4",
         filename=f"highlights-{reel.created_at:%Y-%m-%d}.mp4",
-        content_disposition_type="attachment" if download else "inline",
+        disposition="attachment" if download else "inline",
         headers={"Cache-Control": "private, no-store"},
+        start_viewing=lambda: viewing.start_viewing(
+            db, action, target_type="reel", target_id=reel.id, child_id=programme.child_id
+        ),
     )
 
 

@@ -18,6 +18,7 @@ from vfb.api.deps import (
     NowDep,
     client_address,
 )
+from vfb.api.footage import footage_response
 from vfb.api.pages import web_dir
 from vfb.api.schemas import ERROR_RESPONSES
 from vfb.errors import Gone
@@ -26,13 +27,10 @@ from vfb.models.enums import ReelStatus
 from vfb.services import share_links
 from vfb.services.media_jobs import MediaJobs
 from vfb.services.media_store import MediaStore
-from vfb.services.reels import reel_file
-from vfb.services.viewing import first_request_of_a_viewing
 
 router = APIRouter(prefix="/api", tags=["share links"], responses=ERROR_RESPONSES)
 carer_router = APIRouter(include_in_schema=False)
 
-VIEWER_COOKIE = "vfb_share"
 TokenPath = Annotated[str, Path(pattern=r"^[A-Za-z0-9_-]{16,64}$")]
 NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
 
@@ -103,14 +101,16 @@ def _gone_page(error: Gone) -> HTMLResponse:
 <link rel="stylesheet" href="/static/css/vfb.css">
 <link rel="stylesheet" href="/static/css/shared.css">
 </head><body class="shared"><main class="shared-main">
-<h1>This video is not available</h1><p class="shared-words">{escape(error.detail)}</p>
+<h1>This video is not available</h1><p id="status" class="shared-words">{escape(error.detail)}</p>
 </main></body></html>"""
     return HTMLResponse(body, status_code=410, headers=NO_STORE)
 
 
-def _set_viewer_cookie(request: Request, response: Response, value: str, seconds: int) -> None:
+def _set_viewer_cookie(
+    request: Request, response: Response, link_id: str, value: str, seconds: int
+) -> None:
     response.set_cookie(
-        VIEWER_COOKIE,
+        share_links.viewer_cookie(link_id),
         value,
         max_age=max(seconds, 1),
         httponly=True,
@@ -120,21 +120,21 @@ def _set_viewer_cookie(request: Request, response: Response, value: str, seconds
     )
 
 
+def _to_video(link_id: str) -> RedirectResponse:
+    return RedirectResponse(f"/shared/{link_id}", status_code=303, headers=NO_STORE)
+
+
 @carer_router.api_route("/s/{token}", methods=["GET", "HEAD"])
 def share_link_page(token: TokenPath, request: Request, db: DbDep, now: NowDep) -> Response:
     """The link as sent: a page with one button (so a phone's link preview opens nothing)."""
     try:
         theirs = share_links.check_token(
-            db=db,
-            token=token,
-            key=request.app.state.key,
-            now=now,
-            cookie=request.cookies.get(VIEWER_COOKIE),
+            db=db, token=token, key=request.app.state.key, now=now, cookies=request.cookies
         )
     except Gone as error:
         return _gone_page(error)
-    if theirs:  # this browser opened it before: straight to the video
-        return RedirectResponse("/shared", status_code=303, headers=NO_STORE)
+    if theirs is not None:  # this browser opened it before: straight to the video
+        return _to_video(theirs)
     return FileResponse(web_dir() / "share-open.html", headers=NO_STORE)
 
 
@@ -148,19 +148,30 @@ def open_share_link(token: TokenPath, request: Request, db: DbDep, now: NowDep) 
             key=request.app.state.key,
             now=now,
             origin=client_address(request),
-            cookie=request.cookies.get(VIEWER_COOKIE),
+            cookies=request.cookies,
         )
     except Gone as error:
         return _gone_page(error)
-    response = RedirectResponse("/shared", status_code=303, headers=NO_STORE)
+    response = _to_video(viewing.link.id)
     if value is not None:
         seconds = int((viewing.link.expires_at - now).total_seconds())
-        _set_viewer_cookie(request, response, value, seconds)
+        _set_viewer_cookie(request, response, viewing.link.id, value, seconds)
     return response
 
 
-@carer_router.api_route("/shared", methods=["GET", "HEAD"])
-def shared_page() -> FileResponse:
+def _viewing(request: Request, db: DbDep, now: NowDep, link_id: str) -> share_links.Viewing:
+    return share_links.viewing_for(
+        db=db, link_id=link_id, cookies=request.cookies, key=request.app.state.key, now=now
+    )
+
+
+@carer_router.api_route("/shared/{share_link_id}", methods=["GET", "HEAD"])
+def shared_page(share_link_id: IdPath, request: Request, db: DbDep, now: NowDep) -> Response:
+    """The video's page, for the browser that opened the link (anyone else: why not, in words)."""
+    try:
+        _viewing(request, db, now, share_link_id)
+    except Gone as error:
+        return _gone_page(error)
     return FileResponse(web_dir() / "shared.html", headers=NO_STORE)
 
 
@@ -174,12 +185,12 @@ class SharedViewing(BaseModel):
     media_url: str
 
 
-@carer_router.get("/shared/viewing", response_model=SharedViewing)
-def shared_viewing(request: Request, db: DbDep, now: NowDep, key: KeyDep) -> SharedViewing:
+@carer_router.get("/shared/{share_link_id}/viewing", response_model=SharedViewing)
+def shared_viewing(
+    share_link_id: IdPath, request: Request, db: DbDep, now: NowDep
+) -> SharedViewing:
     """What the carer's page shows: their name and today's date (the watermark), and the video."""
-    viewing = share_links.viewing_for(
-        db=db, cookie=request.cookies.get(VIEWER_COOKIE), key=key, now=now
-    )
+    viewing = _viewing(request, db, now, share_link_id)
     reel = viewing.reel
     return SharedViewing(
         carer_name=viewing.carer_name,
@@ -188,27 +199,21 @@ def shared_viewing(request: Request, db: DbDep, now: NowDep, key: KeyDep) -> Sha
         status=reel.status,
         progress=reel.progress,
         length_ms=reel.length_ms,
-        media_url="/shared/media",
+        media_url=f"/shared/{viewing.link.id}/media",
     )
 
 
-@carer_router.api_route("/shared/media", methods=["GET", "HEAD"])
-def shared_media(request: Request, db: DbDep, now: NowDep, key: KeyDep) -> FileResponse:
-    """The video, to watch only: inline, never cached, no download offered."""
-    viewing = share_links.viewing_for(
-        db=db, cookie=request.cookies.get(VIEWER_COOKIE), key=key, now=now
-    )
-    store = _store(request)
-    reel = share_links.watch(
-        db=db,
-        store=store,
-        viewing=viewing,
-        now=now,
-        origin=client_address(request),
-        record=first_request_of_a_viewing(request.method, request.headers.get("range")),
-    )
-    return FileResponse(
-        reel_file(store, reel),
+@carer_router.api_route("/shared/{share_link_id}/media", methods=["GET", "HEAD"])
+def shared_media(share_link_id: IdPath, request: Request, db: DbDep, now: NowDep) -> Response:
+    """The video, to watch only: inline, never cached, no download offered. A view is counted
+    (and audited) once per viewing, not per range request."""
+    viewing = _viewing(request, db, now, share_link_id)
+    return footage_response(
+        request,
+        share_links.watch(store=_store(request), viewing=viewing),
         media_type="video/mp4",
-        headers=NO_STORE | {"Content-Disposition": "inline"},
+        headers=NO_STORE,
+        start_viewing=lambda: share_links.start_view(
+            db=db, viewing=viewing, now=now, origin=client_address(request)
+        ),
     )
