@@ -67,6 +67,78 @@ def make_indexed_clip(
     return path
 
 
+# A webcam in a dim room: 30 fps, dropping to 15 and back, in stretches of uneven length (ms)
+WEBCAM_RATES = ((0, 4200, 30), (4200, 9100, 15), (9100, 13300, 30), (13300, 21700, 15),
+                (21700, 24000, 30), (24000, 30000, 15))  # fmt: skip
+
+
+Rates = tuple[tuple[int, int, int], ...]
+
+
+def variable_rate_times(rates: Rates = WEBCAM_RATES) -> list[int]:
+    """Frame times (ms) of a variable-frame-rate film: each stretch at its own rate."""
+    times: list[int] = []
+    for begin, end, fps in rates:
+        n = 0
+        while (at := begin + round(n * 1000 / fps)) < end:
+            times.append(at)
+            n += 1
+    return times
+
+
+def make_variable_rate_clip(
+    path: Path,
+    times_ms: list[int],
+    *,
+    end_ms: int | None = None,
+    codec: str = "libvpx",
+    audio: bool = True,
+) -> Path:
+    """Frame n (showing n) at `times_ms[n]`, in milliseconds as a browser's MediaRecorder writes
+    them (VP8/VP9 + Opus WebM, or whatever the suffix says), each frame lasting until the next
+    and the last until `end_ms` (default: as long as the one before it)."""
+    ms = Fraction(1, 1000)
+    end_ms = end_ms or 2 * times_ms[-1] - times_ms[-2]
+    ends = [*times_ms[1:], end_ms]
+    fmt = {".webm": "webm", ".mkv": "matroska"}.get(path.suffix)
+    with av.open(str(path), "w", format=fmt) as out:
+        video = out.add_stream(codec, rate=30)
+        video.width, video.height, video.pix_fmt = WIDTH, HEIGHT, "yuv420p"
+        video.codec_context.time_base = ms
+        if "vpx" in codec:
+            video.options = {"deadline": "realtime", "cpu-used": "8", "b": "400k"}
+        sound = out.add_stream("libopus", rate=48000, layout="mono") if audio else None
+        lasting = {at: end - at for at, end in zip(times_ms, ends, strict=True)}
+
+        def mux(packets: list[av.Packet]) -> None:
+            for packet in packets:  # encoders guess a duration from their nominal rate
+                packet.duration = lasting[packet.pts or 0]
+                out.mux(packet)
+
+        samples = 0
+        for n, (at, end) in enumerate(zip(times_ms, ends, strict=True)):
+            frame = av.VideoFrame.from_ndarray(indexed_frame(n), format="rgb24")
+            frame.pts, frame.time_base = at, ms
+            mux(video.encode(frame))
+            while sound is not None and samples < end * 48:
+                t = (np.arange(960) + samples) / 48000
+                tone = (0.3 * np.sin(2 * np.pi * 440 * t)).astype(np.float32).reshape(1, -1)
+                chunk = av.AudioFrame.from_ndarray(tone, format="flt", layout="mono")
+                chunk.sample_rate, chunk.pts, chunk.time_base = 48000, samples, Fraction(1, 48000)
+                out.mux(sound.encode(chunk))
+                samples += 960
+        mux(video.encode(None))
+        if sound is not None:
+            out.mux(sound.encode(None))
+    return path
+
+
+def shown_between(times_ms: list[int], from_ms: int, to_ms: int) -> list[int]:
+    """The frames a frame-exact cut keeps: the one shown at `from_ms` to the last before `to_ms`."""
+    first = max(n for n, at in enumerate(times_ms) if at <= from_ms)
+    return [n for n, at in enumerate(times_ms) if n >= first and at < to_ms]
+
+
 def frame_indices(path: Path) -> list[int]:
     with av.open(str(path)) as container:
         return [read_index(f) for f in container.decode(container.streams.video[0])]
@@ -124,6 +196,10 @@ class Samples:
         ]  # fmt: skip
         command = [get_ffmpeg_exe(), "-v", "error", *args]
         path.write_bytes(subprocess.run(command, check=True, capture_output=True).stdout)
+
+    def _webcam_webm(self, path: Path) -> None:
+        """30 s of VP8 + Opus whose rate drops from 30 to 15 fps and back (WEBCAM_RATES)."""
+        make_variable_rate_clip(path, variable_rate_times(), end_ms=WEBCAM_RATES[-1][1])
 
     def _rotated_hevc_mov(self, path: Path) -> None:
         plain = lavfi_clip(self.folder / "plain-hevc.mov", extra=("-c:v", "libx265", "-c:a", "aac"))

@@ -12,6 +12,7 @@ from vfb.capture.files import built_atomically
 from vfb.capture.probe import MediaFacts
 
 GOP_SECONDS = 2
+MAX_GOP_FRAMES = 600  # only a bound: the keyframes come by time
 
 
 @dataclass(frozen=True)
@@ -46,9 +47,13 @@ def make_web_mp4(
     if plan.copy_video:
         args += ["-c:v", "copy"]
     else:
-        gop = max(1, round((facts.fps or 30) * GOP_SECONDS))
         args += ["-c:v", "libx264", "-preset", "veryfast", "-crf", "23", "-pix_fmt", "yuv420p"]
-        args += ["-g", str(gop), "-keyint_min", str(gop), "-sc_threshold", "0"]
+        # a keyframe every GOP_SECONDS of time, not every so many frames: a webcam that drops
+        # to 15 fps in a dim room would otherwise make GOPs twice as long
+        args += ["-force_key_frames", f"expr:gte(t,n_forced*{GOP_SECONDS})"]
+        args += ["-g", str(MAX_GOP_FRAMES), "-sc_threshold", "0"]
+        # and every frame keeps its own time, not snapped to a grid of the nominal rate
+        args += ["-fps_mode", "passthrough", "-enc_time_base:v", "demux"]
     args += ["-c:a", "copy"] if plan.copy_audio else ["-c:a", "aac", "-b:a", "128k"]
     args += ["-dn", "-sn", "-map_metadata", "-1", "-movflags", "+faststart", "-f", "mp4"]
     with built_atomically(dest) as part:

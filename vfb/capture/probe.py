@@ -16,6 +16,7 @@ from vfb.errors import UnreadableMedia
 MAX_WIDTH = 7680  # 8K UHD: anything larger is a damaged or hostile header, not a camera
 MAX_HEIGHT = 4320
 MAX_PIXELS = MAX_WIDTH * MAX_HEIGHT
+TAIL_SECONDS = 5  # how far before the claimed end to look for the last frame
 
 
 @dataclass(frozen=True)
@@ -109,16 +110,30 @@ def _first_frame(
 
 
 def _duration_ms(container: av.container.InputContainer, video: av.VideoStream) -> int:
-    """From the header when it says; else (a browser's WebM) from the last packet's end."""
-    if video.duration and video.time_base:
-        return round(video.duration * video.time_base * 1000)
-    if container.duration and container.duration > 0:
-        return round(container.duration / 1000)
-    end = 0
-    container.seek(0)
-    tb = video.time_base or Fraction(1, 1000)
+    """Where the last frame stops being shown (its time plus its duration), from the packets of
+    the last few seconds: headers round to the last decode time, count the sound as well, or
+    (a browser's WebM) say nothing."""
+    tb: Fraction = video.time_base or Fraction(1, 1000)
     start = video.start_time or 0
+    if video.duration:
+        claimed: int | None = video.duration
+    elif container.duration and container.duration > 0:
+        claimed = int(Fraction(container.duration, av.time_base) / tb)
+    else:
+        claimed = None
+    target = start + claimed - int(TAIL_SECONDS / tb) if claimed else start
+    try:
+        container.seek(max(target, start), stream=video, backward=True)
+    except av.error.FFmpegError:
+        container.seek(0)
+    shown: dict[int, int] = {}
     for packet in container.demux(video):
-        if packet.pts is not None:
-            end = max(end, packet.pts + (packet.duration or 0) - start)
-    return round(end * tb * 1000)
+        if packet.pts is not None and packet.size:
+            shown[packet.pts] = packet.duration or 0
+    if not shown:
+        return round((claimed or 0) * tb * 1000)
+    times = sorted(shown)
+    last = times[-1]
+    # a last packet without a duration (Matroska's SimpleBlock) lasts as long as the one before
+    lasting = shown[last] or (last - times[-2] if len(times) > 1 else 0)
+    return round((last + lasting - start) * tb * 1000)

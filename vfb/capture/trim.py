@@ -177,10 +177,14 @@ class _State:
     pts_first: int | None = None  # source pts of the first frame out
     last_pts: int | None = None
     last_duration: int = 0
+    last_dts: int | None = None  # of the video packet muxed last
+    last_seen: int | None = None  # pts of the frame decoded last
     frames: int = 0
     reencoded: int = 0
     waiting_audio: list[Pkt] = field(default_factory=list)
     started: bool = False
+    held: list[Pkt] = field(default_factory=list)  # re-encoded, waiting for their decode times
+    durations: dict[int, int] = field(default_factory=dict)  # source pts -> how long it shows
 
 
 class _Cutter:
@@ -205,8 +209,8 @@ class _Cutter:
         self.t_out = self.origin + self._pts(to_ms)
         self.smart = facts.video_codec == "h264" and facts.pixel_format in ("yuv420p", "yuvj420p")
         self.state = _State()
+        self.tick = _frame_ticks(self.video)
         self.run_: _Run | None = None
-        self.dts_offset = 0
         self.output = av.open(str(part), "w", format="mp4", options={"movflags": "+faststart"})
         self.out_video: av.VideoStream
         self.out_audio: av.AudioStream | None = None
@@ -239,6 +243,7 @@ class _Cutter:
             if gop:
                 self._gop(gop, next_key=None)
             self._end_run()
+            self._release_held(before=None)
             if self.state.pts_first is None or self.state.last_pts is None:
                 raise UnreadableMedia("No frame of the clip falls inside that cut.")
             self._flush_audio()
@@ -284,8 +289,6 @@ class _Cutter:
             return True  # wholly before the cut
         if start >= self.t_out:
             return False
-        if self.state.pts_first is None:
-            self.dts_offset = start - (gop[0].dts if gop[0].dts is not None else start)
         ends_inside = (next_key is not None and next_key <= self.t_out) or (
             next_key is None and max(p.pts or 0 for p in gop) < self.t_out
         )
@@ -293,13 +296,17 @@ class _Cutter:
         if self.smart and starts_inside and ends_inside:
             self._copy(gop)
         else:
-            self._reencode(gop)
+            self._reencode(gop, next_key)
         return next_key is None or next_key < self.t_out
 
     # -- copying -----------------------------------------------------------------------------
 
     def _copy(self, gop: list[Pkt]) -> None:
+        """Copied pictures keep their own decode times (the source's, so valid among
+        themselves); the re-encoded ones before them are fitted below the first."""
         self._end_run()
+        first = gop[0]
+        self._release_held(before=first.dts if first.dts is not None else first.pts)
         if self.state.pts_first is None:
             self.state.pts_first = min(p.pts or 0 for p in gop)
         for packet in gop:
@@ -307,7 +314,7 @@ class _Cutter:
 
     # -- re-encoding -------------------------------------------------------------------------
 
-    def _reencode(self, gop: list[Pkt]) -> None:
+    def _reencode(self, gop: list[Pkt], next_key: int | None) -> None:
         decoder = self.video.codec_context
         frames: list[av.VideoFrame] = []
         for packet in [*gop, None]:
@@ -315,6 +322,10 @@ class _Cutter:
                 frames.append(frame)
         decoder.flush_buffers()
         frames.sort(key=lambda f: f.pts or 0)
+        for frame in frames:  # a browser's WebM can repeat a timestamp; MP4 cannot
+            if self.state.last_seen is not None and (frame.pts or 0) <= self.state.last_seen:
+                frame.pts = self.state.last_seen + 1
+            self.state.last_seen = frame.pts
         if self.state.pts_first is None:
             shown = [f for f in frames if (f.pts or 0) <= self.t_in]
             self.state.pts_first = (shown[-1] if shown else frames[0]).pts
@@ -322,8 +333,14 @@ class _Cutter:
         keep = [f for f in frames if self.state.pts_first <= (f.pts or 0) < self.t_out]
         if not keep:
             return
+        # a flushed packet comes back from the encoder without a duration, and a last frame
+        # muxed as lasting 0 is dropped by players: each lasts until the next, as in the source
+        shown_until: list[int | None] = [f.pts for f in frames[1:]] + [next_key]
+        for frame, until in zip(frames, shown_until, strict=True):
+            pts = frame.pts or 0
+            self.state.durations[pts] = (until - pts) if until else frame.duration or self.tick
         if self.run_ is None:
-            self.run_ = _Run(self._encoder())
+            self.run_ = _Run(self._encoder() if self.smart else self.out_video.codec_context)
         for frame in keep:
             frame.pict_type = av.video.frame.PictureType.NONE
             self._mux_encoded(self.run_.encoder.encode(frame))
@@ -335,25 +352,51 @@ class _Cutter:
             self._mux_encoded(self.run_.encoder.encode(None))
             self.run_ = None
 
+    def _release_held(self, before: int | None) -> None:
+        """Mux the re-encoded run (no B-frames: decode order is display order), its decode
+        times shifted back just enough to come before `before`, the first copied picture's
+        decode time: with a variable rate that distance differs from one GOP to the next."""
+        held, self.state.held = self.state.held, []
+        if not held:
+            return
+        last = held[-1].pts or 0
+        shift = 0 if before is None else max(0, last - before + 1)
+        previous = self.state.last_dts
+        for packet in held:
+            pts = packet.pts or 0
+            dts = pts - shift if previous is None else max(pts - shift, previous + 1)
+            if dts > pts or (before is not None and dts >= before):
+                raise MediaFailed("The cut's pictures could not be put in decoding order.")
+            self._mux_video(packet, pts, dts, self.state.durations.pop(pts, self.tick))
+            previous = dts
+
     def _encoder(self) -> av.VideoCodecContext:
+        """An encoder of the cut's head or tail, writing its parameter sets in band, with an id
+        of their own, so its pictures sit between the copied ones."""
         encoder = av.CodecContext.create("libx264", "w")
         assert isinstance(encoder, av.VideoCodecContext)
-        encoder.width, encoder.height = (
-            self.video.codec_context.width,
-            self.video.codec_context.height,
-        )
+        self._configure(encoder, f"sps-id={self.sps_id}:repeat-headers=1")
+        return encoder
+
+    def _configure(self, encoder: av.VideoCodecContext, params: str) -> None:
+        context = self.video.codec_context
+        # yuv420p needs even sides; a source of odd ones (screen recordings) loses its last line
+        encoder.width, encoder.height = context.width & ~1, context.height & ~1
         encoder.pix_fmt = "yuv420p"
         encoder.time_base = self.tb
         rate = self.video.average_rate or self.video.guessed_rate
         if rate:
             encoder.framerate = rate
-        params = f"sps-id={self.sps_id}:bframes=0:keyint=infinite:repeat-headers=1"
+        params = f"bframes=0:keyint=infinite:{params}"
         encoder.options = {"preset": "superfast", "crf": "16", "x264-params": params}
         if self.x264_profile:
             encoder.options["profile"] = self.x264_profile
-        return encoder
 
     def _mux_encoded(self, packets: list[Pkt]) -> None:
+        if not self.smart:  # the output's own encoder, and nothing copied to fit in with
+            self.state.held.extend(packets)
+            self._release_held(before=None)
+            return
         for packet in packets:
             nals = h264.split_annexb(bytes(packet))
             sets = [n for n in nals if h264.nal_type(n) in (h264.SPS_TYPE, h264.PPS_TYPE)]
@@ -361,17 +404,16 @@ class _Cutter:
                 raise MediaFailed("The re-encoded frames did not match the cut's H.264 settings.")
             body = [n for n in nals if h264.nal_type(n) not in (7, 8, 9)]
             out = av.Packet(h264.to_length_prefixed(body, self.length_size))
-            pts = packet.pts or 0
+            out.pts = packet.pts
             out.is_keyframe = packet.is_keyframe
-            self._mux_video(out, pts, pts - self.dts_offset, packet.duration or 0)
+            self.state.held.append(out)
 
     # -- output ------------------------------------------------------------------------------
 
     def _open_output(self) -> None:
-        self.out_video = self.output.add_stream_from_template(self.video)
-        self.length_size = 4
-        self.x264_profile = _x264_profile(self.facts.video_profile)
+        self.x264_profile = _x264_profile(self.facts.video_profile) if self.smart else None
         if self.smart:
+            self.out_video = self.output.add_stream_from_template(self.video)
             source = h264.AvcConfig.parse(bytes(self.video.codec_context.extradata or b""))
             ids = [h264.sps_id(s) for s in source.sps] + [h264.pps_id(p) for p in source.pps]
             self.sps_id = (max(ids) + 1) % 32
@@ -380,14 +422,9 @@ class _Cutter:
             config = source.with_sets(self.head_sps, self.head_pps)
             self.out_video.codec_context.extradata = config.serialise()
         else:
-            self.sps_id = 0
-            self.head_sps, self.head_pps = self._parameter_sets()
-            config = h264.AvcConfig(
-                self.head_sps[1], self.head_sps[2], self.head_sps[3], 4,
-                (self.head_sps,), (self.head_pps,),
-            )  # fmt: skip
-            self.out_video.codec_context.extradata = config.serialise()
-            self.out_video.codec_tag = "avc1"
+            rate = self.video.average_rate or self.video.guessed_rate
+            self.out_video = self.output.add_stream("libx264", rate=rate)
+            self._configure(self.out_video.codec_context, "")
         if self.audio is not None:
             if self.facts.audio_codec == "aac":
                 self.out_audio = self.output.add_stream_from_template(self.audio)
@@ -416,6 +453,7 @@ class _Cutter:
         packet.dts = (dts if dts is not None else pts) - self.state.pts_first
         packet.duration = duration
         self.output.mux(packet)
+        self.state.last_dts = dts if dts is not None else pts
         if not self.state.started:
             self.state.started = True
             for waiting in self.state.waiting_audio:

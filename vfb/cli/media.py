@@ -91,7 +91,8 @@ def trim_command(
         f"{result.reencoded_frames} re-encoded).",
         highlight=False,
     )
-    if result.start_ms != result.from_ms:
+    # an exact cut starts with the frame shown at --from, which may begin a little before it
+    if mode is TrimMode.fast and result.start_ms != result.from_ms:
         console.print(
             f"Fast cut: it starts at the keyframe at {format_timecode(result.start_ms)}, "
             f"{(result.from_ms - result.start_ms) / 1000:.3f} s before --from.",
