@@ -47,6 +47,8 @@ def test_changes_to_case_records_are_rows_with_who_what_when_and_where(
     rows = trail(as_("manager_a"), child_id=family.child)
     assert actions(rows) == [
         "child.create",
+        "carer.create",
+        "assessment.create",
         "programme.create",
         "consent.create",
         "session.create",
@@ -80,7 +82,7 @@ def test_media_access_is_recorded_once_per_viewing(
     assert worker.get(f"/api/clips/{clip['id']}/poster").status_code == 200
     assert worker.get(f"/api/clips/{clip['id']}/moments.csv").status_code == 200
     rows = trail(as_("manager_a"), action="clip.")
-    assert actions(rows) == ["clip.stream", "clip.still", "clip.poster"]
+    assert actions(rows) == ["clip.create", "clip.stream", "clip.still", "clip.poster"]
     assert rows[1]["detail"] == "at 00:00:01.000"
     assert all(r["target_id"] == clip["id"] and r["child_id"] == family.child for r in rows)
     [export] = trail(as_("manager_a"), action="moments.export")
@@ -143,11 +145,15 @@ def test_managers_filter_by_child_user_and_date_and_export_csv(
     table = list(csv.DictReader(io.StringIO(response.text)))
     assert [r["action"] for r in table] == [
         "child.create",
+        "carer.create",
+        "assessment.create",
         "programme.create",
         "consent.create",
         "session.create",
         "programme.update",
         "child.update",
+        "audit.read",  # the manager's reading of this child's rows, above
+        "audit.export",  # and this export, on record before its first row
     ]
     assert table[-1]["at"] == "2026-03-05T09:00:00Z" and len(table[-1]["hash"]) == 64
     # another team's manager sees none of it; workers and admins not the trail at all
@@ -250,7 +256,8 @@ def test_audit_export_from_the_command_line(
     )
     assert result.exit_code == 0, result.output
     table = list(csv.DictReader(io.StringIO(out.read_text())))
-    assert [r["action"] for r in table][:2] == ["child.create", "programme.create"]
+    assert [r["action"] for r in table][:2] == ["child.create", "carer.create"]
+    assert (table[-1]["action"], table[-1]["actor_name"]) == ("audit.export", "operator")
     bad = CliRunner().invoke(cli, ["audit", "export", "--from", "yesterday"], env=env)
     assert bad.exit_code == 1 and "--from must be a date" in bad.output
 

@@ -135,6 +135,7 @@ def export_command(
         on_or_before=parse_day(end, "--to") if end else None,
     )
     with open_database(settings) as engine, Session(engine) as db:
+        audit.record_export(db, wanted)
         out = csv_file.open("w", newline="", encoding="utf-8") if csv_file else sys.stdout
         try:
             for piece in audit.csv_rows(db, wanted, settings.zone):

@@ -46,6 +46,7 @@ def statement3_command(
         report = reports.statement3(
             db=db, by=None, start=first, end=last, team_id=team, group_by=group_by
         )
+        written = reports.export_statement3(db, report, suppress=suppress) if csv_file else None
     table = Table(
         "group" if group_by else "",
         "denominator", "numerator", "proportion", "offered", "completed", "to fidelity",
@@ -62,6 +63,6 @@ def statement3_command(
             str(values["completed"]), str(values["completed_to_fidelity"]),
         )  # fmt: skip
     console.print(table)
-    if csv_file is not None:
-        csv_file.write_text(reports.statement3_csv(report, suppress=suppress), encoding="utf-8")
+    if csv_file is not None and written is not None:
+        csv_file.write_text(written, encoding="utf-8")
         console.print(f"Wrote {csv_file}.")

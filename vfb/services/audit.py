@@ -2,10 +2,11 @@
 where, as append-only rows in a SHA-256 chain (the rules are in vfb.audit.chain).
 
 Rows are written in the same transaction as what they record:
-- changes to children, programmes, sessions, consents and moments by a database-session event,
-  whatever the write path (API, command line, media worker), with the actor the request or command
-  put on the session (`use_actor`);
-- media access, sign-ins and everything else by an explicit `append`.
+- changes to the case records in `RECORD_KINDS` by a database-session event, whatever the write
+  path (API, command line, media worker), with the actor the request or command put on the
+  session (`use_actor`);
+- reads and exports of records by `record_read`, one row per request however many it returns;
+- media access, sign-ins, account changes and everything else by an explicit `append`.
 
 Appending locks the chain's head row (an UPDATE first, so SQLite takes its write lock and
 PostgreSQL its row lock before anything is read): rows are numbered without gaps, in commit order.
@@ -27,15 +28,23 @@ from sqlalchemy import Engine, event, func, insert, inspect, text
 from sqlmodel import Session, col, select
 
 from vfb.audit.chain import HASHED_FIELDS, Anchor, Break, row_mac, verify
+from vfb.capture.timecode import format_timecode
 from vfb.models import (
+    Assessment,
     AuditEvent,
+    AuditEventPublic,
     AuditHead,
+    Carer,
+    CarerComment,
+    CarerScore,
     Child,
     Clip,
     Consent,
     Moment,
+    PlacementBreakdown,
     Programme,
     ProgrammeSession,
+    Reel,
     User,
 )
 from vfb.services.audit_keys import KeySource
@@ -66,12 +75,50 @@ QUIET_COLUMNS = frozenset(
         "first_completed_met_on",
     }
 )
-RECORD_KINDS: dict[type[Any], str] = {
-    Child: "child",
-    Programme: "programme",
-    ProgrammeSession: "session",
-    Consent: "consent",
-    Moment: "moment",
+# What the media worker writes on a clip or reel as it makes it: its own progress, not news.
+CLIP_MEDIA_WORK = frozenset(
+    {
+        "status", "progress", "stage", "detail", "review_media", "claimed_by", "claimed_at",
+        "duration_ms", "width", "height", "fps", "video_codec", "audio_codec", "size_bytes",
+        "sha256",
+    }
+)  # fmt: skip
+REEL_MEDIA_WORK = frozenset({"status", "progress", "detail", "length_ms", "size_bytes"})
+
+
+def _clip_made(clip: Clip) -> str:
+    if clip.parent_id is None:
+        return str(clip.origin)
+    span = ""
+    if clip.trim_from_ms is not None and clip.trim_to_ms is not None:
+        span = f", {format_timecode(clip.trim_from_ms)}–{format_timecode(clip.trim_to_ms)}"
+    return f"trim of {clip.parent_id}{span}"
+
+
+@dataclass(frozen=True)
+class Audited:
+    """How changes to one kind of record are audited: its name in the trail, the columns whose
+    changes are not news (besides QUIET_COLUMNS), and what a create row says (never a value a
+    person wrote: an update row names the columns changed, not their contents)."""
+
+    kind: str
+    quiet: frozenset[str] = frozenset()
+    made: Callable[[Any], str | None] = lambda _: None
+
+
+RECORD_KINDS: dict[type[Any], Audited] = {
+    Child: Audited("child"),
+    Carer: Audited("carer"),
+    Assessment: Audited("assessment"),
+    CarerScore: Audited("carer_score"),
+    PlacementBreakdown: Audited("placement_breakdown"),
+    Programme: Audited("programme"),
+    ProgrammeSession: Audited("session"),
+    Consent: Audited("consent"),
+    Clip: Audited("clip", CLIP_MEDIA_WORK, _clip_made),
+    Moment: Audited("moment"),
+    CarerComment: Audited("carer_comment"),
+    Reel: Audited("reel", REEL_MEDIA_WORK),
 }
 
 
@@ -185,37 +232,38 @@ def append(
 
 
 def _child_of(db: Session, record: Any) -> str | None:
+    """The child a record belongs to, up whichever link it holds to a child, programme, session,
+    clip or moment."""
     if isinstance(record, Child):
         return str(record.id)
-    if isinstance(record, Programme):
+    if getattr(record, "child_id", None):
         return str(record.child_id)
-    programme_id: str | None = None
-    if isinstance(record, ProgrammeSession | Consent):
-        programme_id = record.programme_id
-    elif isinstance(record, Moment):
-        programme_id = (
-            db.connection()
-            .execute(
-                select(ProgrammeSession.programme_id)
-                .join(Clip, col(Clip.session_id) == ProgrammeSession.id)
-                .where(Clip.id == record.clip_id)
-            )
-            .scalar()
-        )
-    if programme_id is None:
-        return None
-    found = (
-        db.connection()
-        .execute(select(Programme.child_id).where(Programme.id == programme_id))
-        .scalar()
-    )
+    query = select(Programme.child_id)
+    if (programme_id := getattr(record, "programme_id", None)) is not None:
+        query = query.where(Programme.id == programme_id)
+    else:
+        query = query.join(ProgrammeSession, col(ProgrammeSession.programme_id) == Programme.id)
+        if (session_id := getattr(record, "session_id", None)) is not None:
+            query = query.where(ProgrammeSession.id == session_id)
+        else:
+            query = query.join(Clip, col(Clip.session_id) == ProgrammeSession.id)
+            if (clip_id := getattr(record, "clip_id", None)) is not None:
+                query = query.where(Clip.id == clip_id)
+            elif (moment_id := getattr(record, "moment_id", None)) is not None:
+                query = query.join(Moment, col(Moment.clip_id) == Clip.id)
+                query = query.where(Moment.id == moment_id)
+            else:
+                return None
+    found = db.connection().execute(query).scalar()
     return str(found) if found else None
 
 
-def _changed_fields(record: Any) -> list[str]:
+def _changed_fields(record: Any, quiet: frozenset[str]) -> list[str]:
     state = inspect(record)
     return sorted(
-        a.key for a in state.attrs if a.history.has_changes() and a.key not in QUIET_COLUMNS
+        a.key
+        for a in state.attrs
+        if a.history.has_changes() and a.key not in QUIET_COLUMNS and a.key not in quiet
     )
 
 
@@ -225,11 +273,11 @@ def _record_changes(session: Session, _context: Any, _instances: Any) -> None:
         return
     changes: list[tuple[str, Any, str | None]] = []
     for record in session.new:
-        if type(record) in RECORD_KINDS:
-            changes.append(("create", record, None))
+        if (audited := RECORD_KINDS.get(type(record))) is not None:
+            changes.append(("create", record, audited.made(record)))
     for record in session.dirty:
-        if type(record) in RECORD_KINDS and session.is_modified(record):
-            fields = _changed_fields(record)
+        if (audited := RECORD_KINDS.get(type(record))) and session.is_modified(record):
+            fields = _changed_fields(record, audited.quiet)
             if fields:
                 changes.append(("update", record, "changed: " + ", ".join(fields)))
     for record in session.deleted:
@@ -239,7 +287,7 @@ def _record_changes(session: Session, _context: Any, _instances: Any) -> None:
         return
     with session.no_autoflush:
         for verb, record, detail in changes:
-            kind = RECORD_KINDS[type(record)]
+            kind = RECORD_KINDS[type(record)].kind
             append(
                 session,
                 f"{kind}.{verb}",
@@ -248,6 +296,27 @@ def _record_changes(session: Session, _context: Any, _instances: Any) -> None:
                 child_id=_child_of(session, record),
                 detail=detail,
             )
+
+
+# -- reads and exports -------------------------------------------------------------------------
+
+
+def record_read(
+    db: Session,
+    action: str,
+    *,
+    target_type: str | None = None,
+    target_id: str | None = None,
+    child_id: str | None = None,
+    detail: str | None = None,
+) -> None:
+    """One row for a request that reads or exports records, however many it returns, committed
+    at once (a read commits nothing else). Call it after the access check, before loading the
+    records: the commit expires what the session holds."""
+    append(
+        db, action, target_type=target_type, target_id=target_id, child_id=child_id, detail=detail
+    )
+    db.commit()
 
 
 # -- reading and checking ----------------------------------------------------------------------
@@ -261,6 +330,21 @@ class AuditFilter:
     action: str | None = None
     on_or_after: date | None = None
     on_or_before: date | None = None
+
+    def words(self) -> str | None:
+        """What was asked for (the team aside: the row is the team's), for the trail itself."""
+        said = [
+            f"{name} {value}"
+            for name, value in (
+                ("child", self.child_id),
+                ("user", self.actor_id),
+                ("action", self.action),
+                ("from", self.on_or_after),
+                ("to", self.on_or_before),
+            )
+            if value is not None
+        ]
+        return ", ".join(said) or None
 
 
 def _day_start(day: date, zone: ZoneInfo) -> datetime:
@@ -296,6 +380,25 @@ def list_events(
         .offset(offset)
     ).all()
     return list(rows), int(count)
+
+
+def read_events(
+    db: Session, wanted: AuditFilter, zone: ZoneInfo, *, limit: int, offset: int
+) -> tuple[list[AuditEventPublic], int]:
+    """`list_events` for a reader of the trail, on record as `audit.read` once the page is read
+    (so a page does not show its own reading)."""
+    rows, count = list_events(db, wanted, zone, limit=limit, offset=offset)
+    page = [AuditEventPublic.model_validate(r) for r in rows]
+    record_read(db, "audit.read", child_id=wanted.child_id, detail=wanted.words())
+    return page, count
+
+
+def record_export(db: Session, wanted: AuditFilter) -> None:
+    """An export of the trail is on record (`audit.export`) before its first row is written, so
+    the file holds its own making."""
+    asked = wanted.words()
+    detail = f"CSV, {asked}" if asked else "CSV"
+    record_read(db, "audit.export", child_id=wanted.child_id, detail=detail)
 
 
 CSV_FIELDS = (*HASHED_FIELDS, "prev_hash", "hash")

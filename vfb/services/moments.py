@@ -25,6 +25,7 @@ from vfb.models.enums import ClipStatus
 from vfb.review import moments as review
 from vfb.review.exchange import from_csv, from_eaf
 from vfb.review.schemes import Scheme, load_scheme
+from vfb.services import audit
 from vfb.services.access import get_clip, get_programme, require_case_writer
 
 
@@ -81,6 +82,15 @@ def list_moments(*, db: Session, clip_id: str, by: User) -> tuple[list[Moment], 
         .order_by(col(Moment.start_ms), col(Moment.end_ms), Moment.id)
     ).all()
     return list(found), load_scheme(programme.coding_scheme)
+
+
+def read_moments(*, db: Session, clip_id: str, by: User) -> tuple[list[Moment], Scheme]:
+    """The clip's moments for someone to read (their notes too): in the audit trail, once."""
+    clip, programme = get_clip(db=db, clip_id=clip_id, by=by)
+    audit.record_read(
+        db, "moments.read", target_type="clip", target_id=clip.id, child_id=programme.child_id
+    )
+    return list_moments(db=db, clip_id=clip_id, by=by)
 
 
 def add_moment(
@@ -230,6 +240,13 @@ def programme_moments(
 ) -> tuple[list[tuple[Moment, ProgrammeSession]], Scheme]:
     """Every moment of a programme with the session it was filmed in, oldest session first."""
     programme = get_programme(db=db, programme_id=programme_id, by=by)
+    audit.record_read(
+        db,
+        "moments.read",
+        target_type="programme",
+        target_id=programme.id,
+        child_id=programme.child_id,
+    )
     statement = (
         select(Moment, ProgrammeSession)
         .join(Clip, col(Clip.id) == Moment.clip_id)

@@ -5,6 +5,9 @@ into Python), with the same SQL on SQLite and PostgreSQL:
 - the team fidelity list, each programme with its verdict and failing criteria;
 - alerts for active programmes.
 
+A CSV export of the measure and every reading of the fidelity list (which names children) are
+in the audit trail, once per request.
+
 The rules are vfb/programme/measure.py's and vfb/programme/fidelity.py's; the counts read the
 fields vfb/services/derived.py keeps beside each child and programme.
 """
@@ -25,6 +28,7 @@ from vfb.models import CarerScore, Child, PlacementBreakdown, Programme, Team, U
 from vfb.models.enums import ProgrammeStatus, Role
 from vfb.programme.measure import GROUP_FIELDS, Counts
 from vfb.programme.rules import fmt
+from vfb.services import audit
 
 NOT_RECORDED = "not recorded"
 QUIET_DAYS = 21  # an active programme with no held session for longer than this is flagged
@@ -222,6 +226,19 @@ def statement3_csv(report: Statement3, *, suppress: bool = False) -> str:
     return out.getvalue()
 
 
+def export_statement3(db: Session, report: Statement3, *, suppress: bool = False) -> str:
+    """The report as CSV, on record as an export (`report.statement3`)."""
+    said = f"CSV, {report.start.isoformat()} to {report.end.isoformat()}"
+    if report.group_by:
+        said += f", by {report.group_by}"
+    if report.team_id is None:
+        said += ", every team"
+    elif report.team_id != audit.actor_of(db).team_id:
+        said += f", team {report.team_id}"
+    audit.record_read(db, "report.statement3", detail=said)
+    return statement3_csv(report, suppress=suppress)
+
+
 def quarters(end: date, count: int) -> list[tuple[date, date]]:
     """The `count` calendar quarters ending with the one that holds `end`, oldest first."""
     check_period(end, end)
@@ -347,6 +364,8 @@ def fidelity_list(
                 failing=failing,
             )
         )
+    shown = f"{count} programme{'' if count == 1 else 's'}"
+    audit.record_read(db, "report.fidelity", detail=shown)
     return FidelityList(rows=rows, count=int(count), verdicts=verdicts)
 
 

@@ -1,7 +1,8 @@
-"""Teams and user accounts (admin work)."""
+"""Teams and user accounts (admin work), each change in the audit trail (never a password)."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 
 from sqlalchemy import func
@@ -19,6 +20,7 @@ from vfb.models import (
 )
 from vfb.models.enums import Role
 from vfb.security import hash_password
+from vfb.services import audit
 from vfb.services.access import require_admin
 from vfb.services.paging import Page, page
 
@@ -32,6 +34,8 @@ def create_team(*, db: Session, data: TeamCreate, by: User | None, now: datetime
         raise Conflict(f"There is already a team called {name!r}.")
     team = Team(name=name, created_at=now)
     db.add(team)
+    db.flush()
+    _audit(db, "team.create", "team", team.id, team_id=team.id, detail=name, now=now)
     db.commit()
     db.refresh(team)
     return team
@@ -71,6 +75,9 @@ def create_user(*, db: Session, data: UserCreate, by: User | None, now: datetime
         created_at=now,
     )
     db.add(user)
+    db.flush()
+    said = f"{username}: {user.role.value} in {_team_name(db, user.team_id)}"
+    _audit(db, "user.create", "user", user.id, team_id=user.team_id, detail=said, now=now)
     db.commit()
     db.refresh(user)
     return user
@@ -117,7 +124,10 @@ def update_user(
         raise Conflict("You cannot disable your own account or give up your own admin role.")
     if "team_id" in changes and db.get(Team, changes["team_id"]) is None:
         raise InvalidInput(f"There is no team with id {changes['team_id']!r}.")
-    if "password" in changes:
+    before = {name: getattr(user, name) for name in ACCOUNT_FIELDS}
+    was_disabled = user.disabled
+    new_password = "password" in changes
+    if new_password:
         # A new password ends old sign-ins and lifts a lockout: it is how an admin lets a
         # locked-out user back in.
         user.password_hash = hash_password(changes.pop("password"))
@@ -130,9 +140,54 @@ def update_user(
     if user.disabled:
         end_sign_ins(db=db, user_id=user.id, now=now)
     db.add(user)
+    changed = [
+        f"{label}: {_shown(db, name, before[name])} → {_shown(db, name, getattr(user, name))}"
+        for name, label in ACCOUNT_FIELDS.items()
+        if getattr(user, name) != before[name]
+    ]
+    rows: list[tuple[str, str | None]] = [("user.update", "; ".join(changed))] if changed else []
+    if new_password:
+        rows.append(("user.password", "sign-ins ended"))
+    if user.disabled != was_disabled:
+        rows.append(("user.disable", "sign-ins ended") if user.disabled else ("user.enable", None))
+    for action, said in rows:
+        _audit(db, action, "user", user.id, team_id=user.team_id, detail=said, now=now)
     db.commit()
     db.refresh(user)
     return user
+
+
+# The account details a `user.update` row names, old and new (the password only as a fact).
+ACCOUNT_FIELDS = {"role": "role", "team_id": "team", "trained_on": "trained on"}
+
+
+def _team_name(db: Session, team_id: str) -> str:
+    team = db.get(Team, team_id)
+    return team.name if team else team_id
+
+
+def _shown(db: Session, name: str, value: object) -> str:
+    if value is None:
+        return "none"
+    if name == "team_id":
+        return _team_name(db, str(value))
+    return str(getattr(value, "value", value))
+
+
+def _audit(
+    db: Session,
+    action: str,
+    kind: str,
+    target_id: str,
+    *,
+    team_id: str,
+    detail: str | None,
+    now: datetime,
+) -> None:
+    """A row about a team or account by the admin or operator, at `now`, in that team's trail
+    (so its manager sees who changed their staff)."""
+    who = replace(audit.actor_of(db), team_id=team_id, clock=lambda: now)
+    audit.append(db, action, target_type=kind, target_id=target_id, detail=detail, actor=who)
 
 
 def end_sign_ins(*, db: Session, user_id: str, now: datetime) -> None:

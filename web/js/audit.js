@@ -25,13 +25,26 @@ const WHAT = {
   "retention.original": "original deleted by retention",
   "sign_in": "signed in",
   "sign_in.failed": "failed to sign in",
+  "child.read": "read a child's record",
+  "carers.read": "read a child's carers",
+  "moments.read": "read moment notes",
+  "report.statement3": "exported the statement 3 report",
+  "report.fidelity": "read the fidelity list",
+  "audit.read": "read the audit trail",
+  "audit.export": "exported the audit trail",
+  "team.create": "added a team",
+  "user.create": "added a user",
+  "user.update": "changed a user's role, team or training",
+  "user.password": "set a user's password",
+  "user.disable": "disabled a user",
+  "user.enable": "enabled a user",
 };
 
 function what(row) {
   if (WHAT[row.action]) return WHAT[row.action];
   const [kind, verb] = row.action.split(".");
   const done = { create: "added", update: "changed", delete: "deleted" }[verb] ?? verb;
-  return `${done} a ${kind}`;
+  return `${done} a ${kind.replaceAll("_", " ")}`;
 }
 
 function filters() {

@@ -49,7 +49,8 @@ def audit_trail(
     end: Annotated[date | None, Query(alias="to", description="Last day (inclusive)")] = None,
 ) -> Any:
     """Who did what, when (UTC) and from where, newest first: every media access, every change
-    to a child, programme, session, consent or moment, every sign-in. Managers see their team."""
+    to a case record, every reading of a child's record, carers or moment notes, every export,
+    every account change and sign-in. Managers see their team; each reading is itself a row."""
     if user.role is not Role.manager:
         raise NotAllowed("The audit trail is for managers.")
     if start and end and start > end:
@@ -66,6 +67,7 @@ def audit_trail(
     if wants_csv(request):
         name = f"audit-{now:%Y-%m-%d}.csv"
         engine = request.app.state.engine
+        audit.record_export(db, wanted)
 
         def csv_stream() -> Iterator[str]:  # its own session: the request's closes before streaming
             with Session(engine) as streaming:
@@ -79,9 +81,9 @@ def audit_trail(
                 "Cache-Control": "no-store",
             },
         )
-    rows, count = audit.list_events(db, wanted, zone, limit=paging.limit, offset=paging.offset)
+    rows, count = audit.read_events(db, wanted, zone, limit=paging.limit, offset=paging.offset)
     return AuditPage(
-        data=[AuditEventPublic.model_validate(r) for r in rows],
+        data=rows,
         count=count,
         limit=paging.limit,
         offset=paging.offset,

@@ -52,7 +52,7 @@ def list_children(
 
 @router.get("/children/{child_id}", response_model=ChildPublic)
 def get_child(child_id: IdPath, db: DbDep, user: CurrentUser) -> ChildPublic:
-    return ChildPublic.model_validate(access.get_child(db=db, child_id=child_id, by=user))
+    return ChildPublic.model_validate(service.read_child(db=db, child_id=child_id, by=user))
 
 
 @router.patch("/children/{child_id}", response_model=ChildPublic)
@@ -83,7 +83,7 @@ def add_carer(data: CarerCreate, db: DbDep, now: NowDep, user: CurrentUser) -> C
 
 @router.get("/carers/{carer_id}", response_model=CarerPublic)
 def get_carer(carer_id: IdPath, db: DbDep, user: CurrentUser) -> CarerPublic:
-    return CarerPublic.model_validate(access.get_carer(db=db, carer_id=carer_id, by=user))
+    return CarerPublic.model_validate(service.read_carer(db=db, carer_id=carer_id, by=user))
 
 
 @router.patch("/carers/{carer_id}", response_model=CarerPublic)

@@ -58,7 +58,7 @@ def list_schemes(user: CurrentUser) -> list[SchemePublic]:
 
 @router.get("/clips/{clip_id}/moments", response_model=list[MomentPublic])
 def list_moments(clip_id: IdPath, db: DbDep, user: CurrentUser) -> list[MomentPublic]:
-    found, scheme = moments.list_moments(db=db, clip_id=clip_id, by=user)
+    found, scheme = moments.read_moments(db=db, clip_id=clip_id, by=user)
     return moments.public_all(db, found, scheme)
 
 

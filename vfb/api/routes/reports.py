@@ -47,7 +47,7 @@ def statement3(
     if wants_csv(request):
         name = f"statement3-{start.isoformat()}-{end.isoformat()}.csv"
         return Response(
-            reports.statement3_csv(report, suppress=suppress),
+            reports.export_statement3(db, report, suppress=suppress),
             media_type="text/csv; charset=utf-8",
             headers={"Content-Disposition": f'attachment; filename="{name}"'},
         )
