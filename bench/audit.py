@@ -6,7 +6,9 @@
    read, the row signed with HMAC-SHA-256 and written), one transaction each, as requests write
    them; beside it the SHA-256 chain's append as it was before the chain was keyed, and the
    reference, the same rows INSERTed plainly (no chain), one transaction each.
-2. Verifying: `vfb audit verify`'s check (`verify_chain`) of a keyed trail of N rows, and of an
+2. The rule alone: one row's MAC (HMAC-SHA-256 of the previous MAC and the canonical JSON), beside
+   one row's unkeyed SHA-256, computed in memory (no database).
+3. Verifying: `vfb audit verify`'s check (`verify_chain`) of a keyed trail of N rows, and of an
    unkeyed SHA-256 trail of N rows (checked by the old rule, as an upgraded install's old rows
    are); beside them the reference, reading the same rows without checking them.
 
@@ -31,7 +33,8 @@ from sqlmodel import Session, select
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from vfb.audit.chain import legacy_hash  # noqa: E402
+from vfb.audit.chain import GENESIS, legacy_hash, row_mac  # noqa: E402
+from vfb.audit.keys import AuditKey, new_secret  # noqa: E402
 from vfb.db import make_engine, upgrade  # noqa: E402
 from vfb.models import AuditEvent  # noqa: E402
 from vfb.services import audit  # noqa: E402
@@ -175,6 +178,36 @@ def verify(engine: Engine) -> tuple[float, int, bool]:
     return time.perf_counter() - start, result.rows, result.intact
 
 
+def rule_alone(rows: int = 100_000) -> None:
+    key = AuditKey(1, new_secret())
+    sample = {
+        "seq": 123_456,
+        "at": T0,
+        "actor_id": "a" * 32,
+        "actor_name": "worker7",
+        "role": "worker",
+        "action": "clip.stream",
+        "target_type": "clip",
+        "target_id": "c" * 32,
+        "child_id": "d" * 32,
+        "team_id": "f" * 32,
+        "origin": "192.0.2.10",
+        "detail": None,
+    }
+    figures = []
+    for sign in (lambda: row_mac(key, GENESIS, sample), lambda: legacy_hash(GENESIS, sample)):
+        start = time.perf_counter()
+        for _ in range(rows):
+            sign()
+        figures.append((time.perf_counter() - start) / rows * 1e6)
+    keyed, unkeyed = figures
+    print("\nThe rule alone, in memory (µs a row):")
+    print(
+        f"    keyed chain (HMAC-SHA-256) {keyed:.1f}  |  SHA-256 chain (before) {unkeyed:.1f}  "
+        f"(keyed {keyed / unkeyed:.2f}×)"
+    )
+
+
 def run(name: str, url: str | None, rows: int, trail: int) -> None:
     engine = fresh_engine(url)
     keyed = append_chained(engine, rows)
@@ -220,6 +253,7 @@ def main() -> None:
         f"vfb audit benchmark on {platform.machine()}, {os.cpu_count()} cores, "
         f"Python {platform.python_version()}"
     )
+    rule_alone()
     run("SQLite (WAL, synchronous=FULL)", None, args.rows, args.trail)
     if args.postgres:
         run("PostgreSQL", args.postgres, args.rows, args.trail)
