@@ -204,6 +204,8 @@ def test_trims_clip_deletions_and_reels_are_rows_naming_the_clip_or_reel(
         json={"moment_ids": [moment["id"]]},
     )
     wait_for_reel(worker, reel["id"])
+    said = f"/api/moments/{moment['id']}/carer-comments"
+    comment = worker.ok("POST", said, 201, json={"text": "She likes that"})
     assert worker.delete(f"/api/reels/{reel['id']}").status_code == 204
     assert worker.delete(f"/api/clips/{cut['id']}").status_code == 204
 
@@ -223,6 +225,9 @@ def test_trims_clip_deletions_and_reels_are_rows_naming_the_clip_or_reel(
     assert by_worker == clip_rows  # the media worker's own progress is not news
     assert all(r["child_id"] == family.child for r in clip_rows)
     assert all(r["target_type"] in ("clip", "reel") for r in clip_rows)
+    [commented] = [r for r in rows if r["action"] == "carer_comment.create"]
+    assert commented["target_id"] == comment["id"] and commented["child_id"] == family.child
+    no_secret_in(rows, "She likes that", "Look at her smile")
 
 
 # -- reads ---------------------------------------------------------------------------------------

@@ -34,7 +34,6 @@ def create_team(*, db: Session, data: TeamCreate, by: User | None, now: datetime
         raise Conflict(f"There is already a team called {name!r}.")
     team = Team(name=name, created_at=now)
     db.add(team)
-    db.flush()
     _audit(db, "team.create", "team", team.id, team_id=team.id, detail=name, now=now)
     db.commit()
     db.refresh(team)
@@ -75,7 +74,6 @@ def create_user(*, db: Session, data: UserCreate, by: User | None, now: datetime
         created_at=now,
     )
     db.add(user)
-    db.flush()
     said = f"{username}: {user.role.value} in {_team_name(db, user.team_id)}"
     _audit(db, "user.create", "user", user.id, team_id=user.team_id, detail=said, now=now)
     db.commit()
