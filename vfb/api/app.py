@@ -12,9 +12,9 @@ from sqlalchemy import Engine
 
 import vfb
 from vfb.api import errors, pages
-from vfb.api.logs import hide_share_tokens
 from vfb.api.headers import SecurityHeaders
 from vfb.api.limits import RequestSizeLimit
+from vfb.api.logs import hide_share_tokens
 from vfb.api.routes import (
     audit,
     auth,
