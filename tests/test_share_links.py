@@ -270,7 +270,7 @@ def _case_closes(worker: Caller, family: Family, admin: Caller, cast: Cast) -> s
 
 def _worker_disabled(worker: Caller, family: Family, admin: Caller, cast: Cast) -> str:
     admin.ok("PATCH", f"/api/users/{cast.user_ids['worker_a1']}", json={"disabled": True})
-    return "has left the service"
+    return "no longer sharing videos"
 
 
 @pytest.mark.parametrize("change", [_carer_leaves, _case_closes, _worker_disabled])

@@ -221,7 +221,7 @@ def _usable(db: Session, link: ShareLink, now: datetime) -> Viewing:
     sender = db.get(User, link.created_by_id) if link.created_by_id else None
     if sender is not None and sender.disabled:
         raise Gone(
-            "This link no longer works because the worker who sent it has left the service. "
+            "This link no longer works: the worker who sent it is no longer sharing videos. "
             "Ask the team for a new one."
         )
     try:
