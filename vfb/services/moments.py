@@ -26,6 +26,12 @@ from vfb.review import moments as review
 from vfb.review.exchange import from_csv, from_eaf
 from vfb.review.schemes import Scheme, load_scheme
 from vfb.services.access import get_clip, get_programme, require_case_writer
+from vfb.services.versions import claim_version
+
+STALE_MOMENT = (
+    "Someone else changed this moment after you opened it, so your change was not saved. "
+    "Reload to see their version, then make your change again."
+)
 
 
 def public(
@@ -135,10 +141,7 @@ def update_moment(
     moment, clip, programme = _get(db, moment_id, by)
     require_case_writer(by)
     if data.version != moment.version:
-        raise Conflict(
-            "Someone else changed this moment after you opened it, so your change was not saved. "
-            "Reload to see their version, then make your change again."
-        )
+        raise Conflict(STALE_MOMENT)
     changes = data.model_dump(exclude_unset=True, exclude={"version"})
     proposed = review.Moment(
         changes.get("start_ms", moment.start_ms),
@@ -149,9 +152,9 @@ def update_moment(
         changes.get("caption", moment.caption),
     )
     _checked(clip, programme, proposed)
+    claim_version(db, moment, data.version, STALE_MOMENT)
     for field, value in changes.items():
         setattr(moment, field, value)
-    moment.version += 1
     moment.updated_at = now
     db.add(moment)
     db.commit()
