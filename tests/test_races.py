@@ -12,9 +12,17 @@ from pathlib import Path
 from typing import Any
 
 import httpx2 as httpx
+import pytest
 
+from tests.conftest import Family
+from tests.media import Samples
 from tests.support import PASSWORD, Caller, RunningServer
-from tests.test_moments import clip  # noqa: F401 (a ready clip)
+from tests.test_clips import imported
+
+
+@pytest.fixture
+def ready_clip(family: Family, as_: Callable[[str], Caller], samples: Samples) -> Any:
+    return imported(as_("worker_a1"), family.session, samples.get("indexed.mp4"))
 
 
 def all_at_once(count: int, call: Callable[[int], Any]) -> list[Any]:
@@ -30,11 +38,14 @@ def all_at_once(count: int, call: Callable[[int], Any]) -> list[Any]:
 
 
 def test_twenty_parallel_saves_of_one_version_have_exactly_one_winner(
-    clip: Any, as_: Callable[[str], Caller]
+    ready_clip: Any, as_: Callable[[str], Caller]
 ) -> None:
     worker = as_("worker_a1")
     moment = worker.ok(
-        "POST", f"/api/clips/{clip['id']}/moments", 201, json={"start_ms": 1000, "category": "strengths"}
+        "POST",
+        f"/api/clips/{ready_clip['id']}/moments",
+        201,
+        json={"start_ms": 1000, "category": "strengths"},
     )
     path = f"/api/moments/{moment['id']}"
     answers = all_at_once(
@@ -43,7 +54,7 @@ def test_twenty_parallel_saves_of_one_version_have_exactly_one_winner(
     statuses = Counter(a.status_code for a in answers)
     assert statuses == {200: 1, 409: 19}, statuses
     winner = next(a.json() for a in answers if a.status_code == 200)
-    stored = worker.ok("GET", f"/api/clips/{clip['id']}/moments")[0]
+    stored = worker.ok("GET", f"/api/clips/{ready_clip['id']}/moments")[0]
     assert stored["note"] == winner["note"] and stored["version"] == winner["version"] == 2
 
 

@@ -38,9 +38,8 @@ def run(connection: Connection) -> None:
 
 connection = context.config.attributes.get("connection")
 if connection is None:
-    from vfb.settings import Settings
-
     from vfb.db import make_engine, migration_engine
+    from vfb.settings import Settings
 
     with migration_engine(make_engine(Settings().resolved_database_url)).connect() as connection:
         run(connection)

@@ -10,10 +10,9 @@ import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from math import ceil
+from typing import Any, cast
 
-from typing import Any
-
-from sqlalchemy import case, delete, or_, update
+from sqlalchemy import Table, case, delete, or_, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col, select
@@ -118,7 +117,7 @@ def _count_attempt(
         if found is not None:
             _insert_if_missing(db, found)
     connection = db.connection()
-    throttle = LoginThrottle.__table__.c
+    throttle = cast(Table, LoginThrottle.__table__).c  # type: ignore[attr-defined]
     if address_key is not None:
         window_over = or_(throttle.locked_until.is_(None), throttle.locked_until <= now)
         counted = connection.execute(

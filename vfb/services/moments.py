@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from pydantic import ValidationError
 from sqlmodel import Session, col, select
 
+from vfb.capture.timecode import format_timecode
 from vfb.errors import Conflict, InvalidInput, NotFound
 from vfb.models import (
     CarerComment,
@@ -244,6 +246,26 @@ def programme_moments(
     return rows, load_scheme(programme.coding_scheme)
 
 
+def _as_if_typed(value: review.Moment, number: int) -> None:
+    """An imported moment must pass what the API asks of one typed in (`MomentCreate`): no
+    control characters (PostgreSQL cannot store a NUL), no note longer than a typed one."""
+    try:
+        MomentCreate(
+            start_ms=value.start_ms,
+            end_ms=value.end_ms,
+            category=value.category,
+            note=value.note,
+            share_with_carer=value.share_with_carer,
+            caption=value.caption,
+        )
+    except ValidationError as error:
+        first = error.errors()[0]
+        field = ".".join(str(part) for part in first["loc"])
+        problem = first["msg"].removeprefix("Value error, ")
+        where = f"Moment {number} of the file (at {format_timecode(value.start_ms)})"
+        raise InvalidInput(f"{where}: {f'{field}: ' if field else ''}{problem}.") from None
+
+
 def import_moments(
     *, db: Session, clip_id: str, text: str, kind: str, by: User, now: datetime
 ) -> list[Moment]:
@@ -253,6 +275,8 @@ def import_moments(
     if kind not in ("csv", "eaf"):
         raise InvalidInput("Moments can be imported from a .csv or an ELAN .eaf file.")
     values = from_csv(text) if kind == "csv" else from_eaf(text)
+    for number, value in enumerate(values, start=1):
+        _as_if_typed(value, number)
     made = [_stored(_checked(clip, programme, v), clip.id, by, now) for v in values]
     db.add_all(made)
     db.commit()
