@@ -26,7 +26,7 @@ from vfb.db import current_revision, head_revision, make_engine, upgrade
 VFB = str(Path(sys.executable).parent / "vfb")
 
 
-def watcher(url: str) -> Callable[[], tuple[int, str | None, bool]]:
+def watcher(url: str) -> tuple[Callable[[], tuple[int, str | None, bool]], Callable[[], None]]:
     """What a second connection sees while the upgrade runs: how many tables, indexes and
     triggers there are, the revision, and whether a write transaction is open right now."""
     if url.startswith("sqlite"):
@@ -56,7 +56,7 @@ def watcher(url: str) -> Callable[[], tuple[int, str | None, bool]]:
                 db.close()
             return int(count), found[0] if found else None, busy
 
-        return sqlite_state
+        return sqlite_state, lambda: None
     engine = create_engine(url, isolation_level="AUTOCOMMIT")
 
     def server_state() -> tuple[int, str | None, bool]:
@@ -81,7 +81,7 @@ def watcher(url: str) -> Callable[[], tuple[int, str | None, bool]]:
             ).scalar_one()
         return int(count), version, busy > 0
 
-    return server_state
+    return server_state, engine.dispose
 
 
 def env_for(tmp_path: Path, url: str) -> dict[str, str]:
@@ -96,7 +96,7 @@ def upgrade_killed_at(url: str, env: dict[str, str], after: float | None) -> tup
     """Run `vfb db upgrade`; kill -9 it at the first moment, `after` seconds or more from its
     first write, when another connection finds it holding a write transaction (None: let it
     finish). Whether it was killed, and for how long it was seen writing."""
-    watch = watcher(url)
+    watch, done = watcher(url)
     upgrading = subprocess.Popen(
         [VFB, "db", "upgrade"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )
@@ -114,6 +114,7 @@ def upgrade_killed_at(url: str, env: dict[str, str], after: float | None) -> tup
         assert upgrading.returncode == 0
         return False, (last - first) if first and last else 0.0
     finally:
+        done()
         if upgrading.poll() is None:
             upgrading.kill()
             upgrading.wait()
