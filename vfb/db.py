@@ -9,7 +9,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 
 import vfb.services.audit
 import vfb.services.derived  # noqa: F401 (its session events keep the derived fields)
@@ -43,11 +43,40 @@ def alembic_config() -> Config:
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
-    """Apply every migration not yet applied; a no-op on an up-to-date database."""
+    """Apply every migration not yet applied, each in its own transaction with its DDL, so that an
+    upgrade stopped at any point (a kill, a power cut) leaves the last whole revision and the next
+    upgrade simply carries on; a no-op on an up-to-date database."""
     config = alembic_config()
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.upgrade(config, revision)
+    migrating = migration_engine(engine)
+    try:
+        with migrating.connect() as connection:
+            config.attributes["connection"] = connection
+            command.upgrade(config, revision)
+    finally:
+        if migrating is not engine:
+            migrating.dispose()
+
+
+def migration_engine(engine: Engine) -> Engine:
+    """PostgreSQL's DDL is transactional as it is. Python's sqlite3 opens a transaction only
+    before INSERT, UPDATE or DELETE, so each CREATE TABLE would commit on its own: migrations get
+    an engine of their own that leaves transactions to SQLAlchemy and says BEGIN itself (the
+    SQLAlchemy pysqlite recipe). The app's engine keeps the driver's default, which lets reads run
+    outside a transaction."""
+    if engine.dialect.name != "sqlite":
+        return engine
+    migrating = make_engine(engine.url.render_as_string(hide_password=False))
+    event.listen(migrating, "connect", _driver_leaves_transactions_alone)
+    event.listen(migrating, "begin", _begin_immediate)
+    return migrating
+
+
+def _driver_leaves_transactions_alone(dbapi_connection: Any, _record: Any) -> None:
+    dbapi_connection.isolation_level = None
+
+
+def _begin_immediate(connection: Connection) -> None:
+    connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def current_revision(engine: Engine) -> str | None:

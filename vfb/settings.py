@@ -50,6 +50,12 @@ class Settings(BaseSettings):
     login_lockout_minutes: int = Field(
         default=15, ge=1, description="How long a locked username stays locked."
     )
+    login_max_failures_per_address: int = Field(
+        default=20,
+        ge=1,
+        description="Failed sign-ins from one network address, whatever the usernames, in each "
+        "`VFB_LOGIN_LOCKOUT_MINUTES`; after that the address must wait for the next period.",
+    )
     timezone: str = Field(
         default="Europe/London",
         description="IANA time zone whose calendar decides what 'today' is for the date rules.",

@@ -78,6 +78,7 @@ def create_app(
         max_age=timedelta(hours=settings.session_max_hours),
         max_failures=settings.login_max_failures,
         lockout=timedelta(minutes=settings.login_lockout_minutes),
+        max_failures_per_address=settings.login_max_failures_per_address,
     )
     app.state.store = MediaStore(settings.media_dir)
     app.state.jobs = MediaJobs(

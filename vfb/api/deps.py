@@ -14,6 +14,7 @@ from vfb.clock import local_now
 from vfb.errors import NotAllowed, NotSignedIn
 from vfb.models import User
 from vfb.security import csrf_token, same
+from vfb.services.access import require_admin
 from vfb.services.audit import Actor, use_actor
 from vfb.services.auth import SignInPolicy, signed_in_user
 
@@ -99,6 +100,16 @@ def client_address(request: Request) -> str | None:
 
 
 CurrentUser = Annotated[User, Depends(current_user)]
+
+
+def admin_user(user: CurrentUser) -> User:
+    """The signed-in user, if an admin: checked before the request body is, so that nobody
+    else learns what a valid body looks like (403, not 422)."""
+    require_admin(user)
+    return user
+
+
+AdminUser = Annotated[User, Depends(admin_user)]
 
 
 class Paging:

@@ -9,6 +9,7 @@ import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import BinaryIO
 
 from vfb.errors import DiskFull
 
@@ -78,17 +79,22 @@ def sha256_of(path: Path) -> str:
     return digest.hexdigest()
 
 
-def append_durably(path: Path, data: bytes, *, at: int) -> int:
-    """Write `data` at byte `at` of `path` (dropping anything after `at` first: bytes written
-    but never acknowledged), fsync, and return the new length."""
+def append_durably(path: Path, data: bytes | BinaryIO, *, at: int) -> int:
+    """Write `data` (bytes, or a file read to its end a piece at a time) at byte `at` of `path`
+    (dropping anything after `at` first: bytes written but never acknowledged), fsync, and return
+    the new length."""
     fd = os.open(path, os.O_WRONLY | os.O_CREAT, 0o600)
+    end = at
     try:
         os.ftruncate(fd, at)
         os.lseek(fd, at, os.SEEK_SET)
-        view = memoryview(data)
-        while view:
-            written = os.write(fd, view)
-            view = view[written:]
+        pieces = [data] if isinstance(data, bytes) else iter(lambda: data.read(1 << 20), b"")
+        for piece in pieces:
+            view = memoryview(piece)
+            while view:
+                written = os.write(fd, view)
+                view = view[written:]
+                end += written
         os.fsync(fd)
     except OSError as error:
         os.ftruncate(fd, at)
@@ -97,4 +103,4 @@ def append_durably(path: Path, data: bytes, *, at: int) -> int:
         raise
     finally:
         os.close(fd)
-    return at + len(data)
+    return end

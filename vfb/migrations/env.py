@@ -30,6 +30,7 @@ def run(connection: Connection) -> None:
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
         render_item=render_item,
+        transaction_per_migration=True,  # a killed upgrade keeps every migration it finished
     )
     with context.begin_transaction():
         context.run_migrations()
@@ -37,10 +38,10 @@ def run(connection: Connection) -> None:
 
 connection = context.config.attributes.get("connection")
 if connection is None:
-    from vfb.db import make_engine
+    from vfb.db import make_engine, migration_engine
     from vfb.settings import Settings
 
-    with make_engine(Settings().resolved_database_url).begin() as connection:
+    with migration_engine(make_engine(Settings().resolved_database_url)).connect() as connection:
         run(connection)
 else:
     run(connection)

@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from vfb.capture.timecode import format_timecode
 from vfb.errors import InvalidInput
 from vfb.review.moments import Moment
+from vfb.spreadsheet import SafeWriter, as_written
 
 CSV_COLUMNS = (
     "start", "end", "start_ms", "end_ms", "category", "note", "share_with_carer", "caption",
@@ -31,7 +32,7 @@ def _ordered(moments: Iterable[Moment]) -> list[Moment]:
 
 def to_csv(moments: Iterable[Moment]) -> str:
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
+    writer = SafeWriter(out, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
     for m in _ordered(moments):
         writer.writerow(
@@ -41,21 +42,12 @@ def to_csv(moments: Iterable[Moment]) -> str:
                 m.start_ms,
                 m.end_ms,
                 m.category,
-                _csv_safe(m.note),
+                m.note,
                 "yes" if m.share_with_carer else "no",
-                _csv_safe(m.caption),
+                m.caption,
             ]
         )
     return out.getvalue()
-
-
-def _csv_safe(text: str) -> str:
-    """A note starting with = + - @ would run as a formula in a spreadsheet; a quote stops it."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
-
-
-def _csv_unsafe(text: str) -> str:
-    return text[1:] if text[:2] in ("'=", "'+", "'-", "'@") else text
 
 
 def from_csv(text: str) -> list[Moment]:
@@ -71,8 +63,8 @@ def from_csv(text: str) -> list[Moment]:
             raise InvalidInput(
                 f"Line {line} of the CSV: start_ms and end_ms must be whole numbers."
             ) from None
-        note = _csv_unsafe(row.get("note") or "")
-        caption = _csv_unsafe(row.get("caption") or "")
+        note = as_written(row.get("note") or "")
+        caption = as_written(row.get("caption") or "")
         share = (row.get("share_with_carer") or "").strip().lower() in ("yes", "true", "1")
         try:
             category = (row["category"] or "").strip()

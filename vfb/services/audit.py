@@ -15,7 +15,6 @@ Each engine is given its installation's keys once (`use_keys`), by the app and b
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -49,6 +48,7 @@ from vfb.models import (
 )
 from vfb.services.audit_keys import KeySource
 from vfb.services.derived import BUSY as DERIVED_BUSY
+from vfb.spreadsheet import SafeWriter
 
 ACTOR = "vfb.audit.actor"
 
@@ -407,7 +407,7 @@ CSV_FIELDS = (*HASHED_FIELDS, "prev_hash", "hash")
 def csv_rows(db: Session, wanted: AuditFilter, zone: ZoneInfo) -> Iterator[str]:
     """Every matching row, oldest first, as CSV lines (a header first), read in batches."""
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = SafeWriter(out)
     writer.writerow(CSV_FIELDS)
     after = 0
     while True:
@@ -423,7 +423,7 @@ def csv_rows(db: Session, wanted: AuditFilter, zone: ZoneInfo) -> Iterator[str]:
                 [
                     v.astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
                     if isinstance(v, datetime)
-                    else ("" if v is None else _safe_cell(str(v)))
+                    else ("" if v is None else v)
                     for v in values
                 ]
             )
@@ -433,11 +433,6 @@ def csv_rows(db: Session, wanted: AuditFilter, zone: ZoneInfo) -> Iterator[str]:
         if len(batch) < 1000:
             return
         after = batch[-1].seq
-
-
-def _safe_cell(value: str) -> str:
-    """A cell a spreadsheet will not run as a formula."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@") else value
 
 
 @dataclass(frozen=True)

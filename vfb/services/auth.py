@@ -6,14 +6,20 @@ absolute expiry, sign-out and disabling a user all take effect at once, everywhe
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from math import ceil
+from typing import Any, cast
 
-from sqlmodel import Session, select
+from sqlalchemy import Table, case, delete, or_, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlmodel import Session, col, select
 
 from vfb.errors import NotSignedIn, SignInLocked, WrongCredentials
 from vfb.models import AuthSession, LoginThrottle, User
+from vfb.models.user import USERNAME_PATTERN
 from vfb.security import new_token, token_id, verify_password
 from vfb.services.audit import Actor, append
 
@@ -28,6 +34,11 @@ class SignInPolicy:
     max_age: timedelta
     max_failures: int
     lockout: timedelta
+    max_failures_per_address: int = 20
+
+
+ADDRESS_KEY = "ip "  # an address's row in login_throttle; no username has a space
+CAN_BE_USERNAME = re.compile(USERNAME_PATTERN)
 
 
 def sign_in(
@@ -42,7 +53,10 @@ def sign_in(
     origin: str | None = None,
 ) -> tuple[str, User]:
     """A new token for the user, or `WrongCredentials` / `SignInLocked` in plain words. Every
-    attempt is in the audit trail, with where it came from."""
+    attempt is in the audit trail, with where it came from.
+
+    Each password check is first counted in the database (a conditional UPDATE, committed before
+    the check), so a burst of parallel attempts checks at most the limit, however many arrive."""
     name = username.strip().lower()[:64]
     user = db.exec(select(User).where(User.username == name)).first()
     # a failed attempt on a real username is shown to that user's team's managers
@@ -53,29 +67,27 @@ def sign_in(
         origin=origin,
         clock=lambda: now,
     )
-    throttle = db.get(LoginThrottle, name)
-    if throttle and throttle.locked_until and throttle.locked_until > now:
-        minutes = ceil((throttle.locked_until - now).total_seconds() / 60)
-        append(db, "sign_in.failed", detail="username locked", actor=stranger)
+    name_key = name if CAN_BE_USERNAME.match(name) else None
+    address_key = ADDRESS_KEY + origin[:60] if origin else None
+    refusal = _count_attempt(db, name_key, address_key, policy, now)
+    if refusal is not None:
+        append(db, "sign_in.failed", detail=refusal.detail_for_audit, actor=stranger)
         db.commit()
-        raise SignInLocked(
-            f"Too many failed sign-ins for this username. Try again in {minutes} minute"
-            f"{'s' if minutes != 1 else ''}, or ask an admin to reset the password."
-        )
+        raise SignInLocked(refusal.words)
     ok = verify_password(user.password_hash if user else None, password)
     if user is None or not ok or user.disabled:
-        throttle = throttle or LoginThrottle(username=name)
-        throttle.failures += 1
-        if throttle.failures >= policy.max_failures:
-            throttle.locked_until = now + policy.lockout
-            throttle.failures = 0
-        db.add(throttle)
         why = "disabled user" if user is not None and ok else "wrong username or password"
         append(db, "sign_in.failed", detail=why, actor=stranger)
         db.commit()
         raise WrongCredentials("Wrong username or password.")
-    if throttle is not None:
-        db.delete(throttle)
+    connection = db.connection()
+    connection.execute(delete(LoginThrottle).where(col(LoginThrottle.username) == name))
+    if address_key is not None:  # a success is not a failure from its address
+        connection.execute(
+            update(LoginThrottle)
+            .where(col(LoginThrottle.username) == address_key, col(LoginThrottle.failures) > 0)
+            .values(failures=LoginThrottle.failures - 1)
+        )
     token = new_token()
     db.add(
         AuthSession(
@@ -86,6 +98,80 @@ def sign_in(
     db.commit()
     db.refresh(user)
     return token, user
+
+
+@dataclass(frozen=True)
+class _Refusal:
+    words: str
+    detail_for_audit: str
+
+
+def _count_attempt(
+    db: Session, name_key: str | None, address_key: str | None, policy: SignInPolicy, now: datetime
+) -> _Refusal | None:
+    """Count one password check against the username and the address, committed, or say why
+    not (and count nothing). A username locks once the attempt that reaches its limit is made
+    (the right password still clears it); an address may fail `max_failures_per_address` times
+    in each `lockout` window, whichever usernames it tries."""
+    for found in (name_key, address_key):
+        if found is not None:
+            _insert_if_missing(db, found)
+    connection = db.connection()
+    throttle = cast(Table, LoginThrottle.__table__).c  # type: ignore[attr-defined]
+    if address_key is not None:
+        window_over = or_(throttle.locked_until.is_(None), throttle.locked_until <= now)
+        counted = connection.execute(
+            update(LoginThrottle)
+            .where(
+                throttle.username == address_key,
+                or_(window_over, throttle.failures < policy.max_failures_per_address),
+            )
+            .values(
+                failures=case((window_over, 1), else_=throttle.failures + 1),
+                locked_until=case((window_over, now + policy.lockout), else_=throttle.locked_until),
+            )
+        )
+        if counted.rowcount != 1:
+            return _refused(db, address_key, now, "from this network address", "address")
+    if name_key is not None:
+        unlocked = or_(throttle.locked_until.is_(None), throttle.locked_until <= now)
+        failures = case((throttle.locked_until.is_(None), throttle.failures + 1), else_=1)
+        counted = connection.execute(
+            update(LoginThrottle)
+            .where(throttle.username == name_key, unlocked)
+            .values(
+                failures=failures,
+                locked_until=case(
+                    (failures >= policy.max_failures, now + policy.lockout), else_=None
+                ),
+            )
+        )
+        if counted.rowcount != 1:
+            return _refused(db, name_key, now, "for this username", "username")
+    db.commit()
+    return None
+
+
+def _refused(db: Session, key: str, now: datetime, where: str, what: str) -> _Refusal:
+    db.rollback()
+    until = db.exec(select(LoginThrottle.locked_until).where(LoginThrottle.username == key)).one()
+    minutes = max(1, ceil(((until or now) - now).total_seconds() / 60))
+    words = (
+        f"Too many failed sign-ins {where}. Try again in {minutes} minute"
+        f"{'s' if minutes != 1 else ''}"
+    )
+    if what == "username":
+        words += ", or ask an admin to reset the password"
+    return _Refusal(words + ".", f"{what} locked")
+
+
+def _insert_if_missing(db: Session, key: str) -> None:
+    """The throttle row for `key`, made by whichever of several parallel attempts comes first."""
+    if db.get_bind().dialect.name == "postgresql":
+        found: Any = postgresql_insert(LoginThrottle).values(username=key, failures=0)
+    else:
+        found = sqlite_insert(LoginThrottle).values(username=key, failures=0)
+    db.connection().execute(found.on_conflict_do_nothing(index_elements=["username"]))
 
 
 def signed_in_user(

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from pydantic import ValidationError
 from sqlmodel import Session, col, select
 
+from vfb.capture.timecode import format_timecode
 from vfb.errors import Conflict, InvalidInput, NotFound
 from vfb.models import (
     CarerComment,
@@ -27,6 +29,12 @@ from vfb.review.exchange import from_csv, from_eaf
 from vfb.review.schemes import Scheme, load_scheme
 from vfb.services import audit
 from vfb.services.access import get_clip, get_programme, require_case_writer
+from vfb.services.versions import claim_version
+
+STALE_MOMENT = (
+    "Someone else changed this moment after you opened it, so your change was not saved. "
+    "Reload to see their version, then make your change again."
+)
 
 
 def public(
@@ -145,10 +153,7 @@ def update_moment(
     moment, clip, programme = _get(db, moment_id, by)
     require_case_writer(by)
     if data.version != moment.version:
-        raise Conflict(
-            "Someone else changed this moment after you opened it, so your change was not saved. "
-            "Reload to see their version, then make your change again."
-        )
+        raise Conflict(STALE_MOMENT)
     changes = data.model_dump(exclude_unset=True, exclude={"version"})
     proposed = review.Moment(
         changes.get("start_ms", moment.start_ms),
@@ -159,9 +164,9 @@ def update_moment(
         changes.get("caption", moment.caption),
     )
     _checked(clip, programme, proposed)
+    claim_version(db, moment, data.version, STALE_MOMENT)
     for field, value in changes.items():
         setattr(moment, field, value)
-    moment.version += 1
     moment.updated_at = now
     db.add(moment)
     db.commit()
@@ -258,6 +263,26 @@ def programme_moments(
     return rows, load_scheme(programme.coding_scheme)
 
 
+def _as_if_typed(value: review.Moment, number: int) -> None:
+    """An imported moment must pass what the API asks of one typed in (`MomentCreate`): no
+    control characters (PostgreSQL cannot store a NUL), no note longer than a typed one."""
+    try:
+        MomentCreate(
+            start_ms=value.start_ms,
+            end_ms=value.end_ms,
+            category=value.category,
+            note=value.note,
+            share_with_carer=value.share_with_carer,
+            caption=value.caption,
+        )
+    except ValidationError as error:
+        first = error.errors()[0]
+        field = ".".join(str(part) for part in first["loc"])
+        problem = first["msg"].removeprefix("Value error, ")
+        where = f"Moment {number} of the file (at {format_timecode(value.start_ms)})"
+        raise InvalidInput(f"{where}: {f'{field}: ' if field else ''}{problem}.") from None
+
+
 def import_moments(
     *, db: Session, clip_id: str, text: str, kind: str, by: User, now: datetime
 ) -> list[Moment]:
@@ -267,6 +292,8 @@ def import_moments(
     if kind not in ("csv", "eaf"):
         raise InvalidInput("Moments can be imported from a .csv or an ELAN .eaf file.")
     values = from_csv(text) if kind == "csv" else from_eaf(text)
+    for number, value in enumerate(values, start=1):
+        _as_if_typed(value, number)
     made = [_stored(_checked(clip, programme, v), clip.id, by, now) for v in values]
     db.add_all(made)
     db.commit()

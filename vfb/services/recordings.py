@@ -7,12 +7,14 @@ from __future__ import annotations
 import threading
 from collections import defaultdict
 from datetime import datetime, timedelta
+from pathlib import Path
 
 from sqlmodel import Session, col, select
 
 from vfb.capture.files import append_durably, free_bytes
 from vfb.errors import ChunkOutOfOrder, Conflict, DiskFull, VfbError
 from vfb.models import Clip, Programme, ProgrammeSession, Recording, RecordingCreate, User
+from vfb.models.base import new_id
 from vfb.models.clip import RecordingPublic
 from vfb.models.enums import ClipOrigin, RecordingStatus
 from vfb.services.access import get_recording, require_case_writer
@@ -63,33 +65,47 @@ def start_recording(
     return recording
 
 
+def chunk_arriving(*, db: Session, store: MediaStore, recording_id: str, by: User) -> Path:
+    """Where a chunk of the recording may be received (a `.part` file beside it), once the sender
+    may add to it: checked before a byte of the chunk is read."""
+    recording, programme = get_recording(db=db, recording_id=recording_id, by=by)
+    require_case_writer(by)
+    _check_open(recording)
+    folder = store.chunks_file(programme.id, recording.id).parent
+    return folder / f".incoming-{new_id()}.part"
+
+
+def _check_open(recording: Recording) -> None:
+    if recording.status is RecordingStatus.deleted:
+        raise Conflict(
+            "Consent to filming or storage was withdrawn, so this recording was stopped and "
+            "everything it had sent was deleted."
+        )
+    if recording.status is not RecordingStatus.open:
+        raise Conflict(
+            "This recording has already been stopped and saved; start a new one to go on."
+        )
+
+
 def append_chunk(
     *,
     db: Session,
     store: MediaStore,
     recording_id: str,
     index: int,
-    data: bytes,
+    received: Path,
     by: User,
     now: datetime,
     min_free_bytes: int = 0,
 ) -> Recording:
-    """Store chunk `index` durably, once: a resent chunk is acknowledged without being written
-    again, and one that arrives before its turn is refused with the index expected. Below
-    `min_free_bytes` of free disk, chunks are refused (507) so that what was recorded can still be
-    saved as a clip."""
+    """Store chunk `index` (received into the file `received`) durably, once: a resent chunk is
+    acknowledged without being written again, and one that arrives before its turn is refused
+    with the index expected. Below `min_free_bytes` of free disk, chunks are refused (507) so
+    that what was recorded can still be saved as a clip."""
     with _locks[recording_id]:
         recording, programme = get_recording(db=db, recording_id=recording_id, by=by)
         require_case_writer(by)
-        if recording.status is RecordingStatus.deleted:
-            raise Conflict(
-                "Consent to filming or storage was withdrawn, so this recording was stopped and "
-                "everything it had sent was deleted."
-            )
-        if recording.status is not RecordingStatus.open:
-            raise Conflict(
-                "This recording has already been stopped and saved; start a new one to go on."
-            )
+        _check_open(recording)
         if index < recording.chunks:
             return recording
         if index > recording.chunks:
@@ -98,12 +114,13 @@ def append_chunk(
                 expected=recording.chunks,
             )
         path = store.chunks_file(programme.id, recording.id)
-        if free_bytes(path.parent) - len(data) < min_free_bytes:
+        if free_bytes(path.parent) - received.stat().st_size < min_free_bytes:
             raise DiskFull(
                 "The disk is nearly full, so the recording has stopped. Everything recorded so "
                 "far is kept; stop and save it, then free some space before filming again."
             )
-        recording.bytes = append_durably(path, data, at=recording.bytes)
+        with received.open("rb") as chunk:
+            recording.bytes = append_durably(path, chunk, at=recording.bytes)
         recording.chunks += 1
         recording.updated_at = now
         db.add(recording)

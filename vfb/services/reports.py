@@ -14,7 +14,6 @@ fields vfb/services/derived.py keeps beside each child and programme.
 
 from __future__ import annotations
 
-import csv
 import io
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -29,6 +28,7 @@ from vfb.models.enums import ProgrammeStatus, Role
 from vfb.programme.measure import GROUP_FIELDS, Counts
 from vfb.programme.rules import fmt
 from vfb.services import audit
+from vfb.spreadsheet import SafeWriter
 
 NOT_RECORDED = "not recorded"
 QUIET_DAYS = 21  # an active programme with no held session for longer than this is flagged
@@ -211,7 +211,7 @@ CSV_COLUMNS = (
 
 def statement3_csv(report: Statement3, *, suppress: bool = False) -> str:
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
+    writer = SafeWriter(out, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
     rows = [("", "all", counts_public(report.total))]
     rows += [

@@ -1,14 +1,10 @@
 // The sign-in page: exchanges a username and password for the session cookie.
 
 import { api } from "./api.js";
+import { safeNext } from "./next.js";
 
 const form = document.getElementById("signin-form");
 const error = document.getElementById("signin-error");
-
-function safeNext() {
-  const next = new URLSearchParams(location.search).get("next") ?? "/caseload";
-  return next.startsWith("/") && !next.startsWith("//") ? next : "/caseload";
-}
 
 form.addEventListener("submit", async (event) => {
   event.preventDefault();
@@ -17,7 +13,7 @@ form.addEventListener("submit", async (event) => {
   button.disabled = true;
   try {
     await api("/api/auth/session", { method: "POST", form: new FormData(form) });
-    location.assign(safeNext());
+    location.assign(safeNext(new URLSearchParams(location.search).get("next"), location.origin));
   } catch (problem) {
     error.textContent = problem.message;
     error.hidden = false;

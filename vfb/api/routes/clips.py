@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path as FilePath
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Request, Response
@@ -298,26 +299,39 @@ async def put_chunk(
     declared = request.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > MAX_CHUNK_BYTES:
         raise TooLarge("A recording chunk may be at most 64 MB.")
-    body = bytearray()
-    async for piece in request.stream():
-        body += piece
-        if len(body) > MAX_CHUNK_BYTES:
-            raise TooLarge("A recording chunk may be at most 64 MB.")
-    if not body:
-        raise InvalidInput("The chunk is empty.")
     store = _store(request)
-    recording = await run_in_threadpool(
-        recordings.append_chunk,
-        db=db,
-        store=store,
-        recording_id=recording_id,
-        index=index,
-        data=bytes(body),
-        by=user,
-        now=now,
-        min_free_bytes=request.app.state.settings.min_free_mb << 20,
+    incoming = await run_in_threadpool(
+        recordings.chunk_arriving, db=db, store=store, recording_id=recording_id, by=user
     )
+    try:
+        if await _receive_chunk(request, incoming) == 0:
+            raise InvalidInput("The chunk is empty.")
+        recording = await run_in_threadpool(
+            recordings.append_chunk,
+            db=db,
+            store=store,
+            recording_id=recording_id,
+            index=index,
+            received=incoming,
+            by=user,
+            now=now,
+            min_free_bytes=request.app.state.settings.min_free_mb << 20,
+        )
+    finally:
+        incoming.unlink(missing_ok=True)
     return recordings.public(recording, store)
+
+
+async def _receive_chunk(request: Request, dest: FilePath) -> int:
+    """The request body streamed into `dest` (never held whole), up to `MAX_CHUNK_BYTES`."""
+    size = 0
+    with dest.open("wb") as out:
+        async for piece in request.stream():
+            size += len(piece)
+            if size > MAX_CHUNK_BYTES:
+                raise TooLarge("A recording chunk may be at most 64 MB.")
+            await run_in_threadpool(out.write, piece)
+    return size
 
 
 @router.post("/recordings/{recording_id}/finish", response_model=ClipPublic, status_code=201)

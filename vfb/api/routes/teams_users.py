@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from vfb.api.deps import CurrentUser, DbDep, IdFilter, IdPath, NowDep, PagingDep
+from vfb.api.deps import AdminUser, CurrentUser, DbDep, IdFilter, IdPath, NowDep, PagingDep
 from vfb.api.schemas import ERROR_RESPONSES, ListOf, list_of
 from vfb.models import TeamCreate, TeamPublic, UserCreate, UserPublic, UserUpdate
 from vfb.models.enums import Role
@@ -14,7 +14,7 @@ router = APIRouter(prefix="/api", tags=["teams and users"], responses=ERROR_RESP
 
 
 @router.post("/teams", response_model=TeamPublic, status_code=201)
-def create_team(data: TeamCreate, db: DbDep, now: NowDep, user: CurrentUser) -> TeamPublic:
+def create_team(data: TeamCreate, db: DbDep, now: NowDep, user: AdminUser) -> TeamPublic:
     return TeamPublic.model_validate(service.create_team(db=db, data=data, by=user, now=now))
 
 
@@ -25,7 +25,7 @@ def list_teams(db: DbDep, user: CurrentUser, paging: PagingDep) -> ListOf[TeamPu
 
 
 @router.post("/users", response_model=UserPublic, status_code=201)
-def create_user(data: UserCreate, db: DbDep, now: NowDep, user: CurrentUser) -> UserPublic:
+def create_user(data: UserCreate, db: DbDep, now: NowDep, user: AdminUser) -> UserPublic:
     return UserPublic.model_validate(service.create_user(db=db, data=data, by=user, now=now))
 
 
@@ -56,7 +56,7 @@ def get_user(user_id: IdPath, db: DbDep, user: CurrentUser) -> UserPublic:
 
 @router.patch("/users/{user_id}", response_model=UserPublic)
 def update_user(
-    user_id: IdPath, data: UserUpdate, db: DbDep, now: NowDep, user: CurrentUser
+    user_id: IdPath, data: UserUpdate, db: DbDep, now: NowDep, user: AdminUser
 ) -> UserPublic:
     """Change a role, team, training date or password, or disable an account (ends its
     sessions at once)."""
