@@ -12,9 +12,11 @@
     ├── Gone                                     410  a share link expired, revoked or used up
     ├── TooLarge                                 413  an upload bigger than VFB_MAX_UPLOAD_MB
     ├── UnreadableMedia(ValueError)              422  not a video vfb can read, or a bad cut
+    │   └── MediaBeyondLimits                    422  longer, larger or faster than a home visit
     ├── SignInLocked                             429  too many failed sign-ins for a username
     ├── DiskFull(OSError)                        507  no room left to store footage
     ├── MediaFailed(RuntimeError)                500  FFmpeg failed on a file it had accepted
+    │   └── MediaJobStopped                      500  a media job ran out of its time or memory
     └── UnsafeSettings(ValueError)               --   the server refuses to start
 
 Each error carries a short machine `code` and a `detail` in plain words; the API maps them in one
@@ -95,6 +97,10 @@ class UnreadableMedia(VfbError, ValueError):
     code = "unreadable_media"
 
 
+class MediaBeyondLimits(UnreadableMedia):
+    code = "media_beyond_limits"
+
+
 class DiskFull(VfbError, OSError):
     status = 507
     code = "disk_full"
@@ -103,6 +109,10 @@ class DiskFull(VfbError, OSError):
 class MediaFailed(VfbError, RuntimeError):
     status = 500
     code = "media_failed"
+
+
+class MediaJobStopped(MediaFailed):
+    code = "media_job_stopped"
 
 
 class SignInLocked(VfbError):

@@ -12,6 +12,8 @@ from vfb.capture.files import built_atomically
 from vfb.capture.probe import MediaFacts
 
 GOP_SECONDS = 2
+# 4:2:0 H.264 needs even sides; screen recordings come 161×121: drop the odd row and column.
+EVEN_SIZE = "crop=trunc(iw/2)*2:trunc(ih/2)*2:0:0"
 
 
 @dataclass(frozen=True)
@@ -47,6 +49,7 @@ def make_web_mp4(
         args += ["-c:v", "copy"]
     else:
         gop = max(1, round((facts.fps or 30) * GOP_SECONDS))
+        args += ["-vf", EVEN_SIZE]
         args += ["-c:v", "libx264", "-preset", "veryfast", "-crf", "23", "-pix_fmt", "yuv420p"]
         args += ["-g", str(gop), "-keyint_min", str(gop), "-sc_threshold", "0"]
     args += ["-c:a", "copy"] if plan.copy_audio else ["-c:a", "aac", "-b:a", "128k"]

@@ -179,6 +179,7 @@ def import_command(
                 by=None,
                 now=at,
                 claim_for=jobs.name,
+                bounds=clips.bounds_of(settings),
             ).id
         except BaseException:
             store.remove_clip(programme.id, clip_id)
