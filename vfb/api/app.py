@@ -30,7 +30,7 @@ from vfb.api.routes import (
 from vfb.clock import Clock, local_now, system_clock
 from vfb.db import make_engine
 from vfb.services.auth import SignInPolicy
-from vfb.services.media_jobs import MediaJobs
+from vfb.services.media_jobs import MediaJobs, job_options
 from vfb.services.media_store import MediaStore
 from vfb.services.retention import DailyPurge, retention_policy
 from vfb.settings import Settings, ensure_data_dir, secret_key
@@ -78,6 +78,7 @@ def create_app(
         app.state.store,
         lambda: local_now(clock, settings.zone),
         timedelta(seconds=settings.recording_idle_seconds),
+        **job_options(settings),
     )
     app.state.purge = DailyPurge(
         app.state.engine,

@@ -59,6 +59,6 @@ def make_web_mp4(
             [*args, "-y", str(part)],
             duration_ms=facts.duration_ms,
             progress=progress,
-            what=f"make a playable clip from {source.name}",
+            what="make a playable copy of this video",
         )
     return plan

@@ -100,11 +100,13 @@ def trim_command(
 
 
 def _jobs(settings: Settings, engine: Engine) -> MediaJobs:
-    from vfb.services.media_jobs import MediaJobs
+    from vfb.services.media_jobs import MediaJobs, job_options
     from vfb.services.media_store import MediaStore
 
     store = MediaStore(settings.media_dir)
-    return MediaJobs(engine, store, lambda: now(settings), timedelta(0), reels=False)
+    return MediaJobs(
+        engine, store, lambda: now(settings), timedelta(0), reels=False, **job_options(settings)
+    )
 
 
 def _prepare(jobs: MediaJobs, clip_id: str) -> Clip:
