@@ -18,8 +18,15 @@ from tests.support import Caller
 from tests.test_clips import import_file, media_files, wait_ready
 from vfb.capture.probe import MediaBounds, probe
 from vfb.errors import MediaBeyondLimits, UnreadableMedia
+from vfb.settings import Settings
 
 REAL_MEDIA = Path(__file__).resolve().parents[1] / ".." / "shared" / "real-media"
+
+
+@pytest.fixture
+def settings(settings: Settings, request: pytest.FixtureRequest) -> Settings:
+    """The standard settings, with what a test gives as `settings` (parametrized indirectly)."""
+    return settings.model_copy(update=getattr(request, "param", {}))
 
 
 @pytest.mark.parametrize(
@@ -144,3 +151,46 @@ def test_a_header_beyond_the_bounds_is_refused_before_any_frame_is_decoded(
     print(f"8K 4:4:4 refused in {took_ms:.0f} ms")
     assert "visit.mp4 cannot be used as a clip" in refused.value.detail
     assert os.fspath(path) not in refused.value.detail
+
+
+@pytest.mark.parametrize(
+    "settings",
+    [{"media_jobs": 2, "media_job_minutes": 0.15, "media_job_minutes_per_hour": 0}],
+    indirect=True,
+)
+def test_a_stuck_job_is_stopped_with_its_reason_and_holds_up_no_other_clip(
+    app: FastAPI, family: Family, as_: Callable[[str], Caller], samples: Samples
+) -> None:
+    """The first clip's original never finishes reading (a FIFO nobody writes, as a hung network
+    disk does); the clip queued after it is made meanwhile, and the stuck one stopped at 9 s."""
+    app.state.jobs.stop()
+    worker = as_("worker_a1")
+    stuck = import_file(worker, family.session, samples.get("indexed.mp4"))
+    source = app.state.store.source_file(family.programme, stuck["id"], ".mp4")
+    source.unlink()
+    os.mkfifo(source)
+    beside = import_file(worker, family.session, samples.get("browser.webm"))
+    started = time.monotonic()
+    app.state.jobs.start()
+    made = wait_ready(worker, beside["id"])
+    assert made["status"] == "ready", made
+    assert worker.ok("GET", f"/api/clips/{stuck['id']}")["status"] == "processing"
+    failed = wait_ready(worker, stuck["id"])
+    took = time.monotonic() - started
+    assert failed["status"] == "failed", failed
+    assert "took longer than the 9 seconds allowed" in failed["detail"], failed
+    assert 8 <= took < 30, took
+    assert not app.state.store.clip_dir(family.programme, stuck["id"]).exists()
+
+
+@pytest.mark.parametrize("settings", [{"media_job_memory_mb": 64}], indirect=True)
+def test_a_job_that_needs_more_memory_than_allowed_fails_saying_so(
+    app: FastAPI, family: Family, as_: Callable[[str], Caller], samples: Samples
+) -> None:
+    """64 MB is less than any job needs (the child alone maps about 250 MB)."""
+    worker = as_("worker_a1")
+    made = import_file(worker, family.session, samples.get("browser.webm"))
+    clip = wait_ready(worker, made["id"])
+    assert clip["status"] == "failed", clip
+    assert "ran out of the memory it allows itself" in clip["detail"], clip
+    assert media_files(app) == []

@@ -3,6 +3,7 @@ it caps its own address space, does the work and reports progress and its outcom
 
 from __future__ import annotations
 
+import errno
 import json
 import logging
 import resource
@@ -45,6 +46,16 @@ def reel(*, parts: list[dict[str, Any]], target: str, plan: dict[str, Any]) -> N
     emit(frames=frames)
 
 
+def out_of_memory(error: BaseException) -> bool:
+    """Whether `error` is the address-space limit's doing, in whichever way it surfaced: Python's
+    MemoryError, FFmpeg's ENOMEM, or a library that could not be mapped in to be imported."""
+    if isinstance(error, MemoryError | av.error.MemoryError):
+        return True
+    if isinstance(error, OSError) and error.errno == errno.ENOMEM:
+        return True
+    return isinstance(error, ImportError) and "failed to map segment" in str(error)
+
+
 JOBS: dict[str, Callable[..., None]] = {"make_clip": make_clip, "reel": reel}
 
 
@@ -56,13 +67,15 @@ def main() -> None:
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     try:
         JOBS[request["job"]](**request["args"])
-    except (MemoryError, av.error.MemoryError):
-        error: VfbError = MediaJobStopped.out_of_memory(request["what"])
     except VfbError as failed:
-        error = failed
+        error: VfbError = failed
     except Exception as unexpected:
-        logging.getLogger("vfb.media").exception("a media job met an unexpected problem")
-        error = MediaFailed.because(request["what"], unexpected)
+        if out_of_memory(unexpected):
+            logging.getLogger("vfb.media").warning("a media job ran out of memory: %s", unexpected)
+            error = MediaJobStopped.out_of_memory(request["what"])
+        else:
+            logging.getLogger("vfb.media").exception("a media job met an unexpected problem")
+            error = MediaFailed.because(request["what"], unexpected)
     else:
         emit(outcome="done")
         return

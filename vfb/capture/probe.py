@@ -5,6 +5,7 @@ and, against `MediaBounds`, footage longer, larger or faster than any home visit
 from __future__ import annotations
 
 import json
+import stat
 from dataclasses import asdict, dataclass
 from fractions import Fraction
 from pathlib import Path
@@ -100,10 +101,11 @@ def probe(path: Path, name: str | None = None, bounds: MediaBounds | None = None
     `MediaBeyondLimits` for footage beyond them."""
     name = name or path.name
     try:
-        size = path.stat().st_size
+        status = path.stat()
     except FileNotFoundError:
         raise UnreadableMedia(f"There is no file {path}.") from None
-    if size == 0:
+    size = status.st_size
+    if size == 0 and stat.S_ISREG(status.st_mode):  # a pipe's size says nothing
         raise _refuse(name, "the file is empty.")
     try:
         container = av.open(str(path), metadata_errors="ignore")
