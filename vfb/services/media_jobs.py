@@ -315,7 +315,7 @@ class MediaJobs:
             logger.warning("clip %s could not be prepared: %s", clip.id, error.detail)
             db.rollback()
             self._discard(programme_id, clip)
-            clip.status = ClipStatus.failed
+            clip.status, clip.sha256 = ClipStatus.failed, None  # its made file is gone
             clip.detail = error.detail[:2000]
             clip.stage = None
             clip.updated_at = self.now()
