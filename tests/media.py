@@ -224,3 +224,38 @@ class Samples:
 
     def _absurd_avi(self, path: Path) -> None:
         absurd_dimensions(path)
+
+    # -- footage no home visit produces, and files that only look like video -----------------
+
+    def _8k_yuv444_mp4(self, path: Path) -> None:
+        """One flat 7680×4320 4:4:4 frame: tiny on disk, enormous to decode and re-encode."""
+        ffmpeg("-f", "lavfi", "-i", "color=c=gray:size=7680x4320:rate=1:duration=1",
+               "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv444p",
+               str(path))  # fmt: skip
+
+    def _ten_hours_mp4(self, path: Path) -> None:
+        """Ten hours of 32×32 picture at one frame a minute: 600 frames, a few kilobytes."""
+        ffmpeg("-f", "lavfi", "-i", "color=c=gray:size=32x32:rate=1/60:duration=36000",
+               "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p",
+               str(path))  # fmt: skip
+
+    def _fps_240_mp4(self, path: Path) -> None:
+        ffmpeg("-f", "lavfi", "-i", "testsrc=size=64x64:rate=240:duration=1",
+               "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p",
+               str(path))  # fmt: skip
+
+    def _photo_jpg(self, path: Path) -> None:
+        ffmpeg("-f", "lavfi", "-i", "testsrc2=size=320x240", "-frames:v", "1", str(path))
+
+    def _odd_size_webm(self, path: Path) -> None:
+        """161×121 VP9, as a screen or tab recording makes (libx264 refuses odd sizes)."""
+        ffmpeg("-f", "lavfi", "-i", "testsrc=size=161x121:rate=30:duration=2",
+               "-f", "lavfi", "-i", "sine=frequency=440:duration=2", "-pix_fmt", "yuv420p",
+               "-c:v", "libvpx-vp9", "-deadline", "realtime", "-c:a", "libopus",
+               str(path))  # fmt: skip
+
+    def _truncated_faststart_mp4(self, path: Path) -> None:
+        """Its index (moov) is at the front and whole; most of the frames it lists are missing."""
+        whole = lavfi_clip(self.folder / "whole-faststart.mp4", extra=("-movflags", "+faststart"))
+        data = whole.read_bytes()
+        path.write_bytes(data[: len(data) * 2 // 5])

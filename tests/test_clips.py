@@ -266,3 +266,18 @@ def test_a_clip_made_just_before_a_crash_still_gets_its_checksum_and_facts(
     assert clip["status"] == "ready"
     assert clip["sha256"] == hashlib.sha256((folder / "clip.mp4").read_bytes()).hexdigest()
     assert worker.ok("GET", f"/api/sessions/{family.session}")["filmed_seconds"] == 8
+
+
+PLAIN_WORDS_FORBID = ("@ 0x", "Errno", "avcodec", "/", "\\", ".part", "[")
+
+
+def test_a_clip_that_fails_in_the_background_says_why_plainly_and_leaves_no_files(
+    app: FastAPI, family: Family, as_: Callable[[str], Caller], samples: Samples
+) -> None:
+    """A faststart MP4 cut short: its index is whole, so it is accepted; its frames are not."""
+    worker = as_("worker_a1")
+    made = import_file(worker, family.session, samples.get("truncated-faststart.mp4"))
+    clip = wait_ready(worker, made["id"])
+    assert clip["status"] == "failed", clip
+    assert clip["detail"] and not any(bad in clip["detail"] for bad in PLAIN_WORDS_FORBID), clip
+    assert media_files(app) == []

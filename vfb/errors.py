@@ -12,9 +12,11 @@
     ├── Gone                                     410  a share link expired, revoked or used up
     ├── TooLarge                                 413  an upload bigger than VFB_MAX_UPLOAD_MB
     ├── UnreadableMedia(ValueError)              422  not a video vfb can read, or a bad cut
+    │   └── MediaBeyondLimits                    422  longer, larger or faster than a home visit
     ├── SignInLocked                             429  too many failed sign-ins for a username
     ├── DiskFull(OSError)                        507  no room left to store footage
     ├── MediaFailed(RuntimeError)                500  FFmpeg failed on a file it had accepted
+    │   └── MediaJobStopped                      500  a media job ran out of its time or memory
     └── UnsafeSettings(ValueError)               --   the server refuses to start
 
 Each error carries a short machine `code` and a `detail` in plain words; the API maps them in one
@@ -22,6 +24,11 @@ exception handler (`vfb.api.errors`) and the CLI in one place (`vfb.cli.main`).
 """
 
 from __future__ import annotations
+
+import logging
+
+SQLITE_FULL = 13  # the primary result code, in the low byte of an extended one
+POSTGRES_DISK_FULL = "53100"
 
 
 class VfbError(Exception):
@@ -95,14 +102,57 @@ class UnreadableMedia(VfbError, ValueError):
     code = "unreadable_media"
 
 
+class MediaBeyondLimits(UnreadableMedia):
+    code = "media_beyond_limits"
+
+
 class DiskFull(VfbError, OSError):
     status = 507
     code = "disk_full"
+
+    @classmethod
+    def for_database(cls) -> DiskFull:
+        return cls(
+            "The disk is full, so vfb could not save this change. Nothing already saved has been "
+            "lost; free some space (or ask your administrator to) and try again."
+        )
+
+
+def database_disk_full(error: BaseException) -> bool:
+    """Whether a database error (as SQLAlchemy wraps it, or the driver's own) means the disk is
+    full: SQLite's SQLITE_FULL ('database or disk is full'), PostgreSQL's 53100 (disk_full)."""
+    driver = getattr(error, "orig", None) or error
+    sqlite_code = getattr(driver, "sqlite_errorcode", None)
+    if isinstance(sqlite_code, int) and sqlite_code & 0xFF == SQLITE_FULL:
+        return True
+    return getattr(driver, "sqlstate", None) == POSTGRES_DISK_FULL
 
 
 class MediaFailed(VfbError, RuntimeError):
     status = 500
     code = "media_failed"
+
+    @classmethod
+    def because(cls, what: str, cause: object) -> MediaFailed:
+        """`vfb could not <what>`, in plain words; FFmpeg's own (which name files, codecs'
+        internals and memory addresses) go to the operator's log instead."""
+        logging.getLogger("vfb.media").warning("could not %s: %s", what, cause)
+        return cls(
+            f"vfb could not {what}: the file may be damaged, or made in a way vfb cannot handle. "
+            "The details are in the server's log."
+        )
+
+
+class MediaJobStopped(MediaFailed):
+    code = "media_job_stopped"
+
+    @classmethod
+    def out_of_memory(cls, what: str) -> MediaJobStopped:
+        return cls(
+            f"vfb ran out of the memory it allows itself (VFB_MEDIA_JOB_MEMORY_MB) while trying to "
+            f"{what}, so it stopped. The video is larger or more complex than this server can "
+            "handle; export it at a smaller size and import it again."
+        )
 
 
 class SignInLocked(VfbError):

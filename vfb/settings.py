@@ -82,6 +82,48 @@ class Settings(BaseSettings):
         "crashed) is finalised as a recovered clip.",
     )
 
+    max_clip_minutes: int = Field(
+        default=180,
+        ge=1,
+        description="Longest video vfb takes as one clip; a longer one is refused at import.",
+    )
+    max_frame_pixels: int = Field(
+        default=4096 * 2304,
+        ge=64 * 64,
+        description="Largest picture (width × height, either way up) vfb takes; default "
+        "4096×2304 (9.4 megapixels).",
+    )
+    max_frame_side: int = Field(
+        default=4096, ge=64, description="Widest or tallest picture vfb takes, in pixels."
+    )
+    max_fps: float = Field(
+        default=120, gt=0, description="Highest average frame rate vfb takes, in frames a second."
+    )
+    media_jobs: int | None = Field(
+        default=None,
+        ge=1,
+        description="Media jobs (making clips playable, reels) run at once; default: one per "
+        "processor core.",
+    )
+    media_job_minutes: float = Field(
+        default=30,
+        gt=0,
+        description="A media job is stopped (its clip fails, saying why) after this many minutes, "
+        "plus VFB_MEDIA_JOB_MINUTES_PER_HOUR for each hour of footage.",
+    )
+    media_job_minutes_per_hour: float = Field(
+        default=600,
+        ge=0,
+        description="Time a media job may take for each hour of footage, in minutes (making a "
+        "rotated 4K60 phone film playable takes about 12 times its length).",
+    )
+    media_job_memory_mb: int = Field(
+        default=4096,
+        ge=64,
+        description="Memory (address space) each media job's process may use, in megabytes; a job "
+        "that needs more is stopped and its clip fails, saying why.",
+    )
+
     retain_raw_days: int = Field(
         default=30,
         ge=0,

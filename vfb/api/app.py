@@ -34,7 +34,7 @@ from vfb.services import audit as audit_trail
 from vfb.services.audit_anchors import DailyAnchor, anchor_path
 from vfb.services.audit_keys import KeySource
 from vfb.services.auth import SignInPolicy
-from vfb.services.media_jobs import MediaJobs
+from vfb.services.media_jobs import MediaJobs, job_options
 from vfb.services.media_store import MediaStore
 from vfb.services.retention import DailyPurge, retention_policy
 from vfb.settings import Settings, ensure_data_dir, secret_key
@@ -86,6 +86,7 @@ def create_app(
         app.state.store,
         lambda: local_now(clock, settings.zone),
         timedelta(seconds=settings.recording_idle_seconds),
+        **job_options(settings),
     )
     app.state.purge = DailyPurge(
         app.state.engine,

@@ -7,11 +7,11 @@ import logging
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from starlette.exceptions import HTTPException
 
 from vfb.api.headers import SECURITY_HEADERS
-from vfb.errors import ChunkOutOfOrder, VfbError
+from vfb.errors import ChunkOutOfOrder, DiskFull, VfbError, database_disk_full
 
 logger = logging.getLogger("vfb.api")
 
@@ -73,6 +73,16 @@ def install(app: FastAPI) -> None:
         for name, value in SECURITY_HEADERS:
             response.headers[name.decode()] = value.decode()
         return response
+
+    @app.exception_handler(DBAPIError)
+    async def database_error(request: Request, exc: DBAPIError) -> JSONResponse:
+        """At 0 bytes free the database refuses writes: say the disk is full, not 'unexpected'."""
+        if database_disk_full(exc):
+            logger.error("the database's disk is full on %s %s: %s", request.method,
+                         request.url.path, exc.orig)  # fmt: skip
+            error = DiskFull.for_database()
+            return error_response(error.status, error.code, error.detail)
+        raise exc  # any other database failure is unexpected: the handler below answers it
 
     @app.exception_handler(IntegrityError)
     async def integrity_error(_: Request, exc: IntegrityError) -> JSONResponse:

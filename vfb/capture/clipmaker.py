@@ -13,6 +13,8 @@ from vfb.capture.probe import MediaFacts
 
 GOP_SECONDS = 2
 MAX_GOP_FRAMES = 600  # only a bound: the keyframes come by time
+# 4:2:0 H.264 needs even sides; screen recordings come 161×121: drop the odd row and column.
+EVEN_SIZE = "crop=trunc(iw/2)*2:trunc(ih/2)*2:0:0"
 
 
 @dataclass(frozen=True)
@@ -47,6 +49,7 @@ def make_web_mp4(
     if plan.copy_video:
         args += ["-c:v", "copy"]
     else:
+        args += ["-vf", EVEN_SIZE]
         args += ["-c:v", "libx264", "-preset", "veryfast", "-crf", "23", "-pix_fmt", "yuv420p"]
         # a keyframe every GOP_SECONDS of time, not every so many frames: a webcam that drops
         # to 15 fps in a dim room would otherwise make GOPs twice as long
@@ -61,6 +64,6 @@ def make_web_mp4(
             [*args, "-y", str(part)],
             duration_ms=facts.duration_ms,
             progress=progress,
-            what=f"make a playable clip from {source.name}",
+            what="make a playable copy of this video",
         )
     return plan

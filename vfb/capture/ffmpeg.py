@@ -3,6 +3,7 @@ argument lists, progress read from `-progress`, and failures turned into plain e
 
 from __future__ import annotations
 
+import logging
 import subprocess
 from collections import deque
 from collections.abc import Callable, Sequence
@@ -10,7 +11,9 @@ from functools import cache
 
 from imageio_ffmpeg import get_ffmpeg_exe
 
-from vfb.errors import DiskFull, MediaFailed
+from vfb.errors import DiskFull, MediaFailed, MediaJobStopped
+
+logger = logging.getLogger("vfb.media")
 
 
 @cache
@@ -43,5 +46,9 @@ def run_ffmpeg(
     if code != 0:
         detail = " / ".join(errors) or f"exit status {code}"
         if "No space left on device" in detail or "File too large" in detail:
+            logger.warning("the disk is full: FFmpeg could not %s: %s", what, detail)
             raise DiskFull(f"The disk is full, so vfb could not {what}. Free some space and retry.")
-        raise MediaFailed(f"FFmpeg could not {what}: {detail}")
+        if "Cannot allocate memory" in detail:
+            logger.warning("FFmpeg ran out of memory: could not %s: %s", what, detail)
+            raise MediaJobStopped.out_of_memory(what)
+        raise MediaFailed.because(what, detail)

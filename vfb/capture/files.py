@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import errno
 import hashlib
+import logging
 import os
 import shutil
 from collections.abc import Iterator
@@ -14,6 +15,7 @@ from typing import BinaryIO
 from vfb.errors import DiskFull
 
 DISK_FULL_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG})
+logger = logging.getLogger("vfb.media")
 
 
 def is_disk_full(error: OSError) -> bool:
@@ -21,8 +23,10 @@ def is_disk_full(error: OSError) -> bool:
 
 
 def disk_full(where: Path) -> DiskFull:
+    """The user's words say what happened; which folder is for the operator's log."""
+    logger.warning("the disk is full: could not finish writing in %s", where)
     return DiskFull(
-        f"The disk is full, so vfb could not finish writing in {where}. Nothing already saved has "
+        "The disk is full, so vfb could not finish writing the footage. Nothing already saved has "
         "been lost; free some space and try again."
     )
 

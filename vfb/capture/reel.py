@@ -93,7 +93,7 @@ def make_reel(
         try:
             return _Reel(part, plan, parts, progress).run()
         except av.error.FFmpegError as error:
-            raise MediaFailed(f"FFmpeg could not make the reel: {error}") from error
+            raise MediaFailed.because("make the reel", error) from error
 
 
 class _Reel:

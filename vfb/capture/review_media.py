@@ -53,7 +53,7 @@ def make_review_media(
         report(0.7)
         _peaks(clip, folder, lambda f: report(0.7 + 0.3 * f))
     except av.error.FFmpegError as error:
-        raise MediaFailed(f"vfb could not prepare {clip.name} for review: {error}") from error
+        raise MediaFailed.because("make this clip's thumbnails and waveform", error) from error
     report(1.0)
     return ReviewMedia(folder / POSTER, folder / THUMBNAILS, folder / PEAKS, strip)
 

@@ -105,7 +105,7 @@ def trim(
             else:
                 result = _Cutter(source, part, facts, from_ms, to_ms, progress).run()
         except av.error.FFmpegError as error:
-            raise MediaFailed(f"FFmpeg could not cut {source.name}: {error}") from error
+            raise MediaFailed.because(f"cut {source.name}", error) from error
     return TrimResult(path=dest, mode=mode, from_ms=from_ms, to_ms=to_ms, **result)
 
 

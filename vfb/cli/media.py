@@ -101,11 +101,13 @@ def trim_command(
 
 
 def _jobs(settings: Settings, engine: Engine) -> MediaJobs:
-    from vfb.services.media_jobs import MediaJobs
+    from vfb.services.media_jobs import MediaJobs, job_options
     from vfb.services.media_store import MediaStore
 
     store = MediaStore(settings.media_dir)
-    return MediaJobs(engine, store, lambda: now(settings), timedelta(0), reels=False)
+    return MediaJobs(
+        engine, store, lambda: now(settings), timedelta(0), reels=False, **job_options(settings)
+    )
 
 
 def _prepare(jobs: MediaJobs, clip_id: str) -> Clip:
@@ -180,6 +182,7 @@ def import_command(
                 by=None,
                 now=at,
                 claim_for=jobs.name,
+                bounds=clips.bounds_of(settings),
             ).id
         except BaseException:
             store.remove_clip(programme.id, clip_id)

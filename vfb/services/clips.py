@@ -10,7 +10,7 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from vfb.capture.files import sha256_of
-from vfb.capture.probe import MediaFacts, probe
+from vfb.capture.probe import MediaBounds, MediaFacts, probe
 from vfb.capture.trim import TrimMode, trim
 from vfb.errors import Conflict, NotFound
 from vfb.models import Clip, ClipPublic, Moment, Programme, ProgrammeSession, TrimRequest, User
@@ -21,6 +21,7 @@ from vfb.services.consents import require_active_consent
 from vfb.services.media_store import MediaStore
 from vfb.services.moments import forget_moments
 from vfb.services.reels import forget_reels_showing
+from vfb.settings import Settings
 
 INTERACTION_MIN_MS = 10 * 60 * 1000
 INTERACTION_MAX_MS = 20 * 60 * 1000
@@ -76,6 +77,16 @@ def session_for_filming(
     return session, programme
 
 
+def bounds_of(settings: Settings) -> MediaBounds:
+    """The operator's bounds on what footage vfb takes (VFB_MAX_CLIP_MINUTES and the rest)."""
+    return MediaBounds(
+        max_duration_ms=settings.max_clip_minutes * 60_000,
+        max_pixels=settings.max_frame_pixels,
+        max_side=settings.max_frame_side,
+        max_fps=settings.max_fps,
+    )
+
+
 def source_extension(name: str | None) -> str:
     suffix = Path(name or "").suffix.lower()
     return suffix if suffix in SOURCE_EXTENSIONS else ".mp4"
@@ -95,11 +106,14 @@ def accept_source(
     now: datetime,
     recovered: bool = False,
     claim_for: str | None = None,
+    bounds: MediaBounds | None = None,
 ) -> Clip:
-    """Make a clip of a file already stored in the clip's folder, if a video in it decodes (else
-    `UnreadableMedia`, and the file is removed). The clip is `processing` until its job is done."""
+    """Make a clip of a file already stored in the clip's folder, if a video in it decodes and is
+    within `bounds` (else `UnreadableMedia`, and the clip's folder is removed). The clip is
+    `processing` until its job is done."""
+    name = Path(original_name).name if original_name else "The file"
     try:
-        facts = probe(received, Path(original_name).name if original_name else "The file")
+        facts = probe(received, name, bounds or MediaBounds())
     except Exception:
         store.remove_clip(programme.id, clip_id)
         raise

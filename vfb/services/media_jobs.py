@@ -1,5 +1,6 @@
-"""The background worker that makes clips playable and ready for review, one at a time, and
-finalises abandoned recordings. Its queue is the database (clips still `processing`), so a
+"""The background workers that make clips playable and ready for review, and reels, side by side
+(one per core by default), each job in a child process under a time and memory limit; and that
+finalise abandoned recordings. Their queue is the database (clips still `processing`), so a
 server restart simply carries on where it stopped."""
 
 from __future__ import annotations
@@ -11,22 +12,26 @@ import threading
 import time
 import uuid
 from collections.abc import Callable
+from dataclasses import asdict
 from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
 
 from sqlalchemy import ColumnElement, Engine, or_, update
 from sqlmodel import Session, col, select
 
-from vfb.capture.clipmaker import make_web_mp4, plan_for
-from vfb.capture.probe import probe
-from vfb.capture.review_media import make_review_media
+from vfb.capture.bounded import Event, JobCancelled, JobLimits, run_job
+from vfb.capture.probe import MediaBounds
+from vfb.capture.reel import ReelPart, ReelPlan
 from vfb.errors import VfbError
 from vfb.models import Clip, ProgrammeSession, Reel
-from vfb.models.enums import ClipStatus, ReelStatus
+from vfb.models.enums import ClipOrigin, ClipStatus, ReelStatus
 from vfb.services import audit
-from vfb.services.clips import record_made_clip, refresh_filmed_seconds
+from vfb.services.clips import bounds_of, record_made_clip, refresh_filmed_seconds
 from vfb.services.media_store import MediaStore
 from vfb.services.recordings import recover_idle
 from vfb.services.reels import build_reel, reel_file
+from vfb.settings import Settings
 
 logger = logging.getLogger("vfb.media")
 
@@ -34,57 +39,89 @@ Now = Callable[[], datetime]
 STALE_CLAIM = timedelta(seconds=60)  # a preparing process that has reported nothing for this long
 
 
+def job_options(settings: Settings) -> dict[str, Any]:
+    """The operator's settings for the media jobs: how many at once, their limits and bounds."""
+    limits = JobLimits(
+        minutes=settings.media_job_minutes,
+        minutes_per_hour=settings.media_job_minutes_per_hour,
+        memory_mb=settings.media_job_memory_mb,
+    )
+    return {"workers": settings.media_jobs, "limits": limits, "bounds": bounds_of(settings)}
+
+
 class MediaJobs:
     def __init__(
-        self, engine: Engine, store: MediaStore, now: Now, idle: timedelta, *, reels: bool = True
+        self,
+        engine: Engine,
+        store: MediaStore,
+        now: Now,
+        idle: timedelta,
+        *,
+        reels: bool = True,
+        workers: int | None = None,
+        limits: JobLimits | None = None,
+        bounds: MediaBounds | None = None,
     ) -> None:
         self.engine, self.store, self.now, self.idle = engine, store, now, idle
         self.reels = reels  # the server makes reels; a `vfb import` beside it leaves them
-        self._wake = threading.Event()
+        self.workers = workers or os.cpu_count() or 1
+        self.limits = limits or JobLimits()
+        self.bounds = bounds or MediaBounds()
+        self._wake = threading.Condition()
         self._stop = threading.Event()
-        self._busy = threading.Lock()
-        self._thread: threading.Thread | None = None
+        self._working: set[str] = set()  # clips and reels a thread of this process has taken
+        self._taking = threading.Lock()
+        self._recovering = threading.Lock()
+        self._threads: list[threading.Thread] = []
         self.name = f"{socket.gethostname()[:40]}-{os.getpid()}-{uuid.uuid4().hex[:8]}"
 
-    # -- the thread ------------------------------------------------------------------------
+    # -- the threads -----------------------------------------------------------------------
 
     def start(self) -> None:
         self.store.sweep_partial_files()
         self._stop.clear()
-        self._thread = threading.Thread(target=self._loop, name="vfb-media", daemon=True)
-        self._thread.start()
-
-    def stop(self) -> None:
-        self._stop.set()
-        self._wake.set()
-        if self._thread is not None:
-            self._thread.join(timeout=30)
-
-    def wake(self) -> None:
-        self._wake.set()
-
-    def _loop(self) -> None:
         try:
             self.release_dead_claims()
         except Exception:
             logger.exception("the media worker could not look for a crashed process's clips")
+        self._threads = [
+            threading.Thread(target=self._loop, name=f"vfb-media-{n}", daemon=True)
+            for n in range(self.workers)
+        ]
+        for thread in self._threads:
+            thread.start()
+
+    def stop(self) -> None:
+        """Stop every worker; a job still running is stopped too, and run again on next start."""
+        self._stop.set()
+        self.wake()
+        for thread in self._threads:
+            thread.join(timeout=30)
+        self._threads = []
+
+    def wake(self) -> None:
+        with self._wake:
+            self._wake.notify_all()
+
+    def _loop(self) -> None:
         while not self._stop.is_set():
             try:
                 worked = self.run_once()
             except Exception:
                 logger.exception("the media worker met an unexpected problem")
                 worked = False
-            if not worked:
-                self._wake.wait(timeout=1.0)
-                self._wake.clear()
+            if not worked and not self._stop.is_set():
+                with self._wake:
+                    self._wake.wait(timeout=1.0)
 
     # -- one step --------------------------------------------------------------------------
 
     def run_once(self) -> bool:
-        """Recover abandoned recordings, then prepare the oldest waiting clip. True if it worked."""
-        with self._busy, Session(self.engine) as db:
+        """Recover abandoned recordings, then prepare the oldest clip no other worker has taken
+        (or make the oldest reel). True if it worked."""
+        with Session(self.engine) as db:
             audit.use_actor(db, audit.Actor.system(self.now))
-            recovered = recover_idle(db=db, store=self.store, now=self.now(), idle=self.idle)
+            recovered = self._recover(db)
             now = self.now()
             waiting = db.exec(
                 select(Clip.id)
@@ -92,21 +129,50 @@ class MediaJobs:
                 .order_by(col(Clip.created_at), Clip.id)
             ).all()
             for clip_id in waiting:
-                if self.claim(db, clip_id):
-                    clip = db.get(Clip, clip_id)
-                    assert clip is not None
-                    self.prepare(db, clip)
-                    return True
+                if not self._take(clip_id):
+                    continue
+                try:
+                    if self.claim(db, clip_id):
+                        clip = db.get(Clip, clip_id)
+                        assert clip is not None
+                        self.prepare(db, clip)
+                        return True
+                finally:
+                    self._release(clip_id)
             if self.reels:
-                reel = db.exec(
+                reels = db.exec(
                     select(Reel)
                     .where(Reel.status == ReelStatus.building)
                     .order_by(col(Reel.created_at), Reel.id)
-                ).first()
-                if reel is not None:
-                    self.make_reel(db, reel)
-                    return True
+                ).all()
+                for reel in reels:
+                    if self._take(reel.id):
+                        try:
+                            self.make_reel(db, reel)
+                        finally:
+                            self._release(reel.id)
+                        return True
             return bool(recovered)
+
+    def _recover(self, db: Session) -> list[Clip]:
+        """Abandoned recordings, by one worker at a time (the others get on with clips)."""
+        if not self._recovering.acquire(blocking=False):
+            return []
+        try:
+            return recover_idle(db=db, store=self.store, now=self.now(), idle=self.idle)
+        finally:
+            self._recovering.release()
+
+    def _take(self, job_id: str) -> bool:
+        with self._taking:
+            if job_id in self._working:
+                return False
+            self._working.add(job_id)
+            return True
+
+    def _release(self, job_id: str) -> None:
+        with self._taking:
+            self._working.discard(job_id)
 
     def make_reel(self, db: Session, reel: Reel) -> None:
         """Make one reel. Its row is only ever updated by statements, so a reel deleted while it
@@ -122,9 +188,35 @@ class MediaJobs:
                 )
                 db.commit()
 
+        def make(parts: list[ReelPart], dest: Path, plan: ReelPlan, _: object) -> int:
+            frames = [0]
+
+            def on_event(event: Event) -> None:
+                if "fraction" in event:
+                    report(float(event["fraction"]))
+                frames[0] = int(event.get("frames", frames[0]))
+
+            args = {
+                "parts": [asdict(p) | {"source": str(p.source)} for p in parts],
+                "target": str(dest),
+                "plan": asdict(plan),
+            }
+            run_job(
+                "reel",
+                args,
+                limits=self.limits,
+                footage_ms=plan.length_ms(parts),
+                what="make the reel",
+                on_event=on_event,
+                cancel=self._stop,
+            )
+            return frames[0]
+
         values: dict[str, object]
         try:
-            build_reel(db, self.store, reel, report)
+            build_reel(db, self.store, reel, report, make=make)
+        except JobCancelled:
+            return  # vfb is stopping: the reel is made on the next start
         except VfbError as error:
             logger.warning("reel %s could not be made: %s", reel_id, error.detail)
             values = {"status": ReelStatus.failed, "detail": error.detail[:2000]}
@@ -190,26 +282,40 @@ class MediaJobs:
             db.add(clip)
             db.commit()
 
-        target = self.store.clip_file(programme_id, clip.id)
-        try:
-            if not target.exists():
-                source = self.store.source_file(programme_id, clip.id, clip.source_ext)
-                facts = probe(source)
-                stage = f"Making a playable copy ({plan_for(facts).description})"
-                report(stage, 0.0)
-                make_web_mp4(source, target, facts, lambda f: report(stage, 0.6 * f))
-            if clip.sha256 is None:  # also when a crash came between the rename and this
+        def on_event(event: Event) -> None:
+            if event.get("made"):
                 record_made_clip(db, clip, target, self.now())
-            stage = "Making thumbnails and the waveform"
-            report(stage, 0.6)
-            make_review_media(
-                target,
-                target.parent,
-                lambda f: report(stage, 0.6 + 0.4 * f),
+            elif "stage" in event:
+                report(str(event["stage"]), float(event["fraction"]))
+
+        target = self.store.clip_file(programme_id, clip.id)
+        source = self.store.source_file(programme_id, clip.id, clip.source_ext)
+        args: dict[str, Any] = {
+            "source": str(source),
+            "target": str(target),
+            "name": clip.original_name or "The file",
+            "bounds": asdict(self.bounds),
+            "make": not target.exists(),
+        }
+        try:
+            if not args["make"] and clip.sha256 is None:  # a crash came between rename and this
+                record_made_clip(db, clip, target, self.now())
+            run_job(
+                "make_clip",
+                args,
+                limits=self.limits,
+                footage_ms=clip.duration_ms or 0,
+                what="make this clip playable",
+                on_event=on_event,
+                cancel=self._stop,
             )
+        except JobCancelled:
+            return  # vfb is stopping: the clip stays waiting and is made on the next start
         except VfbError as error:
             logger.warning("clip %s could not be prepared: %s", clip.id, error.detail)
-            clip.status = ClipStatus.failed
+            db.rollback()
+            self._discard(programme_id, clip)
+            clip.status, clip.sha256 = ClipStatus.failed, None  # its made file is gone
             clip.detail = error.detail[:2000]
             clip.stage = None
             clip.updated_at = self.now()
@@ -228,6 +334,17 @@ class MediaJobs:
         db.add(clip)
         refresh_filmed_seconds(db, clip.session_id)
         db.commit()
+
+    def _discard(self, programme_id: str, clip: Clip) -> None:
+        """A failed clip keeps no file vfb made for it. The original goes too, except a browser
+        recording's: vfb holds its only copy (an upload is still on the device it came from)."""
+        folder = self.store.clip_dir(programme_id, clip.id)
+        if clip.origin is not ClipOrigin.recording:
+            self.store.remove_clip(programme_id, clip.id)
+            return
+        for path in folder.iterdir() if folder.exists() else ():
+            if not path.name.startswith("source"):
+                path.unlink(missing_ok=True)
 
 
 def _alive(pid: int) -> bool:

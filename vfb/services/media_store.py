@@ -28,7 +28,13 @@ class MediaStore:
         """An id for a clip about to be received, and its folder (owner-only), made now."""
         clip_id = new_id()
         folder = self.clip_dir(programme_id, clip_id)
-        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        for attempt in range(3):
+            try:
+                folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+                break
+            except FileNotFoundError:  # a parent was pruned as it was being made: again
+                if attempt == 2:
+                    raise
         return clip_id, folder
 
     def clip_file(self, programme_id: str, clip_id: str) -> Path:
@@ -49,13 +55,27 @@ class MediaStore:
         return self.recording_dir(programme_id, recording_id) / CHUNKS_FILE
 
     def remove_clip(self, programme_id: str, clip_id: str) -> None:
-        shutil.rmtree(self.clip_dir(programme_id, clip_id), ignore_errors=True)
+        """Remove the clip's folder, and the programme's folders if that leaves them empty."""
+        folder = self.clip_dir(programme_id, clip_id)
+        shutil.rmtree(folder, ignore_errors=True)
+        self._prune(folder.parent)
+
+    def _prune(self, folder: Path) -> None:
+        """Remove `folder` and its parents up to the root while they are empty (rmdir refuses a
+        folder that is not: one a concurrent upload has just put a clip in stays)."""
+        while folder != self.root and self.root in folder.parents:
+            try:
+                folder.rmdir()
+            except OSError:
+                return
+            folder = folder.parent
 
     def sweep_partial_files(self) -> list[Path]:
         """Remove `.part` files: writes a crash interrupted, which nothing refers to."""
         removed = []
         if self.root.exists():
-            for part in self.root.rglob(".*.part"):
+            for part in list(self.root.rglob(".*.part")):
                 part.unlink(missing_ok=True)
                 removed.append(part)
+                self._prune(part.parent)  # an upload's folder holds nothing else
         return removed

@@ -22,6 +22,8 @@ from vfb.services.consents import require_active_consent
 from vfb.services.media_store import MediaStore
 from vfb.services.moments import carer_caption
 
+MakeReel = Callable[[list[ReelPart], Path, ReelPlan, Callable[[float], None]], int]
+
 
 def _chosen(
     db: Session, store: MediaStore, programme: Programme, moment_ids: list[str]
@@ -98,16 +100,23 @@ def start_reel(
     return reel
 
 
-def build_reel(db: Session, store: MediaStore, reel: Reel, report: Callable[[float], None]) -> None:
-    """Make the reel's file (called by the media worker). A moment deleted since the reel was
-    asked for is left out; if none is left, the reel fails with a reason."""
+def build_reel(
+    db: Session,
+    store: MediaStore,
+    reel: Reel,
+    report: Callable[[float], None],
+    make: MakeReel = make_reel,
+) -> None:
+    """Make the reel's file (called by the media worker, whose `make` runs `make_reel` in a
+    child process). A moment deleted since the reel was asked for is left out; if none is left,
+    the reel fails with a reason."""
     programme = db.get(Programme, reel.programme_id)
     assert programme is not None
     still_there = set(db.exec(select(Moment.id).where(col(Moment.id).in_(reel.moment_ids))).all())
     parts, plan = _chosen(db, store, programme, [i for i in reel.moment_ids if i in still_there])
     target = reel_file(store, reel)
     target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    make_reel(parts, target, plan, report)
+    make(parts, target, plan, report)
     reel.size_bytes = target.stat().st_size
     reel.length_ms = plan.length_ms(parts)
 

@@ -117,6 +117,7 @@ async def import_clip(
         origin=ClipOrigin.upload,
         by=user,
         now=now,
+        bounds=clips.bounds_of(request.app.state.settings),
     )
     _jobs(request).wake()
     return clips.public(clip, programme.id, store)
