@@ -7,12 +7,22 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+import av
+import av.error
+
 from vfb.capture.ffmpeg import run_ffmpeg
 from vfb.capture.files import built_atomically
 from vfb.capture.probe import MediaFacts
 
 GOP_SECONDS = 2
 MAX_GOP_FRAMES = 600  # only a bound: the keyframes come by time
+HDR_TRANSFERS = frozenset({16, 18})  # SMPTE ST 2084 (PQ) and ARIB STD-B67 (HLG): phones' HDR
+# HDR to the SDR (BT.709) a browser shows an 8-bit H.264 clip in: through linear light, tone
+# mapped, so the picture is neither washed out nor, still tagged HLG, misrendered
+TO_SDR = (
+    "zscale=t=linear:npl=100,format=gbrpf32le,zscale=p=bt709,tonemap=hable:desat=0,"
+    "zscale=t=bt709:m=bt709:r=tv,format=yuv420p"
+)
 
 
 @dataclass(frozen=True)
@@ -54,6 +64,9 @@ def make_web_mp4(
         args += ["-g", str(MAX_GOP_FRAMES), "-sc_threshold", "0"]
         # and every frame keeps its own time, not snapped to a grid of the nominal rate
         args += ["-fps_mode", "passthrough", "-enc_time_base:v", "demux"]
+        if _is_hdr(source):
+            args += ["-vf", TO_SDR]
+            args += ["-color_primaries", "bt709", "-color_trc", "bt709", "-colorspace", "bt709"]
     args += ["-c:a", "copy"] if plan.copy_audio else ["-c:a", "aac", "-b:a", "128k"]
     args += ["-dn", "-sn", "-map_metadata", "-1", "-movflags", "+faststart", "-f", "mp4"]
     with built_atomically(dest) as part:
@@ -64,3 +77,11 @@ def make_web_mp4(
             what=f"make a playable clip from {source.name}",
         )
     return plan
+
+
+def _is_hdr(source: Path) -> bool:
+    try:
+        with av.open(str(source)) as container:
+            return container.streams.video[0].codec_context.color_trc in HDR_TRANSFERS
+    except (av.error.FFmpegError, IndexError):
+        return False
