@@ -157,3 +157,14 @@ def test_a_repeated_timestamp_as_chrome_writes_them_loses_no_frame(tmp_path: Pat
     done = vfb("trim", str(source), str(out), "--from", "0", "--to", "0.290")
     assert done.returncode == 0, done.stderr
     assert frame_indices(out) == list(range(len(times)))
+
+
+@pytest.mark.media
+def test_a_cli_cut_of_a_rotated_phone_film_stays_upright(samples: Samples, tmp_path: Path) -> None:
+    out = tmp_path / "cut.mp4"
+    done = vfb(
+        "trim", str(samples.get("rotated-hevc.mov")), str(out), "--from", "0.5", "--to", "1.5"
+    )
+    assert done.returncode == 0, done.stderr
+    facts = probe(out)
+    assert (facts.video_codec, facts.width, facts.height, facts.rotation) == ("h264", 240, 320, 90)

@@ -118,12 +118,21 @@ def first_frame(path: Path) -> av.VideoFrame:
         return next(container.decode(container.streams.video[0]))
 
 
-def frame_at(path: Path, index: int) -> av.VideoFrame:
+def shown_at(path: Path, at_ms: float) -> av.VideoFrame:
+    """The frame shown at `at_ms` (from the first frame), found by seeking, not decoding all."""
     with av.open(str(path)) as container:
-        for at, frame in enumerate(container.decode(container.streams.video[0])):
-            if at == index:
-                return frame
-    raise AssertionError(f"{path.name} has no frame {index}")
+        video = container.streams.video[0]
+        tb: Fraction = video.time_base  # type: ignore[assignment]
+        origin = video.start_time or 0
+        container.seek(origin + int(Fraction(round(at_ms), 1000) / tb), stream=video)
+        found = None
+        for frame in container.decode(video):
+            assert frame.pts is not None
+            if (frame.pts - origin) * tb * 1000 > at_ms + 0.5:
+                break
+            found = frame
+    assert found is not None, f"{path.name} shows nothing at {at_ms} ms"
+    return found
 
 
 def display_matrix(frame: av.VideoFrame) -> tuple[int, int, int, int] | None:
@@ -158,6 +167,8 @@ def every_turn(image: np.ndarray) -> list[np.ndarray]:
 def likeness(a: np.ndarray, b: np.ndarray) -> float:
     if a.shape != b.shape:
         return -1.0
+    if a.std() == 0 or b.std() == 0:  # a flat picture: alike only if both are flat
+        return float(a.std() == b.std())
     return float(np.corrcoef(a.ravel(), b.ravel())[0, 1])
 
 
@@ -191,35 +202,37 @@ def test_a_promised_video_plays_upright_end_to_end_and_trims_exactly(
     assert abs(clip["duration_ms"] - film.last_end_ms) <= 1
     assert abs(clip["duration_ms"] - made["duration_ms"]) <= film.longest_frame_ms + 1
 
-    # upright: the first picture is the source's as its display matrix (mirror included) shows it
-    source_first, clip_first = first_frame(real.path), first_frame(playable)
-    assert (clip["width"], clip["height"]) == (clip_first.width, clip_first.height)
-    matrix = display_matrix(source_first)
-    scale = max(source_first.width, source_first.height) // 96 or 1
-    width, height = source_first.width // scale, source_first.height // scale
-    source_small = small_grey(source_first, width, height)
+    # upright: a picture from a third of the way in (a first one is often black) is the source's
+    # as its display matrix (mirror included) shows it
+    from_ms = clip["duration_ms"] // 3 + 7
+    first = max(i for i, at in enumerate(film.times_ms) if at <= from_ms)
+    at_ms = film.times_ms[first]
+    source_frame, clip_frame = shown_at(real.path, at_ms), shown_at(playable, at_ms)
+    assert (clip["width"], clip["height"]) == (clip_frame.width, clip_frame.height)
+    matrix = display_matrix(source_frame)
+    scale = max(source_frame.width, source_frame.height) // 96 or 1
+    width, height = source_frame.width // scale, source_frame.height // scale
+    source_small = small_grey(source_frame, width, height)
     wanted = as_displayed(source_small, matrix)
-    assert (clip_first.width > clip_first.height) == (wanted.shape[1] > wanted.shape[0])
-    got = small_grey(clip_first, wanted.shape[1], wanted.shape[0])
+    assert (clip_frame.width > clip_frame.height) == (wanted.shape[1] > wanted.shape[0])
+    got = small_grey(clip_frame, wanted.shape[1], wanted.shape[0])
     best = max(every_turn(source_small), key=lambda turn: likeness(turn, got))
     assert np.array_equal(best, wanted) and likeness(wanted, got) > 0.9
 
     # trims exactly: a cut of the playable clip starts with the frame shown at its in point and
     # holds every frame shown up to its out point, as a decode of the clip has them
-    from_ms = clip["duration_ms"] // 3 + 7
     to_ms = min(clip["duration_ms"], from_ms + 700)
     cut = worker.post(f"/api/clips/{clip['id']}/trim", json={"from_ms": from_ms, "to_ms": to_ms})
     assert cut.status_code == 201, cut.text
-    first = max(i for i, at in enumerate(film.times_ms) if at <= from_ms)
     wanted_frames = [i for i, at in enumerate(film.times_ms) if i >= first and at < to_ms]
     trimmed = tmp_path / "cut.mp4"
     trimmed.write_bytes(worker.get(f"/api/clips/{cut.json()['id']}/media").content)
     cut_film = decode_all(trimmed)
     assert len(cut_film.times_ms) == len(wanted_frames), (from_ms, to_ms)
-    expected = frame_at(playable, first)
+    expected = clip_frame
     size = (expected.width // 4, expected.height // 4)
     difference = np.abs(small_grey(first_frame(trimmed), *size) - small_grey(expected, *size))
-    assert difference.mean() < 4, difference.mean()
+    assert difference.mean() < 3, difference.mean()  # a full-range head read as limited: 4.6
 
 
 @pytest.mark.parametrize("real", NOT_PROMISED, ids=ids(NOT_PROMISED))
