@@ -177,7 +177,7 @@ def main() -> None:
         (
             "vfb exact trim, variable rate (30↔15 fps)",
             exact_variable,
-            "≤ 1× constant rate",
+            "≤ 1.5× constant rate",
             f"{exact_variable / exact:.2f}× the constant-rate exact trim",
         ),
         ("full re-encode, veryfast", full, "(for scale)", f"{full / exact:.0f}× the exact trim"),

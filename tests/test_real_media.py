@@ -216,8 +216,9 @@ def test_a_promised_video_plays_upright_end_to_end_and_trims_exactly(
     wanted = as_displayed(source_small, matrix)
     assert (clip_frame.width > clip_frame.height) == (wanted.shape[1] > wanted.shape[0])
     got = small_grey(clip_frame, wanted.shape[1], wanted.shape[0])
-    best = max(every_turn(source_small), key=lambda turn: likeness(turn, got))
-    assert np.array_equal(best, wanted) and likeness(wanted, got) > 0.9
+    if source_small.std() > 4:  # the Pixel 7 file is black throughout: its sides must do
+        best = max(every_turn(source_small), key=lambda turn: likeness(turn, got))
+        assert np.array_equal(best, wanted) and likeness(wanted, got) > 0.9
 
     # trims exactly: a cut of the playable clip starts with the frame shown at its in point and
     # holds every frame shown up to its out point, as a decode of the clip has them
