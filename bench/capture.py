@@ -3,7 +3,9 @@
 Generates (once, into bench/.media/, never committed) a 20-minute 1280×720 30 fps H.264/AAC clip
 with a 2-second GOP, then prints side by side: the physical floor (`cp` + fsync), the reference
 (`ffmpeg -ss -to -c copy` of a 12-minute section, with and without fsync), vfb's fast and exact
-trims of the same section, a full `veryfast` re-encode of it, the recorder's encoding speed at
+trims of the same section, the exact trim of the same section of a variable-frame-rate twin (a
+webcam dropping from 30 to 15 fps for 10 s in every 20, keyframes every 2 s of time as vfb's
+playable clips have them), a full `veryfast` re-encode of it, the recorder's encoding speed at
 720p30 on one thread, and the time to make the review media for the whole clip.
 
     .venv/bin/python bench/capture.py [--quick]   # --quick: a 4-minute clip and a 2-minute cut
@@ -38,17 +40,22 @@ from vfb.capture.trim import TrimMode, trim  # noqa: E402
 MEDIA = ROOT / "bench" / ".media"
 
 
-def make_reference(path: Path, seconds: int, gop: int = 60) -> None:
+def make_reference(path: Path, seconds: int, gop: int = 60, *, variable: bool = False) -> None:
     if path.exists():
         return
-    print(f"Generating the {seconds // 60}-minute reference clip (once)…", flush=True)
+    kind = "variable-rate twin" if variable else "reference clip"
+    print(f"Generating the {seconds // 60}-minute {kind} (once)…", flush=True)
     part = path.with_suffix(".part.mp4")
+    if variable:  # every other frame dropped for 10 s in every 20: 30 fps, then 15
+        rate = ["-vf", "select='lt(mod(t,20),10)+not(mod(n,2))'", "-fps_mode", "passthrough",
+                "-force_key_frames", "expr:gte(t,n_forced*2)", "-g", "600"]  # fmt: skip
+    else:
+        rate = ["-g", str(gop), "-keyint_min", str(gop)]
     command = [
         ffmpeg_exe(), "-v", "error", "-y",
         "-f", "lavfi", "-i", f"testsrc2=size=1280x720:rate=30:duration={seconds}",
         "-f", "lavfi", "-i", f"sine=frequency=440:sample_rate=48000:duration={seconds}",
-        "-c:v", "libx264", "-preset", "veryfast", "-crf", "23",
-        "-g", str(gop), "-keyint_min", str(gop), "-sc_threshold", "0",
+        "-c:v", "libx264", "-preset", "veryfast", "-crf", "23", *rate, "-sc_threshold", "0",
         "-c:a", "aac", "-ac", "1", "-movflags", "+faststart", str(part),
     ]  # fmt: skip
     subprocess.run(command, check=True)
@@ -99,6 +106,8 @@ def main() -> None:
     MEDIA.mkdir(parents=True, exist_ok=True)
     source = MEDIA / f"reference-{minutes}min.mp4"
     make_reference(source, minutes * 60)
+    variable = MEDIA / f"variable-rate-{minutes}min.mp4"
+    make_reference(variable, minutes * 60, variable=True)
     start_ms = 4 * 60 * 1000 + 1234 if not args.quick else 61234  # not on a keyframe
     end_ms = start_ms + cut_minutes * 60 * 1000
     work = Path(tempfile.mkdtemp(prefix="vfb-bench-", dir=MEDIA))
@@ -119,10 +128,10 @@ def main() -> None:
 
         return run
 
-    def vfb_trim(mode: TrimMode) -> Callable[[], None]:
+    def vfb_trim(mode: TrimMode, film: Path = source) -> Callable[[], None]:
         def run() -> None:
             out.unlink(missing_ok=True)
-            trim(source, out, from_ms=start_ms, to_ms=end_ms, mode=mode)
+            trim(film, out, from_ms=start_ms, to_ms=end_ms, mode=mode)
 
         return run
 
@@ -142,6 +151,7 @@ def main() -> None:
     reference_synced = timed(ffmpeg_copy(sync=True), runs)
     fast = timed(vfb_trim(TrimMode.fast), runs)
     exact = timed(vfb_trim(TrimMode.exact), runs)
+    exact_variable = timed(vfb_trim(TrimMode.exact, variable), runs)
     print("Full re-encode (veryfast) of the section: this takes minutes…", flush=True)
     full = timed(reencode, 1)
     speed = recorder_speed()
@@ -163,6 +173,12 @@ def main() -> None:
             exact,
             "≤ 3× reference",
             f"{exact / reference:.2f}× ref, {exact / reference_synced:.2f}× synced ref",
+        ),
+        (
+            "vfb exact trim, variable rate (30↔15 fps)",
+            exact_variable,
+            "≤ 1.5× constant rate",
+            f"{exact_variable / exact:.2f}× the constant-rate exact trim",
         ),
         ("full re-encode, veryfast", full, "(for scale)", f"{full / exact:.0f}× the exact trim"),
         (f"review media for the whole {minutes}-min clip", review_time, "≤ 60 s", ""),

@@ -145,3 +145,26 @@ def test_a_clips_duration_is_where_its_last_frame_ends(
     media.write_bytes(worker.get(f"/api/clips/{clip['id']}/media").content)
     assert frame_indices(media) == list(range(len(times)))
     assert clip["duration_ms"] == last_frame_end_ms(media) == 1000
+
+
+@pytest.mark.media
+def test_a_repeated_timestamp_as_chrome_writes_them_loses_no_frame(tmp_path: Path) -> None:
+    """Chrome's MediaRecorder can stamp two frames with the same time; an MP4 cannot hold that,
+    so the second is moved on by one tick instead of failing the cut."""
+    times = [0, 33, 67, 100, 100, 133, 167, 200, 233, 267]
+    source = make_variable_rate_clip(tmp_path / "chrome.webm", times, end_ms=300, audio=False)
+    out = tmp_path / "cut.mp4"
+    done = vfb("trim", str(source), str(out), "--from", "0", "--to", "0.290")
+    assert done.returncode == 0, done.stderr
+    assert frame_indices(out) == list(range(len(times)))
+
+
+@pytest.mark.media
+def test_a_cli_cut_of_a_rotated_phone_film_stays_upright(samples: Samples, tmp_path: Path) -> None:
+    out = tmp_path / "cut.mp4"
+    done = vfb(
+        "trim", str(samples.get("rotated-hevc.mov")), str(out), "--from", "0.5", "--to", "1.5"
+    )
+    assert done.returncode == 0, done.stderr
+    facts = probe(out)
+    assert (facts.video_codec, facts.width, facts.height, facts.rotation) == ("h264", 240, 320, 90)

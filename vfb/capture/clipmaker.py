@@ -7,6 +7,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+import av
+import av.error
+
 from vfb.capture.ffmpeg import run_ffmpeg
 from vfb.capture.files import built_atomically
 from vfb.capture.probe import MediaFacts
@@ -15,6 +18,13 @@ GOP_SECONDS = 2
 MAX_GOP_FRAMES = 600  # only a bound: the keyframes come by time
 # 4:2:0 H.264 needs even sides; screen recordings come 161×121: drop the odd row and column.
 EVEN_SIZE = "crop=trunc(iw/2)*2:trunc(ih/2)*2:0:0"
+HDR_TRANSFERS = frozenset({16, 18})  # SMPTE ST 2084 (PQ) and ARIB STD-B67 (HLG): phones' HDR
+# HDR to the SDR (BT.709) a browser shows an 8-bit H.264 clip in: through linear light, tone
+# mapped, so the picture is neither washed out nor, still tagged HLG, misrendered
+TO_SDR = (
+    "zscale=t=linear:npl=100,format=gbrpf32le,zscale=p=bt709,tonemap=hable:desat=0,"
+    "zscale=t=bt709:m=bt709:r=tv,format=yuv420p"
+)
 
 
 @dataclass(frozen=True)
@@ -49,7 +59,8 @@ def make_web_mp4(
     if plan.copy_video:
         args += ["-c:v", "copy"]
     else:
-        args += ["-vf", EVEN_SIZE]
+        filters = [TO_SDR, EVEN_SIZE] if _is_hdr(source) else [EVEN_SIZE]
+        args += ["-vf", ",".join(filters)]
         args += ["-c:v", "libx264", "-preset", "veryfast", "-crf", "23", "-pix_fmt", "yuv420p"]
         # a keyframe every GOP_SECONDS of time, not every so many frames: a webcam that drops
         # to 15 fps in a dim room would otherwise make GOPs twice as long
@@ -57,6 +68,8 @@ def make_web_mp4(
         args += ["-g", str(MAX_GOP_FRAMES), "-sc_threshold", "0"]
         # and every frame keeps its own time, not snapped to a grid of the nominal rate
         args += ["-fps_mode", "passthrough", "-enc_time_base:v", "demux"]
+        if filters[0] == TO_SDR:
+            args += ["-color_primaries", "bt709", "-color_trc", "bt709", "-colorspace", "bt709"]
     args += ["-c:a", "copy"] if plan.copy_audio else ["-c:a", "aac", "-b:a", "128k"]
     args += ["-dn", "-sn", "-map_metadata", "-1", "-movflags", "+faststart", "-f", "mp4"]
     with built_atomically(dest) as part:
@@ -67,3 +80,11 @@ def make_web_mp4(
             what="make a playable copy of this video",
         )
     return plan
+
+
+def _is_hdr(source: Path) -> bool:
+    try:
+        with av.open(str(source)) as container:
+            return container.streams.video[0].codec_context.color_trc in HDR_TRANSFERS
+    except (av.error.FFmpegError, IndexError):
+        return False

@@ -222,7 +222,8 @@ def _duration_ms(container: av.container.InputContainer, video: av.VideoStream) 
         container.seek(0)
     shown: dict[int, int] = {}
     for packet in container.demux(video):
-        if packet.pts is not None and packet.size:
+        # an edit list hides some pictures (decoded, never shown): they are no part of the film
+        if packet.pts is not None and packet.size and not packet.is_discard:
             shown[packet.pts] = packet.duration or 0
     if not shown:
         return round((claimed or 0) * tb * 1000)

@@ -340,12 +340,21 @@ class _Cutter:
             pts = frame.pts or 0
             self.state.durations[pts] = (until - pts) if until else frame.duration or self.tick
         if self.run_ is None:
+            if not self.smart and self.state.reencoded == 0:
+                self._keep_orientation(keep[0])
             self.run_ = _Run(self._encoder() if self.smart else self.out_video.codec_context)
         for frame in keep:
             frame.pict_type = av.video.frame.PictureType.NONE
             self._mux_encoded(self.run_.encoder.encode(frame))
             self.run_.frames += 1
             self.state.reencoded += 1
+
+    def _keep_orientation(self, frame: av.VideoFrame) -> None:
+        """A phone's display matrix (rotation, mirror) goes with the pictures into the cut."""
+        sides: Any = frame.side_data  # typed in PyAV's stubs for motion vectors only
+        if "DISPLAYMATRIX" in sides:
+            matrix = np.frombuffer(bytes(sides["DISPLAYMATRIX"]), dtype="<i4")
+            self.out_video.set_display_matrix([int(v) for v in matrix])
 
     def _end_run(self) -> None:
         if self.run_ is not None:
@@ -382,7 +391,9 @@ class _Cutter:
         context = self.video.codec_context
         # yuv420p needs even sides; a source of odd ones (screen recordings) loses its last line
         encoder.width, encoder.height = context.width & ~1, context.height & ~1
-        encoder.pix_fmt = "yuv420p"
+        # a phone's full-range picture stays full range, as the copied GOPs around it are
+        full = self.smart and self.facts.pixel_format == "yuvj420p"
+        encoder.pix_fmt = "yuvj420p" if full else "yuv420p"
         encoder.time_base = self.tb
         rate = self.video.average_rate or self.video.guessed_rate
         if rate:
