@@ -75,9 +75,8 @@ RULES: dict[tuple[str, str], Callable[[str], int]] = {
     ("GET", "/api/users"): SIGNED_IN,
     ("GET", "/api/users/{user_id}"): rule({OWNER, COLLEAGUE, SUPERVISOR, MANAGER, ADMIN}),
     ("POST", "/api/users"): ADMIN_ONLY,
-    ("PATCH", "/api/users/{user_id}"): rule(
-        {ADMIN}, role_refused={OWNER, COLLEAGUE, SUPERVISOR, MANAGER}
-    ),
+    # refused for its role before anything is looked up, so another team's staff learn nothing
+    ("PATCH", "/api/users/{user_id}"): ADMIN_ONLY,
     ("GET", "/api/teams"): SIGNED_IN,
     ("POST", "/api/teams"): ADMIN_ONLY,
     ("GET", "/api/storage"): SIGNED_IN,
