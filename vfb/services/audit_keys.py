@@ -7,9 +7,9 @@ import contextlib
 import logging
 import os
 import threading
-from pathlib import Path
 
 from vfb.audit.keys import AuditKey, KeyProblem, Keyring, new_secret, parse_keyring
+from vfb.capture.files import fsync_path
 from vfb.errors import Conflict, UnsafeSettings
 from vfb.settings import Settings, ensure_data_dir
 
@@ -106,12 +106,4 @@ class KeySource:
             part.unlink()
         else:
             os.replace(part, self._path)
-        _sync_folder(folder)
-
-
-def _sync_folder(folder: Path) -> None:
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+        fsync_path(folder)
