@@ -87,7 +87,8 @@ def test_moments_marked_by_keyboard_are_there_after_a_reload(
     assert times == ["00:00:01.000", "00:00:02.500 – 00:00:04.000", "00:00:05.050"]
     categories = page.locator(".moment-category").all_inner_texts()
     assert categories == ["Sensitivity", "Communication", "Strengths"]
-    expect(page.get_by_label("Your note (only for you and your team)").last).to_have_value(
+    page.locator(".moment-go", has_text="00:00:05.050").click()  # its row opens to edit
+    expect(page.get_by_label("Your note (only for you and your team)")).to_have_value(
         "Held out the cup and waited"
     )
     stored = call(server, child, "GET", f"/api/clips/{clip['id']}/moments")
@@ -132,12 +133,18 @@ def test_a_stale_change_is_refused_and_explained_not_lost(
         f"/api/moments/{moment['id']}",
         json={"version": 1, "note": "theirs"},
     )
+    page.locator(".moment-go").click()
     note = page.get_by_label("Your note (only for you and your team)")
     note.fill("mine")
     note.press("Escape")
-    expect(page.locator("#status")).to_contain_text("Someone else changed this moment")
-    expect(page.locator("#status")).to_contain_text("Your change was: note “mine”")
+    conflict = page.locator(".moment-conflict")
+    expect(conflict).to_contain_text("someone else saved a change to this moment")
+    expect(conflict.locator(".theirs blockquote")).to_have_text("theirs")
+    expect(conflict.locator(".mine blockquote")).to_have_text("mine")
     expect(note).to_have_value("theirs")  # their version, reloaded; theirs was not overwritten
+    expect(page.locator(".moment .saved")).to_have_text("Not saved")
+    stored = call(server, child, "GET", f"/api/clips/{clip['id']}/moments")
+    assert [m["note"] for m in stored] == ["theirs"]
 
 
 def test_the_joint_review_shows_only_shared_moments_and_records_the_review(

@@ -103,7 +103,10 @@ export class MomentsStore extends EventTarget {
 
   /** @param {string} id @param {Status["state"]} state @param {string} [message] */
   setStatus(id, state, message = "") {
-    const status = { state, message, conflict: this.conflicts.get(id) ?? null };
+    const held = this.conflicts.get(id);
+    // a copy: the list compares what it was last shown with what it is shown now
+    const conflict = held ? { mine: { ...held.mine }, theirs: { ...held.theirs } } : null;
+    const status = { state, message, conflict };
     this.statuses.set(id, status);
     this.emit("moment.status", { id, ...status });
   }

@@ -1,44 +1,62 @@
-// The review page: study a clip, mark moments by keyboard on the timeline, take stills, and make a
-// highlight reel. Moments are saved as they are made; a stale change is refused by the server and
-// explained here, never silently lost.
+// @ts-check
+// The review page: wires the moments store, the moment list, the timeline, the player and the
+// reel panel. Marking is by number key or the category palette (at the playhead, or over a range
+// picked with I/O or a drag on the timeline); every moment change saves as it is made and undoes.
 
-import { api } from "./api.js";
-import { MomentList } from "./moment-list.js";
-import { ReelPanel } from "./reel-panel.js";
-import { thumbnailStrip } from "./thumbs.js";
-import { Timeline } from "./timeline.js";
-import { csrfHeader, h, showStatus, startPage, timecode } from "./ui.js";
+import { api } from "../api.js";
+import { MomentList } from "../moment-list.js";
+import { ReelPanel } from "../reel-panel.js";
+import { thumbnailStrip } from "../thumbs.js";
+import { Timeline } from "../timeline.js";
+import { csrfHeader, h, showStatus, startPage, timecode } from "../ui.js";
+import { MomentsStore } from "./moments-store.js";
+
+/**
+ * @typedef {import("./moments-store.js").Moment} Moment
+ * @typedef {import("./undo.js").Change} Change
+ */
 
 const clipId = location.pathname.split("/")[2];
-const $ = (id) => document.getElementById(id);
+const $ = (/** @type {string} */ id) => /** @type {any} */ (document.getElementById(id));
 const RATES = [0.25, 0.5, 0.75, 1, 1.25, 1.5, 2];
 const SHUTTLE = [1, 2, 4];
 
 const state = {
+  /** @type {any} */
   clip: null,
+  /** @type {{ code: string, label: string }[]} */
   categories: [],
-  moments: [],
+  /** @type {string | null} */
   selected: null,
+  /** @type {number | null} */
   inMs: null,
+  /** @type {number | null} */
   outMs: null,
   editable: false,
-  shuttle: { direction: 0, step: 0, timer: null },
-  saving: new Map(), // moment id → the promise of its last save, so saves go in order
+  shuttle: { direction: 0, step: 0, /** @type {any} */ timer: null },
 };
+const store = new MomentsStore({ clipId, api });
+/** @type {any} */
 let timeline = null;
-let list = null;
+/** @type {MomentList} */
+let list;
+/** @type {any} */
+let reels = null;
 
+/** @returns {HTMLVideoElement} */
 const player = () => $("player");
 const nowMs = () => Math.round(player().currentTime * 1000);
 const frameMs = () => 1000 / (state.clip.fps || 30);
 
 // -- playing -------------------------------------------------------------------------------------
 
+/** @param {number} ms */
 function seek(ms) {
   const limit = state.clip.duration_ms ?? Infinity;
   player().currentTime = Math.min(Math.max(0, ms), limit) / 1000;
 }
 
+/** @param {number} frames */
 function step(frames) {
   stopShuttle();
   player().pause();
@@ -50,6 +68,7 @@ function chosenRate() {
   return Number($("rate").value);
 }
 
+/** @param {number} rate */
 function setRate(rate) {
   $("rate").value = String(rate);
   player().playbackRate = rate;
@@ -60,6 +79,7 @@ function stopShuttle() {
   state.shuttle = { direction: 0, step: 0, timer: null };
 }
 
+/** @param {number} direction */
 function shuttle(direction) {
   const same = state.shuttle.direction === direction;
   const next = same ? Math.min(state.shuttle.step + 1, SHUTTLE.length - 1) : 0;
@@ -107,32 +127,51 @@ function loopSelected() {
 // -- moments -------------------------------------------------------------------------------------
 
 function selectedMoment() {
-  return state.moments.find((m) => m.id === state.selected) ?? null;
+  return state.selected ? store.get(state.selected) : null;
 }
 
-function sortMoments() {
-  state.moments.sort((a, b) => a.start_ms - b.start_ms || a.end_ms - b.end_ms || a.id.localeCompare(b.id));
+/** @param {string} code */
+function label(code) {
+  return state.categories.find((c) => c.code === code)?.label ?? code;
 }
+
+/** @param {Moment} moment */
+function when(moment) {
+  return moment.end_ms > moment.start_ms ? `${timecode(moment.start_ms)} – ${timecode(moment.end_ms)}` : timecode(moment.start_ms);
+}
+
+let drawnOnTimeline = "";
 
 function draw() {
-  sortMoments();
-  timeline.setMoments(state.moments, state.selected);
-  timeline.showPending(state.inMs, state.outMs);
-  list.render(state.moments, state.selected);
-  reels.setMoments(state.moments);
+  const moments = store.moments;
+  if (state.selected && !store.get(state.selected)) state.selected = null;
+  // the timeline is redrawn only when what it shows changed (typing a note leaves it alone)
+  const shown = JSON.stringify([state.selected, moments.map((m) => [m.id, m.start_ms, m.end_ms, m.category])]);
+  if (shown !== drawnOnTimeline) {
+    drawnOnTimeline = shown;
+    timeline.setMoments(moments, state.selected);
+    timeline.showPending(state.inMs, state.outMs);
+  }
+  list.render(moments, state.selected);
+  reels.setMoments(moments);
+  $("moment-count").textContent = moments.length ? `(${moments.length})` : "";
+  $("undo").disabled = !store.history.canUndo;
+  $("redo").disabled = !store.history.canRedo;
 }
 
+/** @param {string | null} id @param {{ seekTo?: boolean }} [options] */
 function select(id, { seekTo = true } = {}) {
-  const moment = state.moments.find((m) => m.id === id);
-  if (!moment) return;
+  const moment = id ? store.get(id) : null;
+  if (id && !moment) return;
   const changed = state.selected !== id;
   state.selected = id;
-  if (seekTo) {
+  if (seekTo && moment) {
     player().pause();
     seek(moment.start_ms);
   }
   if (changed) {
-    // only the highlight moves: nothing is redrawn, so the seek is not kept waiting
+    // only the highlight and the open editor move, so the seek is not kept waiting
+    drawnOnTimeline = "";
     timeline.select(id);
     list.select(id);
   }
@@ -145,12 +184,20 @@ function showPending() {
   } else {
     pending.hidden = false;
     pending.textContent = state.outMs === null
-      ? `Range from ${timecode(state.inMs)}: press O at its end, then a number to mark it.`
-      : `Range ${timecode(state.inMs)} – ${timecode(state.outMs)}: press a number to mark it.`;
+      ? `Range from ${timecode(state.inMs)}: press O at its end, then a category to mark it.`
+      : `Range ${timecode(state.inMs)} – ${timecode(state.outMs)}: press a category (or its number) to mark it.`;
   }
+  $("palette").classList.toggle("ranged", state.inMs !== null);
   timeline.showPending(state.inMs, state.outMs);
 }
 
+/** @param {string} message */
+function markError(message) {
+  $("mark-error").textContent = message;
+  $("mark-error").hidden = !message;
+}
+
+/** @param {number} categoryIndex */
 async function mark(categoryIndex) {
   const category = state.categories[categoryIndex];
   if (!category || !state.editable) return;
@@ -162,102 +209,83 @@ async function mark(categoryIndex) {
   }
   state.inMs = state.outMs = null;
   showPending();
+  markError("");
   try {
-    const made = await api(`/api/clips/${clipId}/moments`, {
-      method: "POST",
-      body: { start_ms: start, end_ms: end, category: category.code },
-    });
-    state.moments.push(made);
-    state.selected = made.id;
-    draw();
+    const made = await store.add({ start_ms: start, end_ms: end, category: category.code });
+    select(made.id, { seekTo: false });
     showStatus(`${category.label} marked at ${timecode(start)}${end > start ? ` – ${timecode(end)}` : ""}.`);
   } catch (error) {
-    showStatus(error.message, { error: true });
+    markError(`${category.label} was not marked: ${/** @type {Error} */ (error).message}`);
   }
 }
 
+/** @param {string} id @param {Record<string, unknown>} changes */
 function save(id, changes) {
-  const previous = state.saving.get(id) ?? Promise.resolve();
-  const next = previous.then(() => patch(id, changes));
-  state.saving.set(id, next.catch(() => {}));
-  return next;
+  return store.update(id, changes);
 }
 
-async function patch(id, changes) {
-  const moment = state.moments.find((m) => m.id === id);
-  if (!moment) return;
-  list.showSaved(id, "Saving…");
-  try {
-    const saved = await api(`/api/moments/${id}`, { method: "PATCH", body: { version: moment.version, ...changes } });
-    Object.assign(moment, saved);
-    list.showSaved(id, "Saved");
-    if ("start_ms" in changes || "end_ms" in changes || "category" in changes) draw();
-    else reels.setMoments(state.moments);
-  } catch (error) {
-    if (error.status === 409) {
-      showStatus(`${error.message} Your change was: ${describe(changes)}.`, { error: true });
-      await reload();
-    } else {
-      showStatus(error.message, { error: true });
-      list.showSaved(id, "Not saved");
-      if (error.status === 400 || error.status === 422) draw(); // put the moment back as it was
-    }
-  }
-}
-
-function describe(changes) {
-  return Object.entries(changes)
-    .map(([field, value]) => `${field.replace(/_/g, " ")} “${value}”`)
-    .join(", ");
-}
-
+/** @param {string} id */
 async function remove(id) {
-  const moment = state.moments.find((m) => m.id === id);
-  if (!moment) return;
-  try {
-    await api(`/api/moments/${id}`, { method: "DELETE" });
-  } catch (error) {
-    showStatus(error.message, { error: true });
-    return;
-  }
-  state.moments = state.moments.filter((m) => m.id !== id);
-  if (state.selected === id) state.selected = null;
-  draw();
+  const moment = store.get(id);
+  if (!moment || !(await store.remove(id))) return;
   const undo = h("button", { type: "button", class: "quiet small" }, "Undo");
-  undo.addEventListener("click", async () => {
-    const { start_ms, end_ms, category, note, share_with_carer, caption } = moment;
-    const made = await api(`/api/clips/${clipId}/moments`, { method: "POST", body: { start_ms, end_ms, category, note, share_with_carer, caption } });
-    state.moments.push(made);
-    state.selected = made.id;
-    draw();
-    showStatus("The moment is back.");
-  });
-  showStatus(`Deleted the moment at ${timecode(moment.start_ms)}. `);
+  undo.addEventListener("click", () => undoOrRedo("undo"));
+  showStatus(`Deleted the ${label(moment.category)} moment at ${timecode(moment.start_ms)}. `);
   $("status").append(undo);
 }
 
+/** @param {Change} change */
+function describe(change) {
+  const fields = change.kind === "update" ? { ...store.get(change.id), ...change.before } : change.fields;
+  const what = `the ${label(String(fields.category))} moment at ${timecode(Number(fields.start_ms))}`;
+  if (change.kind === "add") return `marking ${what}`;
+  if (change.kind === "remove") return `deleting ${what}`;
+  const moved = "start_ms" in change.after || "end_ms" in change.after;
+  return `${moved ? "moving" : "the change to"} ${what}`;
+}
+
+/** @param {"undo" | "redo"} which */
+async function undoOrRedo(which) {
+  if (!state.editable) return;
+  list.flush(); // typing not yet saved is a change of its own, undone first
+  try {
+    const change = await (which === "undo" ? store.undo() : store.redo());
+    if (!change) {
+      showStatus(which === "undo" ? "Nothing to undo." : "Nothing to redo.");
+      return;
+    }
+    const id = store.resolve(change.id);
+    if (store.get(id)) select(id, { seekTo: false });
+    showStatus(`${which === "undo" ? "Undone" : "Redone"}: ${describe(change)}.`);
+  } catch (error) {
+    showStatus(/** @type {Error} */ (error).message, { error: true });
+  }
+  draw();
+}
+
+/** @param {"start" | "end"} field */
 function moveSelected(field) {
   const moment = selectedMoment();
   if (!moment || !state.editable) return;
   const at = nowMs();
+  /** @type {Record<string, number>} */
   const changes = field === "start" ? { start_ms: at, end_ms: Math.max(at, moment.end_ms) } : { end_ms: Math.max(at, moment.start_ms) };
   if (field === "start" && moment.end_ms === moment.start_ms) changes.end_ms = at;
   save(moment.id, changes);
 }
 
+/** @param {number} direction */
 function neighbour(direction) {
-  sortMoments();
   const at = nowMs();
+  const moments = store.moments;
   const found = direction > 0
-    ? state.moments.find((m) => m.start_ms > at + 1)
-    : [...state.moments].reverse().find((m) => m.start_ms < at - 1);
+    ? moments.find((m) => m.start_ms > at + 1)
+    : [...moments].reverse().find((m) => m.start_ms < at - 1);
   if (found) select(found.id);
 }
 
 async function reload() {
-  state.moments = await api(`/api/clips/${clipId}/moments`);
-  if (!state.moments.some((m) => m.id === state.selected)) state.selected = null;
-  draw();
+  await store.load();
 }
 
 // -- stills --------------------------------------------------------------------------------------
@@ -272,13 +300,15 @@ function still() {
     h("img", { src: url, alt: `The frame at ${timecode(at)}`, width: "240" }),
     h("figcaption", {}, timecode(at), " · ", h("a", { href: url, download: name }, "Save")),
   );
-  $("stills").hidden = false;
+  $("stills").querySelector("p.muted")?.remove();
   $("stills").prepend(figure);
-  showStatus(`Still taken at ${timecode(at)}.`);
+  $("still-count").textContent = `(${$("stills").children.length})`;
+  showStatus(`Still taken at ${timecode(at)}: it is under Stills, below.`);
 }
 
 // -- export and import ----------------------------------------------------------------------------
 
+/** @param {Event} event */
 async function importMoments(event) {
   event.preventDefault();
   const file = $("import-file").files[0];
@@ -304,13 +334,23 @@ async function importMoments(event) {
 
 // -- keys ----------------------------------------------------------------------------------------
 
+/** @param {KeyboardEvent} event */
 function onKey(event) {
+  const target = /** @type {HTMLElement} */ (event.target);
+  const inField = target.closest("input, select, textarea");
+  if ((event.ctrlKey || event.metaKey) && !event.altKey) {
+    // in a text field these are the field's own undo and redo
+    const lower = event.key.toLowerCase();
+    if (inField || (lower !== "z" && lower !== "y")) return;
+    undoOrRedo(lower === "y" || event.shiftKey ? "redo" : "undo");
+    event.preventDefault();
+    return;
+  }
   if (event.ctrlKey || event.metaKey || event.altKey) return;
-  const inField = event.target.closest("input, select, textarea");
   if (inField) {
     if (event.key === "Escape") {
       list.flush();
-      event.target.blur();
+      target.blur();
       event.preventDefault();
     }
     return;
@@ -318,7 +358,7 @@ function onKey(event) {
   const key = event.key;
   const lower = key.length === 1 ? key.toLowerCase() : key;
   if (key === " ") {
-    if (event.target.closest("button, a")) return; // their own action
+    if (target.closest("button, a")) return; // their own action
     togglePlay();
   } else if (key === "ArrowLeft" || key === "ArrowRight") {
     const sign = key === "ArrowLeft" ? -1 : 1;
@@ -349,12 +389,12 @@ function onKey(event) {
       showPending();
     }
   } else if (key === "Enter") {
-    if (event.target.closest("button, a, summary")) return;
+    if (target.closest("button, a, summary")) return;
     if (!state.selected || !list.focusNote(state.selected)) return;
   } else if (key === "Escape") {
     state.inMs = state.outMs = null;
-    state.selected = null;
     showPending();
+    select(null, { seekTo: false });
     draw();
   } else if (lower === "r") {
     $("loop").checked = !$("loop").checked;
@@ -376,16 +416,36 @@ function onKey(event) {
 
 // -- the page ------------------------------------------------------------------------------------
 
-let reels = null;
-
-function legend() {
-  $("legend").replaceChildren(
+/** The legend is the palette: a button per category, in its colour, with its key. */
+function palette() {
+  $("palette").replaceChildren(
     ...state.categories.map((c, n) => {
-      const swatch = h("span", { class: "swatch", "aria-hidden": "true" }, n < 9 ? String(n + 1) : "•");
+      const key = n < 9 ? String(n + 1) : "";
+      const swatch = h("span", { class: "swatch", "aria-hidden": "true" }, key || "•");
       swatch.style.background = timeline.colour(c.code);
-      return h("li", {}, swatch, ` ${c.label}`, n < 9 ? h("span", { class: "visually-hidden" }, ` (key ${n + 1})`) : null);
+      const button = h(
+        "button",
+        { type: "button", "aria-keyshortcuts": key || null, title: `Mark ${c.label} at the playhead, or over the range you picked${key ? ` (${key})` : ""}` },
+        h("span", { class: "visually-hidden" }, "Mark "),
+        swatch,
+        c.label,
+        key ? h("span", { class: "visually-hidden" }, ` (key ${key})`) : null,
+      );
+      button.style.borderLeftColor = timeline.colour(c.code);
+      button.addEventListener("click", () => mark(n));
+      return button;
     }),
   );
+}
+
+/** One drawer open at a time along the bottom. */
+function drawers() {
+  const all = [...document.querySelectorAll("#drawers > details")];
+  for (const drawer of all) {
+    drawer.addEventListener("toggle", () => {
+      if (/** @type {HTMLDetailsElement} */ (drawer).open) for (const other of all) if (other !== drawer) /** @type {HTMLDetailsElement} */ (other).open = false;
+    });
+  }
 }
 
 async function waitUntilReady() {
@@ -398,19 +458,33 @@ async function waitUntilReady() {
   }
 }
 
+function wireStore() {
+  store.addEventListener("moments.change", () => draw());
+  store.addEventListener("moment.status", (event) => {
+    const { id, ...status } = /** @type {CustomEvent} */ (event).detail;
+    list.showStatus(id, status);
+    if (status.conflict && state.selected !== id) select(id, { seekTo: false });
+    if (status.state === "conflict") {
+      const moment = store.get(id);
+      showStatus(`A change to the moment${moment ? ` at ${when(moment)}` : ""} was not saved: someone else changed it. Both versions are beside it.`, { error: true });
+    } else if (status.state === "not-saved") {
+      showStatus(status.message, { error: true });
+    }
+  });
+}
+
 async function main() {
   const me = await startPage();
   state.editable = me.role === "worker" || me.role === "manager";
   state.clip = await waitUntilReady();
-  const [session, programme, schemes, moments, peaks] = await Promise.all([
+  const [session, programme, schemes, , peaks] = await Promise.all([
     api(`/api/sessions/${state.clip.session_id}`),
     api(`/api/programmes/${state.clip.programme_id}`),
     api("/api/schemes"),
-    api(`/api/clips/${clipId}/moments`),
+    store.load(),
     api(`/api/clips/${clipId}/peaks`), // refused in words (e.g. no supervision consent)
   ]);
-  state.categories = schemes.find((s) => s.name === programme.coding_scheme)?.categories ?? [];
-  state.moments = moments;
+  state.categories = schemes.find((/** @type {any} */ s) => s.name === programme.coding_scheme)?.categories ?? [];
   $("title").textContent = `Session ${session.number}: review`;
   $("back").href = `/sessions/${session.id}`;
   $("back").textContent = `← Session ${session.number}`;
@@ -420,6 +494,8 @@ async function main() {
   $("import").addEventListener("submit", importMoments);
   $("joint-link").href = `/clips/${clipId}/joint-review`;
   $("joint-link").hidden = !state.editable;
+  $("reel-drawer").hidden = !state.editable;
+  for (const id of ["undo", "redo"]) $(id).hidden = !state.editable;
   player().addEventListener("loadeddata", () => performance.mark("vfb.first-frame"), { once: true });
   player().src = `/api/clips/${clipId}/media`;
   player().poster = `/api/clips/${clipId}/poster`;
@@ -441,18 +517,37 @@ async function main() {
     editable: state.editable,
   });
   reels = new ReelPanel({ root: $("reel-panel"), programmeId: state.clip.programme_id, clipId, editable: state.editable });
-  legend();
-  $("strip").replaceChildren(...thumbnailStrip(state.clip, seek));
-  timeline.addEventListener("moment.select", ({ detail }) => {
+  if (state.editable) palette();
+  else $("palette").hidden = true;
+  drawers();
+  $("strip").replaceChildren(...thumbnailStrip(state.clip, seek, 24, 0.5));
+  timeline.addEventListener("moment.select", (/** @type {CustomEvent} */ { detail }) => {
     if (detail.id !== "pending") select(detail.id, { seekTo: detail.seek });
   });
-  timeline.addEventListener("moment.change", ({ detail }) => {
+  timeline.addEventListener("moment.change", (/** @type {CustomEvent} */ { detail }) => {
     if (detail.id === "pending") return;
     save(detail.id, { start_ms: detail.start_ms, end_ms: detail.end_ms });
   });
-  list.addEventListener("moment.select", ({ detail }) => select(detail.id, { seekTo: detail.seek }));
-  list.addEventListener("moment.save", ({ detail }) => save(detail.id, detail.changes));
-  list.addEventListener("moment.delete", ({ detail }) => remove(detail.id));
+  timeline.addEventListener("range.pick", (/** @type {CustomEvent} */ { detail }) => {
+    state.inMs = Math.min(detail.start_ms, detail.end_ms);
+    state.outMs = Math.max(detail.start_ms, detail.end_ms);
+    showPending();
+  });
+  list.addEventListener("moment.select", (event) => {
+    const { detail } = /** @type {CustomEvent} */ (event);
+    select(detail.id, { seekTo: detail.seek });
+  });
+  list.addEventListener("moment.save", (event) => {
+    const { detail } = /** @type {CustomEvent} */ (event);
+    save(detail.id, detail.changes);
+  });
+  list.addEventListener("moment.delete", (event) => remove(/** @type {CustomEvent} */ (event).detail.id));
+  list.addEventListener("moment.keep", (event) => {
+    const { id, which } = /** @type {CustomEvent} */ (event).detail;
+    if (which === "mine") store.keepMine(id);
+    else store.keepTheirs(id);
+  });
+  wireStore();
   const showTime = () => ($("time").textContent = timecode(nowMs()));
   player().addEventListener("timeupdate", () => {
     showTime();
@@ -464,13 +559,15 @@ async function main() {
   $("play").addEventListener("click", togglePlay);
   $("rate").addEventListener("change", () => setRate(chosenRate()));
   $("still").addEventListener("click", still);
+  $("undo").addEventListener("click", () => undoOrRedo("undo"));
+  $("redo").addEventListener("click", () => undoOrRedo("redo"));
   document.addEventListener("keydown", onKey);
   window.addEventListener("beforeunload", () => list.flush());
   draw();
   await timeline.ready;
   performance.mark("vfb.timeline-drawn");
   document.body.dataset.ready = "true";
-  showStatus(state.editable ? "Press a number key to mark a moment; the list of keys is below." : "");
+  showStatus(state.editable ? "Press a category (or its number key) to mark a moment." : "");
 }
 
 main().catch((error) => showStatus(error.message, { error: true }));
