@@ -132,7 +132,6 @@ export class MomentList extends EventTarget {
         class: "moment-go",
         "data-part": "go",
         "aria-expanded": String(open),
-        "aria-label": `${open ? "" : "Open "}the ${this.label(moment.category)} moment at ${when}${words ? `: ${words}` : ""}`,
       },
       swatch,
       h("span", { class: "moment-time" }, when),
@@ -302,7 +301,8 @@ export class MomentList extends EventTarget {
     if (Boolean(before?.conflict) !== Boolean(status.conflict) || (status.conflict && JSON.stringify(before?.conflict) !== JSON.stringify(status.conflict))) {
       if (status.conflict) this.flush(id); // words typed since are part of "yours"
       this.stale.add(id);
-      this.render(this.moments, status.conflict ? id : this.selected);
+      this.render(this.moments, this.selected);
+      this.list.querySelector(`[data-id="${id}"] .moment-conflict`)?.scrollIntoView({ block: "nearest" });
       return;
     }
     /** @type {HTMLElement | null} */

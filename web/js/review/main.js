@@ -466,7 +466,7 @@ function wireStore() {
     if (status.conflict && state.selected !== id) select(id, { seekTo: false });
     if (status.state === "conflict") {
       const moment = store.get(id);
-      showStatus(`A change to the moment${moment ? ` at ${when(moment)}` : ""} was not saved: someone else changed it. Both versions are beside it.`, { error: true });
+      showStatus(`Not saved: someone else changed the moment${moment ? ` at ${when(moment)}` : ""}. Both versions are beside it.`, { error: true });
     } else if (status.state === "not-saved") {
       showStatus(status.message, { error: true });
     }
