@@ -129,6 +129,7 @@ RULES: dict[tuple[str, str], Callable[[str], int]] = {
     ("DELETE", "/api/clips/{clip_id}"): CASE_WRITE,
     ("GET", "/api/clips/{clip_id}/media"): FOOTAGE,
     ("GET", "/api/clips/{clip_id}/still"): FOOTAGE,
+    ("GET", "/api/clips/{clip_id}/frames"): FOOTAGE,
     ("GET", "/api/clips/{clip_id}/{kind}"): FOOTAGE,
     ("POST", "/api/clips/{clip_id}/trim"): CASE_WRITE,
     ("GET", "/api/clips/{clip_id}/moments"): CASE_READ,

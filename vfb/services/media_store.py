@@ -7,6 +7,7 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
+from vfb.capture.frames import FRAMES
 from vfb.capture.review_media import PEAKS, POSTER, THUMBNAILS
 from vfb.models.base import new_id
 
@@ -45,7 +46,7 @@ class MediaStore:
         return self.clip_dir(programme_id, clip_id) / f"source{ext}"
 
     def review_file(self, programme_id: str, clip_id: str, name: str) -> Path:
-        assert name in (POSTER, THUMBNAILS, PEAKS, "thumbnails.json")
+        assert name in (POSTER, THUMBNAILS, PEAKS, "thumbnails.json", FRAMES)
         return self.clip_dir(programme_id, clip_id) / name
 
     def recording_dir(self, programme_id: str, recording_id: str) -> Path:

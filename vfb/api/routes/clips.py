@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 from pathlib import Path as FilePath
 from typing import Annotated
 
@@ -15,6 +16,7 @@ from vfb.api.footage import footage_response
 from vfb.api.schemas import MEDIA_ERROR_RESPONSES
 from vfb.api.upload import receive_file
 from vfb.capture.files import free_bytes
+from vfb.capture.frames import FRAMES, frame_times_file
 from vfb.capture.review_media import PEAKS, POSTER, THUMBNAILS
 from vfb.capture.still import still_jpeg
 from vfb.capture.timecode import format_timecode
@@ -197,6 +199,34 @@ def clip_still(
             "Content-Disposition": f'inline; filename="{name}"',
         },
     )
+
+
+@router.get(
+    "/clips/{clip_id}/frames",
+    response_class=Response,
+    responses={200: {"content": {"application/json": {}}, "description": "The frame times"}},
+)
+def clip_frames(
+    clip_id: IdPath, request: Request, db: DbDep, now: NowDep, user: CurrentUser
+) -> Response:
+    """When each video frame of the clip's `media` starts, as the player's `currentTime` sees
+    it: frame 0 at `start`, then `runs` of `[frames, ticks each]`, in ticks of `time_base`
+    (`[numerator, denominator]` seconds); `count` frames in all. Read once, then kept; sent
+    gzipped to a client that takes it."""
+    # the footage's own gate (reach, supervision consent); the timings show nothing of the
+    # visit, so asking for them is not a viewing of its own in the audit trail
+    clip, programme = viewing.watch_clip(
+        db=db, clip_id=clip_id, by=user, today=now.date(), action="clip.frames", record=False
+    )
+    store = _store(request)
+    path = clips.playable_file(store, clip, programme.id)
+    data = frame_times_file(path, store.review_file(programme.id, clip.id, FRAMES)).read_bytes()
+    headers = {"Cache-Control": "private, no-store", "Vary": "Accept-Encoding"}
+    if "gzip" in request.headers.get("accept-encoding", ""):
+        headers["Content-Encoding"] = "gzip"
+    else:
+        data = gzip.decompress(data)
+    return Response(data, media_type="application/json", headers=headers)
 
 
 REVIEW_FILES = {"poster": (POSTER, "image/jpeg"), "thumbnails": (THUMBNAILS, "image/jpeg")}
