@@ -541,6 +541,7 @@ async function main() {
     const { detail } = /** @type {CustomEvent} */ (event);
     save(detail.id, detail.changes);
   });
+  list.addEventListener("moment.retry", (event) => store.retry(/** @type {CustomEvent} */ (event).detail.id));
   list.addEventListener("moment.delete", (event) => remove(/** @type {CustomEvent} */ (event).detail.id));
   list.addEventListener("moment.keep", (event) => {
     const { id, which } = /** @type {CustomEvent} */ (event).detail;
