@@ -305,7 +305,7 @@ export class MomentList extends EventTarget {
       if (status.conflict) this.flush(id); // words typed since are part of "yours"
       this.stale.add(id);
       this.render(this.moments, this.selected);
-      this.list.querySelector(`[data-id="${id}"] .moment-conflict`)?.scrollIntoView({ block: "nearest" });
+      this.list.querySelector(`[data-id="${id}"] .moment-conflict`)?.scrollIntoView({ block: "end" }); // both buttons in sight
       return;
     }
     /** @type {HTMLElement | null} */
