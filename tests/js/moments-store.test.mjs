@@ -141,6 +141,20 @@ test("any other refusal says why, puts the moment back and never stays on Saving
   await assert.rejects(store.add({ start_ms: 1, category: "nonsense" }), /not in the scheme/);
 });
 
+test("refused words stay shown and are sent again on request", async () => {
+  const server = fakeServer();
+  const { store, statuses } = await storeWith(server, { start_ms: 1000, category: "sensitivity" });
+  server.rows.delete("m1"); // gone meanwhile: the PATCH is refused with a 404
+  assert.equal(await store.update("m1", { note: "words" }), false);
+  assert.equal(store.get("m1").note, "words");
+  assert.deepEqual([statuses.at(-1).state, statuses.at(-1).retry], ["not-saved", true]);
+  assert.match(statuses.at(-1).message, /No such moment/);
+  server.rows.set("m1", { id: "m1", start_ms: 1000, end_ms: 1000, category: "sensitivity", note: "", caption: "", share_with_carer: false, version: 1 });
+  assert.equal(await store.retry("m1"), true);
+  assert.equal(server.rows.get("m1").note, "words");
+  assert.deepEqual([statuses.at(-1).state, statuses.at(-1).retry], ["saved", false]);
+});
+
 test("undo and redo every kind of change, as ordinary saves", async () => {
   const server = fakeServer();
   const { store } = await storeWith(server);

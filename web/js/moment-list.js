@@ -2,7 +2,8 @@
 // The clip's moments beside the video: a compact row each (time, category, a preview of its
 // words) and one row open to edit. Every change is saved as it is made (no save button); each
 // moment says Saving…/Saved/Not saved, shows a refused change beside the other person's version,
-// and emits `moment.select`, `moment.save`, `moment.delete` and `moment.keep` (the page saves).
+// and emits `moment.select`, `moment.save`, `moment.delete`, `moment.keep` and `moment.retry`
+// (the page saves).
 
 import { h, timecode } from "./ui.js";
 
@@ -200,7 +201,9 @@ export class MomentList extends EventTarget {
     const remove = h("button", { type: "button", class: "quiet small", "data-part": "delete", "aria-keyshortcuts": "Delete" }, "Delete");
     remove.addEventListener("click", () => this.emit("moment.delete", { id: moment.id }));
     const saved = h("span", { class: "saved muted", id: ids("saved"), "aria-live": "polite" });
-    body.append(h("label", { class: "inline", for: ids("share") }, share, "Share with the carer"), h("div", { class: "moment-actions" }, remove, saved));
+    const retry = h("button", { type: "button", class: "quiet small", "data-part": "retry", hidden: true }, "Try again");
+    retry.addEventListener("click", () => this.emit("moment.retry", { id: moment.id }));
+    body.append(h("label", { class: "inline", for: ids("share") }, share, "Share with the carer"), h("div", { class: "moment-actions" }, remove, saved, retry));
     if (status?.conflict) body.append(this.conflict(moment, status));
     this.said(body, moment);
     for (const field of [category, share]) field.addEventListener("change", () => this.save(item, /** @type {HTMLInputElement} */ (field)));
@@ -302,7 +305,7 @@ export class MomentList extends EventTarget {
       if (status.conflict) this.flush(id); // words typed since are part of "yours"
       this.stale.add(id);
       this.render(this.moments, this.selected);
-      this.list.querySelector(`[data-id="${id}"] .moment-conflict`)?.scrollIntoView({ block: "nearest" });
+      this.list.querySelector(`[data-id="${id}"] .moment-conflict`)?.scrollIntoView({ block: "end" }); // both buttons in sight
       return;
     }
     /** @type {HTMLElement | null} */
@@ -314,5 +317,7 @@ export class MomentList extends EventTarget {
   paint(slot, status) {
     slot.textContent = status?.conflict ? "Not saved" : status?.message ?? "";
     slot.classList.toggle("not-saved", status?.state === "not-saved" || Boolean(status?.conflict));
+    const retry = slot.parentElement?.querySelector("[data-part=retry]");
+    if (retry instanceof HTMLElement) retry.hidden = !status?.retry;
   }
 }

@@ -334,83 +334,115 @@ async function importMoments(event) {
 
 // -- keys ----------------------------------------------------------------------------------------
 
+/** @param {number} direction */
+function changeRate(direction) {
+  const n = RATES.indexOf(chosenRate());
+  const next = RATES[Math.min(RATES.length - 1, Math.max(0, n + direction))];
+  setRate(next);
+  showStatus(`Speed ${next}×`);
+}
+
+function setIn() {
+  state.inMs = nowMs();
+  if (state.outMs !== null && state.outMs <= state.inMs) state.outMs = null;
+  showPending();
+}
+
+function setOut() {
+  if (state.inMs === null) {
+    showStatus("Press I at the start of the range first.", { error: true });
+    return;
+  }
+  state.outMs = nowMs();
+  showPending();
+}
+
+function clear() {
+  state.inMs = state.outMs = null;
+  showPending();
+  select(null, { seekTo: false });
+  draw();
+}
+
+function toggleLoop() {
+  $("loop").checked = !$("loop").checked;
+  showStatus($("loop").checked ? "Looping the selected moment." : "Not looping.");
+}
+
+/** What the page does, by the names the key map uses (docs: the shared vocabulary). */
+/** @type {Record<string, (index?: number) => void>} */
+const actions = {
+  "play-pause": togglePlay,
+  "shuttle-back": () => shuttle(-1),
+  pause,
+  "shuttle-forward": () => shuttle(1),
+  "frame-back": () => step(-1),
+  "frame-forward": () => step(1),
+  "second-back": () => seek(nowMs() - 1000),
+  "second-forward": () => seek(nowMs() + 1000),
+  "previous-moment": () => neighbour(-1),
+  "next-moment": () => neighbour(1),
+  mark: (index = 0) => mark(index),
+  "set-in": setIn,
+  "set-out": setOut,
+  "move-start-here": () => moveSelected("start"),
+  "move-end-here": () => moveSelected("end"),
+  "edit-moment": () => state.selected && list.focusNote(state.selected),
+  clear,
+  loop: toggleLoop,
+  slower: () => changeRate(-1),
+  faster: () => changeRate(1),
+  still,
+  "delete-moment": () => state.selected && state.editable && remove(state.selected),
+  undo: () => undoOrRedo("undo"),
+  redo: () => undoOrRedo("redo"),
+};
+
+/**
+ * The action a key press asks for, with its category index for `mark`, or null.
+ * @param {KeyboardEvent} event
+ * @returns {[string, number?] | null}
+ */
+function actionFor(event) {
+  const target = /** @type {HTMLElement} */ (event.target);
+  const key = event.key;
+  const lower = key.length === 1 ? key.toLowerCase() : key;
+  if ((event.ctrlKey || event.metaKey) && !event.altKey) {
+    if (lower === "y" || (lower === "z" && event.shiftKey)) return ["redo"];
+    return lower === "z" ? ["undo"] : null;
+  }
+  if (event.ctrlKey || event.metaKey || event.altKey) return null;
+  if (key === " ") return target.closest("button, a") ? null : ["play-pause"]; // their own action
+  if (key === "ArrowLeft") return [event.shiftKey ? "second-back" : "frame-back"];
+  if (key === "ArrowRight") return [event.shiftKey ? "second-forward" : "frame-forward"];
+  if (key === "ArrowUp") return ["previous-moment"];
+  if (key === "ArrowDown") return ["next-moment"];
+  if (/^[1-9]$/.test(key) && Number(key) <= state.categories.length) return ["mark", Number(key) - 1];
+  if (key === "Enter") return target.closest("button, a, summary") || !state.selected ? null : ["edit-moment"];
+  if (key === "Delete" || key === "Backspace") return state.selected && state.editable ? ["delete-moment"] : null;
+  /** @type {Record<string, string>} */
+  const plain = { j: "shuttle-back", k: "pause", l: "shuttle-forward", Escape: "clear", r: "loop", "-": "slower", "+": "faster", "=": "faster", s: "still" };
+  if (lower === "i") return [event.shiftKey ? "move-start-here" : "set-in"];
+  if (lower === "o") return [event.shiftKey ? "move-end-here" : "set-out"];
+  return plain[lower] ? [plain[lower]] : null;
+}
+
 /** @param {KeyboardEvent} event */
 function onKey(event) {
   const target = /** @type {HTMLElement} */ (event.target);
-  const inField = target.closest("input, select, textarea");
-  if ((event.ctrlKey || event.metaKey) && !event.altKey) {
-    // in a text field these are the field's own undo and redo
-    const lower = event.key.toLowerCase();
-    if (inField || (lower !== "z" && lower !== "y")) return;
-    undoOrRedo(lower === "y" || event.shiftKey ? "redo" : "undo");
-    event.preventDefault();
-    return;
-  }
-  if (event.ctrlKey || event.metaKey || event.altKey) return;
-  if (inField) {
-    if (event.key === "Escape") {
+  if (target.closest("input, select, textarea")) {
+    // a field keeps its own keys (Ctrl+Z there undoes the typing); Escape leaves it, saved
+    if (event.key === "Escape" && !event.ctrlKey && !event.metaKey && !event.altKey) {
       list.flush();
       target.blur();
       event.preventDefault();
     }
     return;
   }
-  const key = event.key;
-  const lower = key.length === 1 ? key.toLowerCase() : key;
-  if (key === " ") {
-    if (target.closest("button, a")) return; // their own action
-    togglePlay();
-  } else if (key === "ArrowLeft" || key === "ArrowRight") {
-    const sign = key === "ArrowLeft" ? -1 : 1;
-    if (event.shiftKey) seek(nowMs() + sign * 1000);
-    else step(sign);
-  } else if (key === "ArrowUp" || key === "ArrowDown") {
-    neighbour(key === "ArrowUp" ? -1 : 1);
-  } else if (lower === "j") {
-    shuttle(-1);
-  } else if (lower === "k") {
-    pause();
-  } else if (lower === "l") {
-    shuttle(1);
-  } else if (/^[1-9]$/.test(key) && Number(key) <= state.categories.length) {
-    mark(Number(key) - 1);
-  } else if (lower === "i") {
-    if (event.shiftKey) moveSelected("start");
-    else {
-      state.inMs = nowMs();
-      if (state.outMs !== null && state.outMs <= state.inMs) state.outMs = null;
-      showPending();
-    }
-  } else if (lower === "o") {
-    if (event.shiftKey) moveSelected("end");
-    else if (state.inMs === null) showStatus("Press I at the start of the range first.", { error: true });
-    else {
-      state.outMs = nowMs();
-      showPending();
-    }
-  } else if (key === "Enter") {
-    if (target.closest("button, a, summary")) return;
-    if (!state.selected || !list.focusNote(state.selected)) return;
-  } else if (key === "Escape") {
-    state.inMs = state.outMs = null;
-    showPending();
-    select(null, { seekTo: false });
-    draw();
-  } else if (lower === "r") {
-    $("loop").checked = !$("loop").checked;
-    showStatus($("loop").checked ? "Looping the selected moment." : "Not looping.");
-  } else if (key === "-" || key === "+" || key === "=") {
-    const n = RATES.indexOf(chosenRate());
-    const next = RATES[Math.min(RATES.length - 1, Math.max(0, n + (key === "-" ? -1 : 1)))];
-    setRate(next);
-    showStatus(`Speed ${next}×`);
-  } else if (lower === "s") {
-    still();
-  } else if ((key === "Delete" || key === "Backspace") && state.selected && state.editable) {
-    remove(state.selected);
-  } else {
-    return;
-  }
+  const found = actionFor(event);
+  if (!found) return;
+  const [name, index] = found;
+  actions[name](index);
   event.preventDefault();
 }
 
@@ -541,6 +573,7 @@ async function main() {
     const { detail } = /** @type {CustomEvent} */ (event);
     save(detail.id, detail.changes);
   });
+  list.addEventListener("moment.retry", (event) => store.retry(/** @type {CustomEvent} */ (event).detail.id));
   list.addEventListener("moment.delete", (event) => remove(/** @type {CustomEvent} */ (event).detail.id));
   list.addEventListener("moment.keep", (event) => {
     const { id, which } = /** @type {CustomEvent} */ (event).detail;

@@ -14,13 +14,15 @@ import { UndoStack } from "./undo.js";
  * @typedef {(path: string, options?: { method?: string, body?: unknown }) => Promise<any>} Api
  * @typedef {{ mine: Changes, theirs: Changes }} Conflict
  * @typedef {{ state: "saving" | "saved" | "not-saved" | "conflict", message: string,
- *   conflict: Conflict | null }} Status
+ *   conflict: Conflict | null, retry: boolean }} Status
  * @typedef {import("./undo.js").Change} Change
  * @typedef {{ changes: Changes, entry: Change | null, cancelled: boolean }} Pending
  */
 
 /** What a worker can change on a moment (child_words only once the server has it). */
 export const FIELDS = ["start_ms", "end_ms", "category", "note", "caption", "child_words", "share_with_carer"];
+/** Typed words: a refused one stays on screen to be sent again, never silently dropped. */
+const WORDS = ["note", "caption", "child_words"];
 
 /**
  * @param {Record<string, unknown>} source
@@ -59,6 +61,8 @@ export class MomentsStore extends EventTarget {
     this.statuses = new Map();
     /** @type {Map<string, Conflict>} */
     this.conflicts = new Map();
+    /** @type {Map<string, Changes>} words the server refused: still shown, sent on "Try again" */
+    this.unsent = new Map();
     /** @type {Map<string, string>} a moment deleted and made again by undo/redo: old id → new id */
     this.aliases = new Map();
     /** @type {Promise<unknown>} undo and redo, one at a time */
@@ -80,7 +84,7 @@ export class MomentsStore extends EventTarget {
     const saved = this.server.get(this.resolve(id));
     if (!saved) return null;
     const waiting = (this.pending.get(saved.id) ?? []).map((p) => p.changes);
-    return /** @type {Moment} */ ({ ...saved, ...Object.assign({}, ...waiting) });
+    return /** @type {Moment} */ ({ ...saved, ...this.unsent.get(saved.id), ...Object.assign({}, ...waiting) });
   }
 
   /** @param {string} id @returns {Status | null} */
@@ -106,7 +110,7 @@ export class MomentsStore extends EventTarget {
     const held = this.conflicts.get(id);
     // a copy: the list compares what it was last shown with what it is shown now
     const conflict = held ? { mine: { ...held.mine }, theirs: { ...held.theirs } } : null;
-    const status = { state, message, conflict };
+    const status = { state, message, conflict, retry: this.unsent.has(id) };
     this.statuses.set(id, status);
     this.emit("moment.status", { id, ...status });
   }
@@ -163,6 +167,11 @@ export class MomentsStore extends EventTarget {
       }
     }
     if (conflict) this.setStatus(current, "conflict", this.statuses.get(current)?.message);
+    const unsent = this.unsent.get(current);
+    if (unsent) {
+      for (const key of Object.keys(diff)) delete unsent[key]; // sent again with this change
+      if (!Object.keys(unsent).length) this.unsent.delete(current);
+    }
     if (!Object.keys(diff).length) return Promise.resolve(true);
     /** @type {Change | null} */
     const entry = record ? { kind: "update", id: current, before: pick(shown, Object.keys(diff)), after: diff } : null;
@@ -226,6 +235,8 @@ export class MomentsStore extends EventTarget {
    */
   refused(id, job, message) {
     this.settle(id, job);
+    const words = pick(job.changes, WORDS);
+    if (Object.keys(words).length) this.unsent.set(id, { ...this.unsent.get(id), ...words });
     if (job.entry) this.history.forget(job.entry);
     this.changed("refused", id);
     this.setStatus(id, "not-saved", `Not saved: ${message}`);
@@ -270,6 +281,16 @@ export class MomentsStore extends EventTarget {
     this.setStatus(id, "conflict", message);
   }
 
+  /** Send again the words the server refused (after the worker has read why). */
+  /** @param {string} id */
+  retry(id) {
+    const current = this.resolve(id);
+    const words = this.unsent.get(current);
+    if (!words) return Promise.resolve(true);
+    this.unsent.delete(current);
+    return this.update(current, words);
+  }
+
   /** Keep the other person's version: what was typed here is dropped, on the worker's word. */
   /** @param {string} id */
   keepTheirs(id) {
@@ -311,6 +332,7 @@ export class MomentsStore extends EventTarget {
       this.server.delete(current);
       this.pending.delete(current);
       this.conflicts.delete(current);
+      this.unsent.delete(current);
       this.statuses.delete(current);
       if (record) this.history.record({ kind: "remove", id: current, fields: this.fieldsOf(shown) });
       this.changed("remove", current);
