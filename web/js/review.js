@@ -3,7 +3,9 @@
 // explained here, never silently lost.
 
 import { api } from "./api.js";
+import { bindKeys, labelControls, renderKeyList } from "./keymap.js";
 import { MomentList } from "./moment-list.js";
+import { Player } from "./player.js";
 import { ReelPanel } from "./reel-panel.js";
 import { thumbnailStrip } from "./thumbs.js";
 import { Timeline } from "./timeline.js";
@@ -11,8 +13,6 @@ import { csrfHeader, h, showStatus, startPage, timecode } from "./ui.js";
 
 const clipId = location.pathname.split("/")[2];
 const $ = (id) => document.getElementById(id);
-const RATES = [0.25, 0.5, 0.75, 1, 1.25, 1.5, 2];
-const SHUTTLE = [1, 2, 4];
 
 const state = {
   clip: null,
@@ -22,86 +22,21 @@ const state = {
   inMs: null,
   outMs: null,
   editable: false,
-  shuttle: { direction: 0, step: 0, timer: null },
   saving: new Map(), // moment id → the promise of its last save, so saves go in order
 };
 let timeline = null;
 let list = null;
 
 const player = () => $("player");
-const nowMs = () => Math.round(player().currentTime * 1000);
-const frameMs = () => 1000 / (state.clip.fps || 30);
+/** @type {Player} the player adapter (web/js/player.js): exact frames, shuttle, speed, loop */
+let playback = null;
+const nowMs = () => playback.ms;
+const seek = (ms) => playback.seekMs(ms);
 
-// -- playing -------------------------------------------------------------------------------------
-
-function seek(ms) {
-  const limit = state.clip.duration_ms ?? Infinity;
-  player().currentTime = Math.min(Math.max(0, ms), limit) / 1000;
-}
-
-function step(frames) {
-  stopShuttle();
-  player().pause();
-  const frame = Math.floor(nowMs() / frameMs() + 0.5) + frames;
-  seek(frame * frameMs() + frameMs() / 2); // the middle of the frame: never its neighbour
-}
-
-function chosenRate() {
-  return Number($("rate").value);
-}
-
-function setRate(rate) {
-  $("rate").value = String(rate);
-  player().playbackRate = rate;
-}
-
-function stopShuttle() {
-  clearInterval(state.shuttle.timer);
-  state.shuttle = { direction: 0, step: 0, timer: null };
-}
-
-function shuttle(direction) {
-  const same = state.shuttle.direction === direction;
-  const next = same ? Math.min(state.shuttle.step + 1, SHUTTLE.length - 1) : 0;
-  stopShuttle();
-  state.shuttle.direction = direction;
-  state.shuttle.step = next;
-  const speed = SHUTTLE[next];
-  if (direction > 0) {
-    player().playbackRate = speed;
-    player().play();
-    showStatus(`Forward ${speed}×`);
-  } else {
-    player().pause(); // browsers cannot play backwards: step back instead
-    state.shuttle.timer = setInterval(() => {
-      if (player().currentTime <= 0) stopShuttle();
-      else seek(nowMs() - 100 * speed);
-    }, 100);
-    showStatus(`Back ${speed}×`);
-  }
-}
-
-function pause() {
-  stopShuttle();
-  player().pause();
-  player().playbackRate = chosenRate();
-}
-
-function togglePlay() {
-  if (player().paused) {
-    stopShuttle();
-    player().playbackRate = chosenRate();
-    player().play();
-  } else {
-    pause();
-  }
-}
-
+// the looped range follows the selected moment while Loop is ticked
 function loopSelected() {
   const moment = selectedMoment();
-  if (!$("loop").checked || !moment || player().paused) return;
-  const end = moment.end_ms > moment.start_ms ? moment.end_ms : moment.start_ms + 3000;
-  if (nowMs() >= end || nowMs() < moment.start_ms - 250) seek(moment.start_ms);
+  playback.loop($("loop").checked && moment ? { fromMs: moment.start_ms, toMs: moment.end_ms } : null);
 }
 
 // -- moments -------------------------------------------------------------------------------------
@@ -128,9 +63,10 @@ function select(id, { seekTo = true } = {}) {
   const changed = state.selected !== id;
   state.selected = id;
   if (seekTo) {
-    player().pause();
+    playback.pause();
     seek(moment.start_ms);
   }
+  loopSelected();
   if (changed) {
     // only the highlight moves: nothing is redrawn, so the seek is not kept waiting
     timeline.select(id);
@@ -302,76 +238,87 @@ async function importMoments(event) {
   showStatus(`Imported ${body.length} moment${body.length === 1 ? "" : "s"} from ${file.name}.`);
 }
 
-// -- keys ----------------------------------------------------------------------------------------
+// -- keys: the key map (web/js/keymap.js) dispatches to these, by action name ----------------
+// Actions other parts build (undo, redo, zoom) are in the map; a missing handler leaves the key.
 
-function onKey(event) {
-  if (event.ctrlKey || event.metaKey || event.altKey) return;
-  const inField = event.target.closest("input, select, textarea");
-  if (inField) {
-    if (event.key === "Escape") {
-      list.flush();
-      event.target.blur();
-      event.preventDefault();
-    }
+function setIn() {
+  state.inMs = nowMs();
+  if (state.outMs !== null && state.outMs <= state.inMs) state.outMs = null;
+  showPending();
+}
+
+function setOut() {
+  if (state.inMs === null) {
+    showStatus("Press I at the start of the range first.", { error: true });
     return;
   }
-  const key = event.key;
-  const lower = key.length === 1 ? key.toLowerCase() : key;
-  if (key === " ") {
-    if (event.target.closest("button, a")) return; // their own action
-    togglePlay();
-  } else if (key === "ArrowLeft" || key === "ArrowRight") {
-    const sign = key === "ArrowLeft" ? -1 : 1;
-    if (event.shiftKey) seek(nowMs() + sign * 1000);
-    else step(sign);
-  } else if (key === "ArrowUp" || key === "ArrowDown") {
-    neighbour(key === "ArrowUp" ? -1 : 1);
-  } else if (lower === "j") {
-    shuttle(-1);
-  } else if (lower === "k") {
-    pause();
-  } else if (lower === "l") {
-    shuttle(1);
-  } else if (/^[1-9]$/.test(key) && Number(key) <= state.categories.length) {
-    mark(Number(key) - 1);
-  } else if (lower === "i") {
-    if (event.shiftKey) moveSelected("start");
-    else {
-      state.inMs = nowMs();
-      if (state.outMs !== null && state.outMs <= state.inMs) state.outMs = null;
-      showPending();
-    }
-  } else if (lower === "o") {
-    if (event.shiftKey) moveSelected("end");
-    else if (state.inMs === null) showStatus("Press I at the start of the range first.", { error: true });
-    else {
-      state.outMs = nowMs();
-      showPending();
-    }
-  } else if (key === "Enter") {
-    if (event.target.closest("button, a, summary")) return;
-    if (!state.selected || !list.focusNote(state.selected)) return;
-  } else if (key === "Escape") {
+  state.outMs = nowMs();
+  showPending();
+}
+
+function toggleLoop() {
+  $("loop").checked = !$("loop").checked;
+  loopSelected();
+  showStatus($("loop").checked ? "Looping the selected moment." : "Not looping.");
+}
+
+function nudgeRate(by) {
+  showStatus(`Speed ${playback.nudgeRate(by)}×`);
+}
+
+const actions = {
+  "play-pause": () => playback.togglePlay(),
+  "shuttle-back": () => playback.shuttle(-1),
+  pause: () => playback.pause(),
+  "shuttle-forward": () => playback.shuttle(1),
+  "frame-back": () => playback.step(-1),
+  "frame-forward": () => playback.step(1),
+  "second-back": () => playback.skip(-1),
+  "second-forward": () => playback.skip(1),
+  "previous-moment": () => neighbour(-1),
+  "next-moment": () => neighbour(1),
+  mark: ({ index }) => mark(index),
+  "set-in": setIn,
+  "set-out": setOut,
+  "move-start-here": () => moveSelected("start"),
+  "move-end-here": () => moveSelected("end"),
+  "edit-moment": () => state.selected && list.focusNote(state.selected),
+  clear: () => {
     state.inMs = state.outMs = null;
     state.selected = null;
+    loopSelected();
     showPending();
     draw();
-  } else if (lower === "r") {
-    $("loop").checked = !$("loop").checked;
-    showStatus($("loop").checked ? "Looping the selected moment." : "Not looping.");
-  } else if (key === "-" || key === "+" || key === "=") {
-    const n = RATES.indexOf(chosenRate());
-    const next = RATES[Math.min(RATES.length - 1, Math.max(0, n + (key === "-" ? -1 : 1)))];
-    setRate(next);
-    showStatus(`Speed ${next}×`);
-  } else if (lower === "s") {
-    still();
-  } else if ((key === "Delete" || key === "Backspace") && state.selected && state.editable) {
-    remove(state.selected);
-  } else {
-    return;
-  }
-  event.preventDefault();
+  },
+  loop: toggleLoop,
+  slower: () => nudgeRate(-1),
+  faster: () => nudgeRate(1),
+  still: () => still(),
+  "delete-moment": () => state.selected && state.editable && remove(state.selected),
+  // built by other parts of the page; until then these keys do nothing
+  undo: undefined,
+  redo: undefined,
+  "zoom-in": undefined,
+  "zoom-out": undefined,
+  "zoom-fit": undefined,
+};
+
+function bindPlayer() {
+  playback = new Player(player(), { fps: state.clip.fps, durationMs: state.clip.duration_ms });
+  playback.loadFrames(`/api/clips/${clipId}/frames`).then((exact) => {
+    if (exact) document.body.dataset.frames = "exact";
+  });
+  playback.addEventListener("rate.change", ({ detail }) => ($("rate").value = String(detail.rate)));
+  playback.addEventListener("shuttle.change", ({ detail }) => {
+    if (detail.direction !== 0) showStatus(`${detail.direction > 0 ? "Forward" : "Back"} ${detail.speed}×`);
+  });
+  $("play").addEventListener("click", actions["play-pause"]);
+  $("rate").addEventListener("change", () => playback.setRate(Number($("rate").value)));
+  $("loop").addEventListener("change", loopSelected);
+  $("still").addEventListener("click", actions.still);
+  labelControls(document);
+  renderKeyList($("key-list"), actions);
+  bindKeys(document, actions, { leaveField: () => list.flush() });
 }
 
 // -- the page ------------------------------------------------------------------------------------
@@ -454,17 +401,11 @@ async function main() {
   list.addEventListener("moment.save", ({ detail }) => save(detail.id, detail.changes));
   list.addEventListener("moment.delete", ({ detail }) => remove(detail.id));
   const showTime = () => ($("time").textContent = timecode(nowMs()));
-  player().addEventListener("timeupdate", () => {
-    showTime();
-    loopSelected();
-  });
+  player().addEventListener("timeupdate", showTime);
   player().addEventListener("seeked", showTime);
   player().addEventListener("play", () => ($("play").textContent = "Pause"));
   player().addEventListener("pause", () => ($("play").textContent = "Play"));
-  $("play").addEventListener("click", togglePlay);
-  $("rate").addEventListener("change", () => setRate(chosenRate()));
-  $("still").addEventListener("click", still);
-  document.addEventListener("keydown", onKey);
+  bindPlayer();
   window.addEventListener("beforeunload", () => list.flush());
   draw();
   await timeline.ready;
