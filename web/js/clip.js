@@ -160,6 +160,7 @@ async function main() {
   };
   $("player").addEventListener("timeupdate", showTime);
   $("player").addEventListener("seeked", showTime);
+  $("player").addEventListener("loadeddata", showTime);
   for (const button of document.querySelectorAll("button[data-action]")) {
     button.addEventListener("click", () => actions[button.dataset.action]?.());
   }
