@@ -1,6 +1,8 @@
 // A clip: play and scrub it, step frame by frame, set in and out points, save a trimmed clip.
 
 import { api } from "./api.js";
+import { bindKeys, labelControls, renderKeyList } from "./keymap.js";
+import { Player } from "./player.js";
 import { thumbnailStrip } from "./thumbs.js";
 import { clockTime, fileSize, h, showStatus, startPage, timecode } from "./ui.js";
 
@@ -10,21 +12,39 @@ let clip = null;
 let inMs = null;
 let outMs = null;
 
-const player = () => $("player");
-const nowMs = () => Math.round(player().currentTime * 1000);
-const frameMs = () => 1000 / (clip.fps || 30);
+/** @type {Player | null} made once the clip is playable */
+let player = null;
+const nowMs = () => player?.ms ?? 0;
+const seek = (ms) => player?.seekMs(ms);
 
-function seek(ms) {
-  const limit = clip.duration_ms ?? Infinity;
-  player().currentTime = Math.min(Math.max(0, ms), limit) / 1000;
+function setIn() {
+  inMs = nowMs();
+  if (outMs !== null && outMs <= inMs) outMs = null;
+  showPoints();
 }
 
-function step(frames) {
-  player().pause();
-  // land in the middle of the frame, so rounding never shows its neighbour
-  const frame = Math.floor(nowMs() / frameMs() + 0.5) + frames;
-  seek(frame * frameMs() + frameMs() / 2);
+function setOut() {
+  outMs = nowMs();
+  showPoints();
 }
+
+// What each key of the map (web/js/keymap.js) does on this page; the rest do nothing here.
+const actions = {
+  "play-pause": () => player?.togglePlay(),
+  "shuttle-back": () => player?.shuttle(-1),
+  pause: () => player?.pause(),
+  "shuttle-forward": () => player?.shuttle(1),
+  "frame-back": () => player?.step(-1),
+  "frame-forward": () => player?.step(1),
+  "second-back": () => player?.skip(-1),
+  "second-forward": () => player?.skip(1),
+  "set-in": setIn,
+  "set-out": setOut,
+  clear: () => {
+    inMs = outMs = null;
+    showPoints();
+  },
+};
 
 function showPoints() {
   $("in").textContent = inMs === null ? "—" : timecode(inMs);
@@ -53,28 +73,6 @@ function facts() {
 
 function strip() {
   $("strip").replaceChildren(...thumbnailStrip(clip, seek));
-}
-
-function onKey(event) {
-  if (event.target.closest("input, select, textarea") || event.ctrlKey || event.metaKey || event.altKey) return;
-  const key = event.key;
-  if (key === " ") {
-    if (event.target === player()) return; // the player's own control
-    player().paused ? player().play() : player().pause();
-  } else if (key === "ArrowLeft" || key === "ArrowRight") {
-    const sign = key === "ArrowLeft" ? -1 : 1;
-    if (event.shiftKey) seek(nowMs() + sign * 1000);
-    else step(sign);
-  } else if (key === "i" || key === "I") {
-    inMs = nowMs();
-    showPoints();
-  } else if (key === "o" || key === "O") {
-    outMs = nowMs();
-    showPoints();
-  } else {
-    return;
-  }
-  event.preventDefault();
 }
 
 async function saveTrim(event) {
@@ -126,6 +124,10 @@ async function load() {
     return;
   }
   $("player").addEventListener("error", explainRefusal, { once: true });
+  player = new Player($("player"), { fps: clip.fps, durationMs: clip.duration_ms });
+  player.loadFrames(`/api/clips/${clip.id}/frames`).then((exact) => {
+    if (exact) document.body.dataset.frames = "exact";
+  });
   $("player").src = `/api/clips/${clip.id}/media`;
   if (clip.review_media) $("player").poster = `/api/clips/${clip.id}/poster`;
   facts();
@@ -152,14 +154,20 @@ async function main() {
   }
   const canWrite = me.role === "worker" || me.role === "manager";
   for (const element of document.querySelectorAll(".writer")) element.hidden = !canWrite;
-  player().addEventListener("timeupdate", () => ($("time").textContent = timecode(nowMs())));
-  player().addEventListener("seeked", () => ($("time").textContent = timecode(nowMs())));
-  $("back-frame").addEventListener("click", () => step(-1));
-  $("next-frame").addEventListener("click", () => step(1));
-  $("set-in").addEventListener("click", () => { inMs = nowMs(); showPoints(); });
-  $("set-out").addEventListener("click", () => { outMs = nowMs(); showPoints(); });
+  const showTime = () => {
+    $("time").textContent = timecode(nowMs());
+    $("frame").textContent = player ? `frame ${player.frame + 1}` : "";
+  };
+  $("player").addEventListener("timeupdate", showTime);
+  $("player").addEventListener("seeked", showTime);
+  $("player").addEventListener("loadeddata", showTime);
+  for (const button of document.querySelectorAll("button[data-action]")) {
+    button.addEventListener("click", () => actions[button.dataset.action]?.());
+  }
   $("trim").addEventListener("submit", saveTrim);
-  document.addEventListener("keydown", onKey);
+  labelControls(document);
+  renderKeyList($("key-list"), actions);
+  bindKeys(document, actions);
   await load();
 }
 

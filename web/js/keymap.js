@@ -193,20 +193,21 @@ export function bindingFor(action) {
 }
 
 /**
- * Give every control marked `data-action` its shortcut: `aria-keyshortcuts` and a tooltip
- * (`data-index` picks one key of `mark`: the category's).
+ * Give every control marked `data-action` (one action, or several with spaces) its shortcut:
+ * `aria-keyshortcuts` and a tooltip; `data-index` picks one key of `mark` (the category's) and
+ * `data-tip` words the tooltip.
  * @param {ParentNode} root
  */
 export function labelControls(root) {
   for (const element of root.querySelectorAll("[data-action]")) {
     const control = /** @type {HTMLElement} */ (element);
-    const binding = bindingFor(control.dataset.action ?? "");
-    if (!binding) continue;
+    const bindings = (control.dataset.action ?? "").split(" ").map(bindingFor).filter((b) => b !== null);
+    if (bindings.length === 0) continue;
     const index = control.dataset.index === undefined ? null : Number(control.dataset.index);
-    const keys = index === null ? binding.keys : [binding.keys[index]];
-    const label = index === null ? binding.label : keys[0];
+    const keys = bindings.flatMap((b) => (index === null ? b.keys : [b.keys[index]]));
+    const label = index === null ? bindings.map((b) => b.label).join(" / ") : keys[0];
     control.setAttribute("aria-keyshortcuts", keys.map(ariaShortcut).join(" "));
-    const tip = `${control.dataset.tip ?? binding.description} (${label})`;
+    const tip = `${control.dataset.tip ?? bindings.map((b) => b.description).join("; ")} (${label})`;
     control.title = tip;
     const wrapper = control.closest("label");
     if (wrapper) wrapper.title = tip;

@@ -4,7 +4,9 @@
 // picked with I/O or a drag on the timeline); every moment change saves as it is made and undoes.
 
 import { api } from "../api.js";
+import { bindKeys, labelControls, renderKeyList } from "../keymap.js";
 import { MomentList } from "../moment-list.js";
+import { Player } from "../player.js";
 import { ReelPanel } from "../reel-panel.js";
 import { thumbnailStrip } from "../thumbs.js";
 import { Timeline } from "../timeline.js";
@@ -18,8 +20,6 @@ import { MomentsStore } from "./moments-store.js";
 
 const clipId = location.pathname.split("/")[2];
 const $ = (/** @type {string} */ id) => /** @type {any} */ (document.getElementById(id));
-const RATES = [0.25, 0.5, 0.75, 1, 1.25, 1.5, 2];
-const SHUTTLE = [1, 2, 4];
 
 const state = {
   /** @type {any} */
@@ -33,7 +33,6 @@ const state = {
   /** @type {number | null} */
   outMs: null,
   editable: false,
-  shuttle: { direction: 0, step: 0, /** @type {any} */ timer: null },
 };
 const store = new MomentsStore({ clipId, api });
 /** @type {any} */
@@ -45,83 +44,19 @@ let reels = null;
 
 /** @returns {HTMLVideoElement} */
 const player = () => $("player");
-const nowMs = () => Math.round(player().currentTime * 1000);
-const frameMs = () => 1000 / (state.clip.fps || 30);
+/** @type {Player} the player adapter (web/js/player.js): exact frames, shuttle, speed, loop */
+let playback;
+const nowMs = () => playback.ms;
 
 // -- playing -------------------------------------------------------------------------------------
 
 /** @param {number} ms */
-function seek(ms) {
-  const limit = state.clip.duration_ms ?? Infinity;
-  player().currentTime = Math.min(Math.max(0, ms), limit) / 1000;
-}
+const seek = (ms) => playback.seekMs(ms);
 
-/** @param {number} frames */
-function step(frames) {
-  stopShuttle();
-  player().pause();
-  const frame = Math.floor(nowMs() / frameMs() + 0.5) + frames;
-  seek(frame * frameMs() + frameMs() / 2); // the middle of the frame: never its neighbour
-}
-
-function chosenRate() {
-  return Number($("rate").value);
-}
-
-/** @param {number} rate */
-function setRate(rate) {
-  $("rate").value = String(rate);
-  player().playbackRate = rate;
-}
-
-function stopShuttle() {
-  clearInterval(state.shuttle.timer);
-  state.shuttle = { direction: 0, step: 0, timer: null };
-}
-
-/** @param {number} direction */
-function shuttle(direction) {
-  const same = state.shuttle.direction === direction;
-  const next = same ? Math.min(state.shuttle.step + 1, SHUTTLE.length - 1) : 0;
-  stopShuttle();
-  state.shuttle.direction = direction;
-  state.shuttle.step = next;
-  const speed = SHUTTLE[next];
-  if (direction > 0) {
-    player().playbackRate = speed;
-    player().play();
-    showStatus(`Forward ${speed}×`);
-  } else {
-    player().pause(); // browsers cannot play backwards: step back instead
-    state.shuttle.timer = setInterval(() => {
-      if (player().currentTime <= 0) stopShuttle();
-      else seek(nowMs() - 100 * speed);
-    }, 100);
-    showStatus(`Back ${speed}×`);
-  }
-}
-
-function pause() {
-  stopShuttle();
-  player().pause();
-  player().playbackRate = chosenRate();
-}
-
-function togglePlay() {
-  if (player().paused) {
-    stopShuttle();
-    player().playbackRate = chosenRate();
-    player().play();
-  } else {
-    pause();
-  }
-}
-
+// the looped range follows the selected moment while Loop is ticked
 function loopSelected() {
   const moment = selectedMoment();
-  if (!$("loop").checked || !moment || player().paused) return;
-  const end = moment.end_ms > moment.start_ms ? moment.end_ms : moment.start_ms + 3000;
-  if (nowMs() >= end || nowMs() < moment.start_ms - 250) seek(moment.start_ms);
+  playback.loop($("loop").checked && moment ? { fromMs: moment.start_ms, toMs: moment.end_ms } : null);
 }
 
 // -- moments -------------------------------------------------------------------------------------
@@ -166,9 +101,10 @@ function select(id, { seekTo = true } = {}) {
   const changed = state.selected !== id;
   state.selected = id;
   if (seekTo && moment) {
-    player().pause();
+    playback.pause();
     seek(moment.start_ms);
   }
+  loopSelected();
   if (changed) {
     // only the highlight and the open editor move, so the seek is not kept waiting
     drawnOnTimeline = "";
@@ -334,12 +270,9 @@ async function importMoments(event) {
 
 // -- keys ----------------------------------------------------------------------------------------
 
-/** @param {number} direction */
-function changeRate(direction) {
-  const n = RATES.indexOf(chosenRate());
-  const next = RATES[Math.min(RATES.length - 1, Math.max(0, n + direction))];
-  setRate(next);
-  showStatus(`Speed ${next}×`);
+/** @param {number} by */
+function nudgeRate(by) {
+  showStatus(`Speed ${playback.nudgeRate(by)}×`);
 }
 
 function setIn() {
@@ -366,23 +299,26 @@ function clear() {
 
 function toggleLoop() {
   $("loop").checked = !$("loop").checked;
+  loopSelected();
   showStatus($("loop").checked ? "Looping the selected moment." : "Not looping.");
 }
 
-/** What the page does, by the names the key map uses (docs: the shared vocabulary). */
-/** @type {Record<string, (index?: number) => void>} */
+/**
+ * What the page does, by the names the key map (web/js/keymap.js) uses.
+ * @type {Record<string, (found: { action: string, index: number }) => unknown>}
+ */
 const actions = {
-  "play-pause": togglePlay,
-  "shuttle-back": () => shuttle(-1),
-  pause,
-  "shuttle-forward": () => shuttle(1),
-  "frame-back": () => step(-1),
-  "frame-forward": () => step(1),
-  "second-back": () => seek(nowMs() - 1000),
-  "second-forward": () => seek(nowMs() + 1000),
+  "play-pause": () => playback.togglePlay(),
+  "shuttle-back": () => playback.shuttle(-1),
+  pause: () => playback.pause(),
+  "shuttle-forward": () => playback.shuttle(1),
+  "frame-back": () => playback.step(-1),
+  "frame-forward": () => playback.step(1),
+  "second-back": () => playback.skip(-1),
+  "second-forward": () => playback.skip(1),
   "previous-moment": () => neighbour(-1),
   "next-moment": () => neighbour(1),
-  mark: (index = 0) => mark(index),
+  mark: ({ index }) => index < state.categories.length && mark(index),
   "set-in": setIn,
   "set-out": setOut,
   "move-start-here": () => moveSelected("start"),
@@ -390,60 +326,31 @@ const actions = {
   "edit-moment": () => state.selected && list.focusNote(state.selected),
   clear,
   loop: toggleLoop,
-  slower: () => changeRate(-1),
-  faster: () => changeRate(1),
-  still,
+  slower: () => nudgeRate(-1),
+  faster: () => nudgeRate(1),
+  still: () => still(),
   "delete-moment": () => state.selected && state.editable && remove(state.selected),
   undo: () => undoOrRedo("undo"),
   redo: () => undoOrRedo("redo"),
 };
 
-/**
- * The action a key press asks for, with its category index for `mark`, or null.
- * @param {KeyboardEvent} event
- * @returns {[string, number?] | null}
- */
-function actionFor(event) {
-  const target = /** @type {HTMLElement} */ (event.target);
-  const key = event.key;
-  const lower = key.length === 1 ? key.toLowerCase() : key;
-  if ((event.ctrlKey || event.metaKey) && !event.altKey) {
-    if (lower === "y" || (lower === "z" && event.shiftKey)) return ["redo"];
-    return lower === "z" ? ["undo"] : null;
-  }
-  if (event.ctrlKey || event.metaKey || event.altKey) return null;
-  if (key === " ") return target.closest("button, a") ? null : ["play-pause"]; // their own action
-  if (key === "ArrowLeft") return [event.shiftKey ? "second-back" : "frame-back"];
-  if (key === "ArrowRight") return [event.shiftKey ? "second-forward" : "frame-forward"];
-  if (key === "ArrowUp") return ["previous-moment"];
-  if (key === "ArrowDown") return ["next-moment"];
-  if (/^[1-9]$/.test(key) && Number(key) <= state.categories.length) return ["mark", Number(key) - 1];
-  if (key === "Enter") return target.closest("button, a, summary") || !state.selected ? null : ["edit-moment"];
-  if (key === "Delete" || key === "Backspace") return state.selected && state.editable ? ["delete-moment"] : null;
-  /** @type {Record<string, string>} */
-  const plain = { j: "shuttle-back", k: "pause", l: "shuttle-forward", Escape: "clear", r: "loop", "-": "slower", "+": "faster", "=": "faster", s: "still" };
-  if (lower === "i") return [event.shiftKey ? "move-start-here" : "set-in"];
-  if (lower === "o") return [event.shiftKey ? "move-end-here" : "set-out"];
-  return plain[lower] ? [plain[lower]] : null;
-}
-
-/** @param {KeyboardEvent} event */
-function onKey(event) {
-  const target = /** @type {HTMLElement} */ (event.target);
-  if (target.closest("input, select, textarea")) {
-    // a field keeps its own keys (Ctrl+Z there undoes the typing); Escape leaves it, saved
-    if (event.key === "Escape" && !event.ctrlKey && !event.metaKey && !event.altKey) {
-      list.flush();
-      target.blur();
-      event.preventDefault();
-    }
-    return;
-  }
-  const found = actionFor(event);
-  if (!found) return;
-  const [name, index] = found;
-  actions[name](index);
-  event.preventDefault();
+function bindPlayer() {
+  playback = new Player(player(), { fps: state.clip.fps, durationMs: state.clip.duration_ms });
+  playback.loadFrames(`/api/clips/${clipId}/frames`).then((exact) => {
+    if (exact) document.body.dataset.frames = "exact";
+  });
+  playback.addEventListener("rate.change", (event) => ($("rate").value = String(/** @type {CustomEvent} */ (event).detail.rate)));
+  playback.addEventListener("shuttle.change", (event) => {
+    const { detail } = /** @type {CustomEvent} */ (event);
+    if (detail.direction !== 0) showStatus(`${detail.direction > 0 ? "Forward" : "Back"} ${detail.speed}×`);
+  });
+  $("play").addEventListener("click", actions["play-pause"]);
+  $("rate").addEventListener("change", () => playback.setRate(Number($("rate").value)));
+  $("loop").addEventListener("change", loopSelected);
+  $("still").addEventListener("click", actions.still);
+  labelControls(document);
+  renderKeyList($("key-list"), actions);
+  bindKeys(document, actions, { leaveField: () => list.flush() });
 }
 
 // -- the page ------------------------------------------------------------------------------------
@@ -582,19 +489,13 @@ async function main() {
   });
   wireStore();
   const showTime = () => ($("time").textContent = timecode(nowMs()));
-  player().addEventListener("timeupdate", () => {
-    showTime();
-    loopSelected();
-  });
+  player().addEventListener("timeupdate", showTime);
   player().addEventListener("seeked", showTime);
   player().addEventListener("play", () => ($("play").textContent = "Pause"));
   player().addEventListener("pause", () => ($("play").textContent = "Play"));
-  $("play").addEventListener("click", togglePlay);
-  $("rate").addEventListener("change", () => setRate(chosenRate()));
-  $("still").addEventListener("click", still);
   $("undo").addEventListener("click", () => undoOrRedo("undo"));
   $("redo").addEventListener("click", () => undoOrRedo("redo"));
-  document.addEventListener("keydown", onKey);
+  bindPlayer();
   window.addEventListener("beforeunload", () => list.flush());
   draw();
   await timeline.ready;
