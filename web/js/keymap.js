@@ -41,7 +41,7 @@ export const KEYMAP = [
   { action: "redo", keys: ["Ctrl+Shift+Z", "Ctrl+Y"], label: "Ctrl+Shift+Z", description: "Redo what was undone" },
   { action: "zoom-in", keys: ["Z"], label: "Z", description: "Zoom the timeline in (down to single frames)" },
   { action: "zoom-out", keys: ["Shift+Z"], label: "Shift+Z", description: "Zoom the timeline out" },
-  { action: "zoom-fit", keys: ["0"], label: "0", description: "Show the whole clip on the timeline" },
+  { action: "zoom-fit", keys: ["0", "W"], label: "0 / W", description: "Show the whole clip on the timeline" },
 ];
 
 /**
@@ -126,14 +126,19 @@ export function shortcutFor(event, focusedByKeyboard) {
  * @param {{ leaveField?: (field: HTMLElement) => void }} [options] called as Escape leaves a field
  */
 export function bindKeys(target, handlers, options = {}) {
-  // which element the pointer focused: a clicked control keeps no key for itself
+  // which element the pointer focused: a clicked control keeps no key for itself. Focus moved
+  // by the page after a click (a list redrawn puts it back on the chosen row) counts as the
+  // pointer's too: only Tab hands focus to the keyboard.
   const byPointer = new WeakSet();
-  let pointerDown = false;
-  const down = () => (pointerDown = true);
-  const up = () => (pointerDown = false);
+  let viaPointer = false;
+  const down = () => (viaPointer = true);
+  /** @param {Event} e */
+  const tabbed = (e) => {
+    if (/** @type {KeyboardEvent} */ (e).key === "Tab") viaPointer = false;
+  };
   /** @param {Event} event */
   const focused = (event) => {
-    if (pointerDown) byPointer.add(/** @type {object} */ (event.target));
+    if (viaPointer) byPointer.add(/** @type {object} */ (event.target));
     else byPointer.delete(/** @type {object} */ (event.target));
   };
   /** @type {EventTarget | null} Space's click comes on keyup: kept from the control we took it from */
@@ -163,15 +168,13 @@ export function bindKeys(target, handlers, options = {}) {
     swallowUp = null;
   };
   target.addEventListener("pointerdown", down, true);
-  target.addEventListener("pointerup", up, true);
-  target.addEventListener("pointercancel", up, true);
+  target.addEventListener("keydown", tabbed, true);
   target.addEventListener("focusin", focused, true);
   target.addEventListener("keydown", onKey);
   target.addEventListener("keyup", onKeyUp);
   return () => {
     target.removeEventListener("pointerdown", down, true);
-    target.removeEventListener("pointerup", up, true);
-    target.removeEventListener("pointercancel", up, true);
+    target.removeEventListener("keydown", tabbed, true);
     target.removeEventListener("focusin", focused, true);
     target.removeEventListener("keydown", onKey);
     target.removeEventListener("keyup", onKeyUp);
