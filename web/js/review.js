@@ -364,6 +364,11 @@ function onKey(event) {
     const next = RATES[Math.min(RATES.length - 1, Math.max(0, n + (key === "-" ? -1 : 1)))];
     setRate(next);
     showStatus(`Speed ${next}×`);
+  } else if (lower === "z") {
+    if (event.shiftKey) timeline.zoomOut();
+    else timeline.zoomIn();
+  } else if (lower === "w") {
+    timeline.zoomFit();
   } else if (lower === "s") {
     still();
   } else if ((key === "Delete" || key === "Backspace") && state.selected && state.editable) {
@@ -431,6 +436,9 @@ async function main() {
     durationMs: state.clip.duration_ms,
     categories: state.categories,
     editable: state.editable,
+    frameMs: frameMs(),
+    thumbnails: state.clip.thumbnails,
+    thumbnailUrl: `/api/clips/${clipId}/thumbnails`,
   });
   list = new MomentList({
     list: $("moment-list"),
@@ -449,6 +457,12 @@ async function main() {
   timeline.addEventListener("moment.change", ({ detail }) => {
     if (detail.id === "pending") return;
     save(detail.id, { start_ms: detail.start_ms, end_ms: detail.end_ms });
+  });
+  timeline.addEventListener("range.pick", ({ detail }) => {
+    // a range dragged on the timeline is the pending range: a number key or button marks it
+    state.inMs = detail.start_ms;
+    state.outMs = detail.end_ms;
+    showPending();
   });
   list.addEventListener("moment.select", ({ detail }) => select(detail.id, { seekTo: detail.seek }));
   list.addEventListener("moment.save", ({ detail }) => save(detail.id, detail.changes));
