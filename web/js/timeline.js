@@ -480,6 +480,7 @@ export class Timeline extends EventTarget {
     if (!drag || drag.pointerId !== event.pointerId) return;
     if (!drag.moved && Math.abs(x - drag.x0) < DRAG_PX) return;
     drag.moved = true;
+    if (drag.kind !== "scrub" && drag.kind !== "press") this.edgeScroll(x, drag);
     const ms = this.frameAtPx(x);
     if (drag.kind === "scrub") {
       this.seek(this.clampMs(pxToMs(x, this.view)));
@@ -514,6 +515,18 @@ export class Timeline extends EventTarget {
       const shown = drag.kind === "resize" && drag.edge === "end" ? moment.end_ms : moment.start_ms;
       this.showDragLabel(shown);
     }
+  }
+
+  /** Dragging to an end of a zoomed view carries the view along (the drag keeps its time).
+   * @param {number} x @param {Drag} drag */
+  edgeScroll(x, drag) {
+    const edge = 24;
+    const dx = x < edge ? x - edge : x > this.view.widthPx - edge ? x - (this.view.widthPx - edge) : 0;
+    if (!dx) return;
+    const before = this.view.startMs;
+    this.setView(scrollBy(this.view, dx, this.frameMs));
+    // the press point is a time, so it moves on the screen with the view
+    drag.x0 -= (this.view.startMs - before) / this.view.msPerPx;
   }
 
   /** @param {PointerEvent} event */
