@@ -4,14 +4,10 @@ from __future__ import annotations
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-# The one inline style vfb allows: the <style> wavesurfer.js puts in its shadow root (for a
-# timeline 80 px high). tests/test_pages.py recomputes the hash from the vendored file.
-WAVESURFER_STYLE = b"'sha256-jyz+/aSLcvl4pJ7PjuSvFYlSCgBZG3DNB5lmp1dZ7ms='"
-
 SECURITY_HEADERS = [
     (
         b"content-security-policy",
-        b"default-src 'self'; script-src 'self'; style-src 'self' " + WAVESURFER_STYLE + b"; "
+        b"default-src 'self'; script-src 'self'; style-src 'self'; "
         b"img-src 'self' data: blob:; "
         b"media-src 'self' blob:; connect-src 'self'; object-src 'none'; base-uri 'none'; "
         b"form-action 'self'; frame-ancestors 'none'",

@@ -4,6 +4,7 @@
 // picked with I/O or a drag on the timeline); every moment change saves as it is made and undoes.
 
 import { api } from "../api.js";
+import { clampFrame, frameAt } from "../frames.js";
 import { bindKeys, labelControls, renderKeyList } from "../keymap.js";
 import { MomentList } from "../moment-list.js";
 import { Player } from "../player.js";
@@ -332,6 +333,9 @@ const actions = {
   "delete-moment": () => state.selected && state.editable && remove(state.selected),
   undo: () => undoOrRedo("undo"),
   redo: () => undoOrRedo("redo"),
+  "zoom-in": () => timeline.zoomIn(),
+  "zoom-out": () => timeline.zoomOut(),
+  "zoom-fit": () => timeline.zoomFit(),
 };
 
 function bindPlayer() {
@@ -439,6 +443,7 @@ async function main() {
   player().src = `/api/clips/${clipId}/media`;
   player().poster = `/api/clips/${clipId}/poster`;
   $("review-area").hidden = false;
+  bindPlayer();
   timeline = new Timeline({
     container: $("timeline"),
     media: player(),
@@ -446,6 +451,13 @@ async function main() {
     durationMs: state.clip.duration_ms,
     categories: state.categories,
     editable: state.editable,
+    frameMs: 1000 / (state.clip.fps || 30),
+    // the clip's own frame times once the player has them (exact at a variable rate too)
+    frameOf: (/** @type {number} */ ms) => frameAt(playback.frames, ms / 1000),
+    frameStart: (/** @type {number} */ frame) =>
+      Math.ceil(playback.frames.starts[clampFrame(playback.frames, frame)] * 1000 - 1e-6),
+    thumbnails: state.clip.thumbnails,
+    thumbnailUrl: `/api/clips/${clipId}/thumbnails`,
   });
   list = new MomentList({
     list: $("moment-list"),
@@ -495,7 +507,6 @@ async function main() {
   player().addEventListener("pause", () => ($("play").textContent = "Play"));
   $("undo").addEventListener("click", () => undoOrRedo("undo"));
   $("redo").addEventListener("click", () => undoOrRedo("redo"));
-  bindPlayer();
   window.addEventListener("beforeunload", () => list.flush());
   draw();
   await timeline.ready;
