@@ -73,6 +73,7 @@ def as_marked(moment: Moment) -> review.Moment:
         moment.note,
         moment.share_with_carer,
         moment.caption,
+        moment.child_words,
     )
 
 
@@ -114,7 +115,13 @@ def add_moment(
         clip,
         programme,
         review.Moment(
-            data.start_ms, end, data.category, data.note, data.share_with_carer, data.caption
+            data.start_ms,
+            end,
+            data.category,
+            data.note,
+            data.share_with_carer,
+            data.caption,
+            data.child_words,
         ),
     )
     moment = _stored(value, clip.id, by, now)
@@ -133,6 +140,7 @@ def _stored(value: review.Moment, clip_id: str, by: User, now: datetime) -> Mome
         note=value.note,
         share_with_carer=value.share_with_carer,
         caption=value.caption,
+        child_words=value.child_words,
         author_id=by.id,
         created_at=now,
         updated_at=now,
@@ -165,6 +173,7 @@ def update_moment(
         changes.get("note", moment.note),
         changes.get("share_with_carer", moment.share_with_carer),
         changes.get("caption", moment.caption),
+        changes.get("child_words", moment.child_words),
     )
     _checked(clip, programme, proposed)
     claim_version(db, moment, data.version, STALE_MOMENT)
@@ -220,6 +229,7 @@ def shared_moments(*, db: Session, clip_id: str, by: User) -> list[SharedMoment]
                 label=category.label,
                 nice_category=category.nice,
                 caption=carer_caption(m, scheme),
+                child_words=m.child_words,
                 play_from_ms=play_from,
                 play_to_ms=play_to,
             )
@@ -277,6 +287,7 @@ def _as_if_typed(value: review.Moment, number: int) -> None:
             note=value.note,
             share_with_carer=value.share_with_carer,
             caption=value.caption,
+            child_words=value.child_words,
         )
     except ValidationError as error:
         first = error.errors()[0]
