@@ -26,7 +26,13 @@ FRAME = 40  # one frame at 25 fps
 
 MOMENTS = [
     Moment(
-        1234, 1234, "sensitivity", "She waited until he looked at her", True, "You waited for him"
+        1234,
+        1234,
+        "sensitivity",
+        "She waited until he looked at her",
+        True,
+        "You waited for him",
+        "Look, Mummy & me!",
     ),
     Moment(5000, 9500, "communication", 'Naming his feelings, "you\'re cross"', False),
     Moment(
@@ -58,7 +64,8 @@ def real(kind: str) -> list[Path]:
 def test_a_csv_round_trip_loses_nothing() -> None:
     text = to_csv(MOMENTS)
     assert (
-        text.splitlines()[0] == "start,end,start_ms,end_ms,category,note,share_with_carer,caption"
+        text.splitlines()[0]
+        == "start,end,start_ms,end_ms,category,note,share_with_carer,caption,child_words"
     )
     assert "00:00:01.234,00:00:01.234,1234,1234,sensitivity" in text
     assert "'=SUM(A1)" in text  # a spreadsheet will not run it
@@ -79,7 +86,10 @@ def test_an_eaf_round_trip_loses_nothing_and_elan_reads_it(tmp_path: Path) -> No
     path = tmp_path / "moments.eaf"
     path.write_text(text)
     eaf = pympi.Elan.Eaf(str(path))
-    assert set(eaf.get_tier_names()) >= set(NICE) | {"note@sensitivity", "caption@strengths"}
+    assert set(eaf.get_tier_names()) >= set(NICE) | {"note@sensitivity", "child-words@sensitivity"}
+    assert eaf.get_ref_annotation_data_for_tier("child-words@sensitivity")[0][2] == (
+        "Look, Mummy & me!"
+    )
     assert eaf.get_annotation_data_for_tier("communication") == [(5000, 9500, "communication")]
     assert eaf.get_parameters_for_tier("share@strengths")["PARENT_REF"] == "strengths"
     kind = eaf.get_parameters_for_tier("caption@sensitivity")["LINGUISTIC_TYPE_REF"]
@@ -213,7 +223,12 @@ def test_the_carers_captions_track_is_only_what_the_carer_sees(tmp_path: Path) -
     path = tmp_path / "captions.vtt"
     path.write_text(text)
     cues = webvtt.read(str(path))
-    assert [c.text for c in cues] == ["You waited for him", "-ok: yes", "a &lt; b"]
+    assert [c.raw_text for c in cues] == [
+        "You waited for him\n<v Child>Look, Mummy &amp; me!</v>",
+        "-ok: yes",
+        "a &lt; b",
+    ]
+    assert cues[0].text == "You waited for him\nLook, Mummy &amp; me!"  # a voice span
     assert cues[0].start == "00:00:01.234" and cues[0].end == "00:00:02.234"  # a point: 1 s
     assert "She waited" not in text and "SUM" not in text  # no note reaches the carer
 

@@ -50,10 +50,6 @@ def frame_ms(fps: float | None) -> int:
     return max(1, round(1000 / fps)) if fps and fps > 0 else 40
 
 
-def _child_words(m: Moment) -> str:
-    return str(getattr(m, "child_words", ""))
-
-
 # -- export -------------------------------------------------------------------------------------
 
 
@@ -118,7 +114,7 @@ def to_eaf(
         values = {
             "note": m.note,
             "caption": m.caption,
-            "child-words": _child_words(m),
+            "child-words": m.child_words,
             "share": "yes" if m.share_with_carer else "",
         }
         for prefix, value in values.items():

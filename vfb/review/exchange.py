@@ -15,6 +15,7 @@ from vfb.spreadsheet import SafeWriter, as_written
 
 CSV_COLUMNS = (
     "start", "end", "start_ms", "end_ms", "category", "note", "share_with_carer", "caption",
+    "child_words",
 )  # fmt: skip
 
 
@@ -40,6 +41,7 @@ def to_csv(moments: Iterable[Moment]) -> str:
                 m.note,
                 "yes" if m.share_with_carer else "no",
                 m.caption,
+                m.child_words,
             ]
         )
     return out.getvalue()
@@ -60,10 +62,11 @@ def from_csv(text: str) -> list[Moment]:
             ) from None
         note = as_written(row.get("note") or "")
         caption = as_written(row.get("caption") or "")
+        child_words = as_written(row.get("child_words") or "")
         share = (row.get("share_with_carer") or "").strip().lower() in ("yes", "true", "1")
         try:
             category = (row["category"] or "").strip()
-            moments.append(Moment(start, end, category, note, share, caption))
+            moments.append(Moment(start, end, category, note, share, caption, child_words))
         except InvalidInput as error:
             raise InvalidInput(f"Line {line} of the CSV: {error.detail}") from None
     return moments

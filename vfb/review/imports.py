@@ -150,13 +150,10 @@ def _moment(coded: Coded, category: str, chosen: dict[str, str | None], frame_ms
             " — ".join(values["note"]),
             any(v.strip().casefold() in YES for v in values["share"]),
             " — ".join(values["caption"]),
-            *([" — ".join(values["child_words"])] if _HAS_CHILD_WORDS else []),
+            " — ".join(values["child_words"]),
         )
     except InvalidInput as error:
         where = f"{coded.source}, {coded.where}" if coded.where else coded.source
         raise InvalidInput(
             f"{where} (at {format_timecode(coded.start_ms)}): {error.detail}"
         ) from None
-
-
-_HAS_CHILD_WORDS = "child_words" in Moment.__dataclass_fields__

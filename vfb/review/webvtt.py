@@ -22,10 +22,6 @@ def cue_text(text: str) -> str:
     return "\n".join(line for line in LINE_BREAKS.split(escaped) if line.strip())
 
 
-def _child_words(m: Moment) -> str:
-    return str(getattr(m, "child_words", ""))
-
-
 def to_webvtt(
     moments: Iterable[Moment], labels: dict[str, str] | None = None, track: Track = "captions"
 ) -> str:
@@ -41,7 +37,7 @@ def to_webvtt(
             if not m.share_with_carer:
                 continue
             text = cue_text(m.caption or label)
-            words = cue_text(" ".join(LINE_BREAKS.split(_child_words(m))))
+            words = cue_text(" ".join(LINE_BREAKS.split(m.child_words)))
             if words:
                 text += f"\n<v Child>{words}</v>"
         else:

@@ -152,11 +152,8 @@ def clip_media(
         request,
         path,
         media_type="video/mp4",
-        # the name an .eaf export links the clip by, so ELAN finds it beside the .eaf
-        headers={
-            "Cache-Control": "private, no-store",
-            "Content-Disposition": f'inline; filename="{clip_file_name(clip.id)}"',
-        },
+        filename=clip_file_name(clip.id),  # as an .eaf export links it: ELAN finds it beside
+        headers={"Cache-Control": "private, no-store"},
         start_viewing=lambda: viewing.start_viewing(
             db, "clip.stream", target_type="clip", target_id=clip.id, child_id=programme.child_id
         ),
