@@ -3,6 +3,7 @@
 // explained here, never silently lost.
 
 import { api } from "./api.js";
+import { ExchangePanel } from "./exchange-panel.js";
 import { MomentList } from "./moment-list.js";
 import { ReelPanel } from "./reel-panel.js";
 import { thumbnailStrip } from "./thumbs.js";
@@ -277,31 +278,6 @@ function still() {
   showStatus(`Still taken at ${timecode(at)}.`);
 }
 
-// -- export and import ----------------------------------------------------------------------------
-
-async function importMoments(event) {
-  event.preventDefault();
-  const file = $("import-file").files[0];
-  if (!file) {
-    showStatus("Choose a .csv or .eaf file first.", { error: true });
-    return;
-  }
-  const kind = file.name.toLowerCase().endsWith(".eaf") ? "eaf" : "csv";
-  const response = await fetch(`/api/clips/${clipId}/moments/import?format=${kind}`, {
-    method: "POST",
-    headers: { "Content-Type": kind === "eaf" ? "application/xml" : "text/csv", ...csrfHeader() },
-    body: file,
-    credentials: "same-origin",
-  });
-  const body = await response.json().catch(() => null);
-  if (!response.ok) {
-    showStatus(`${file.name} was not imported: ${body?.detail ?? response.status}`, { error: true });
-    return;
-  }
-  await reload();
-  showStatus(`Imported ${body.length} moment${body.length === 1 ? "" : "s"} from ${file.name}.`);
-}
-
 // -- keys ----------------------------------------------------------------------------------------
 
 function onKey(event) {
@@ -415,9 +391,7 @@ async function main() {
   $("back").href = `/sessions/${session.id}`;
   $("back").textContent = `← Session ${session.number}`;
   $("trim-link").href = `/clips/${clipId}`;
-  for (const kind of ["csv", "vtt", "eaf"]) $(`export-${kind}`).href = `/api/clips/${clipId}/moments.${kind}`;
-  $("import").hidden = !state.editable;
-  $("import").addEventListener("submit", importMoments);
+  new ExchangePanel({ clipId, scheme: programme.coding_scheme, categories: state.categories, editable: state.editable, video: player() }).addEventListener("moments.change", () => reload());
   $("joint-link").href = `/clips/${clipId}/joint-review`;
   $("joint-link").hidden = !state.editable;
   player().addEventListener("loadeddata", () => performance.mark("vfb.first-frame"), { once: true });
