@@ -345,3 +345,11 @@ def test_every_scheme_maps_each_category_onto_a_nice_highlight() -> None:
     assert load_scheme("vig").nice_highlight("being_attentive") == "sensitivity"
     with pytest.raises(InvalidInput, match="not a category of VIG"):
         load_scheme("vig").category("sensitivity")
+
+
+def test_a_time_too_large_for_any_clip_is_reported_not_a_crash() -> None:
+    reading = read_csv("start_ms,end_ms,category\ninf,1e400,strengths\n", NICE)
+    assert reading.not_read == ["Line 2: its time is not a number, not imported."]
+    infinite = '<ANNOTATION_DOCUMENT><TIME_ORDER><TIME_SLOT TIME_SLOT_ID="t" TIME_VALUE="inf"/>'
+    with pytest.raises(InvalidInput, match="Time slot t has no number"):
+        read_eaf(infinite + "</TIME_ORDER></ANNOTATION_DOCUMENT>", NICE)

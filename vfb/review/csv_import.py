@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 import re
 from collections import defaultdict
 from dataclasses import asdict, dataclass, replace
@@ -103,11 +104,10 @@ def _ms(value: str, unit: Unit) -> int | None:
     if match:
         hours, minutes, seconds = match.groups()
         return round((int(hours or 0) * 3600 + int(minutes) * 60 + float(seconds)) * 1000)
-    number = (
-        float(value.replace(",", "."))
-        if value.count(",") == 1 and "." not in value
-        else (float(value))
-    )
+    # a decimal comma (as spreadsheets in much of Europe write it) is read as a point
+    number = float(value.replace(",", ".") if value.count(",") == 1 and "." not in value else value)
+    if not math.isfinite(number):
+        raise ValueError(value)
     return round(number if unit == "ms" else number * 1000)
 
 

@@ -4,6 +4,7 @@ and each moment's note, caption, child's words and share as dependent tiers of i
 
 from __future__ import annotations
 
+import math
 import xml.etree.ElementTree as ET
 from bisect import bisect
 from collections import defaultdict
@@ -205,7 +206,10 @@ def slot_times(root: ET.Element) -> dict[str, int]:
         value = slot.get("TIME_VALUE")
         if value is not None:
             try:
-                times[slot.get("TIME_SLOT_ID") or ""] = round(float(value))
+                number = float(value)
+                if not math.isfinite(number):
+                    raise ValueError(value)
+                times[slot.get("TIME_SLOT_ID") or ""] = round(number)
             except ValueError:
                 raise InvalidInput(f"Time slot {slot.get('TIME_SLOT_ID')} has no number.") from None
     if len(times) == len(order):
