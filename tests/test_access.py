@@ -31,6 +31,7 @@ BODIES: dict[tuple[str, str], dict[str, Any]] = {
     ("POST", "/api/clips/{clip_id}/moments"): {"start_ms": 1, "category": "sensitivity"},
     ("PATCH", "/api/moments/{moment_id}"): {"version": 1, "note": "Someone else's words"},
     ("POST", "/api/clips/{clip_id}/moments/import"): {},
+    ("POST", "/api/clips/{clip_id}/moments/import/preview"): {},
     ("POST", "/api/moments/{moment_id}/carer-comments"): {"text": "I liked that bit"},
     ("POST", "/api/sessions/{session_id}/shared-review"): {"clip_id": "0" * 32, "minutes": 5},
     ("POST", "/api/programmes/{programme_id}/reels/plan"): {"moment_ids": ["0" * 32]},

@@ -136,6 +136,7 @@ RULES: dict[tuple[str, str], Callable[[str], int]] = {
     ("POST", "/api/clips/{clip_id}/moments"): CASE_WRITE,
     ("GET", "/api/clips/{clip_id}/moments.{extension}"): CASE_READ,
     ("POST", "/api/clips/{clip_id}/moments/import"): CASE_WRITE,
+    ("POST", "/api/clips/{clip_id}/moments/import/preview"): CASE_WRITE,
     ("GET", "/api/clips/{clip_id}/shared-moments"): CASE_READ,
     ("PATCH", "/api/moments/{moment_id}"): CASE_WRITE,
     ("DELETE", "/api/moments/{moment_id}"): CASE_WRITE,
@@ -309,6 +310,9 @@ class World:
                 "json": {"start_ms": number, "category": "sensitivity"}
             },
             ("POST", "/api/clips/{clip_id}/moments/import"): {
+                "content": b"start_ms,end_ms,category\n10,20,strengths\n"
+            },
+            ("POST", "/api/clips/{clip_id}/moments/import/preview"): {
                 "content": b"start_ms,end_ms,category\n10,20,strengths\n"
             },
             ("PATCH", "/api/moments/{moment_id}"): {"json": {"version": 1, "note": "Looked up"}},

@@ -93,7 +93,9 @@ def test_exports_and_imports_round_trip(
     vtt = worker.get(f"/api/clips/{clip['id']}/moments.vtt")
     assert vtt.text.startswith("WEBVTT") and "Positive change" in vtt.text
     eaf = worker.get(f"/api/clips/{clip['id']}/moments.eaf")
-    assert f"/api/clips/{clip['id']}/media" in eaf.text
+    assert f'MEDIA_URL="clip-{clip["id"]}.mp4"' in eaf.text  # the name the clip downloads as
+    media = worker.get(f"/api/clips/{clip['id']}/media", headers={"Range": "bytes=0-1"})
+    assert media.headers["content-disposition"] == f'inline; filename="clip-{clip["id"]}.mp4"'
 
     def shape(moments: list[dict[str, Any]]) -> list[tuple[Any, ...]]:
         keys = ("start_ms", "end_ms", "category", "note", "share_with_carer")

@@ -1,6 +1,6 @@
 """Request size limits (pure ASGI): a body bigger than `VFB_MAX_REQUEST_KB` is refused with 413
 before it is read, except where footage comes in, which streams to disk under its own limits
-(`VFB_MAX_UPLOAD_MB` for an import, 64 MB a recording chunk)."""
+(`VFB_MAX_UPLOAD_MB` for an import, 64 MB a recording chunk), and a moments file (5 MB)."""
 
 from __future__ import annotations
 
@@ -12,6 +12,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from vfb.errors import TooLarge
 
 FOOTAGE_PATHS = re.compile(r"^/api/(sessions/[^/]+/clips|recordings/[^/]+/chunks/\d+)$")
+# routes that read their body as a stream under a limit of their own, said in their own words
+OWN_LIMIT_PATHS = re.compile(r"^/api/clips/[^/]+/moments/import(/preview)?$")
 
 
 class RequestSizeLimit:
@@ -20,7 +22,8 @@ class RequestSizeLimit:
         self.max_bytes = max_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or FOOTAGE_PATHS.match(scope["path"]):
+        path = scope.get("path", "")
+        if scope["type"] != "http" or FOOTAGE_PATHS.match(path) or OWN_LIMIT_PATHS.match(path):
             await self.app(scope, receive, send)
             return
         limit = self.max_bytes

@@ -3,6 +3,7 @@ refused, not silently lost), exported for other tools and imported back."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from pydantic import ValidationError
@@ -25,7 +26,9 @@ from vfb.models import (
 )
 from vfb.models.enums import ClipStatus
 from vfb.review import moments as review
-from vfb.review.exchange import from_csv, from_eaf
+from vfb.review.csv_import import Columns, read_csv
+from vfb.review.elan import frame_ms, read_eaf
+from vfb.review.imports import Plan, Reading, plan, plural
 from vfb.review.schemes import Scheme, load_scheme
 from vfb.services import audit
 from vfb.services.access import get_clip, get_programme, require_case_writer
@@ -294,18 +297,84 @@ def _as_if_typed(value: review.Moment, number: int) -> None:
         raise InvalidInput(f"{where}: {f'{field}: ' if field else ''}{problem}.") from None
 
 
-def import_moments(
-    *, db: Session, clip_id: str, text: str, kind: str, by: User, now: datetime
-) -> list[Moment]:
-    """Add every moment of a CSV or EAF file, or none of them if any is not valid."""
+@dataclass
+class ImportReading:
+    """A file read for one clip, and the moments it makes with the mapping given."""
+
+    reading: Reading
+    plan: Plan
+    clip: Clip
+    programme: Programme
+
+
+def read_import(
+    *,
+    db: Session,
+    clip_id: str,
+    text: str,
+    kind: str,
+    mapping: dict[str, str],
+    columns: Columns | None,
+    by: User,
+) -> ImportReading:
     clip, programme = get_clip(db=db, clip_id=clip_id, by=by)
     require_case_writer(by)
-    if kind not in ("csv", "eaf"):
+    if clip.status is not ClipStatus.ready or clip.duration_ms is None:
+        raise Conflict("Moments can be imported once the clip is ready to play.")
+    scheme = load_scheme(programme.coding_scheme)
+    categories = {c.code: c.label for c in scheme.categories}
+    if kind == "csv":
+        reading = read_csv(text, categories, columns)
+    elif kind == "eaf":
+        reading = read_eaf(text, categories)
+    else:
         raise InvalidInput("Moments can be imported from a .csv or an ELAN .eaf file.")
-    values = from_csv(text) if kind == "csv" else from_eaf(text)
-    for number, value in enumerate(values, start=1):
+    found = plan(
+        reading,
+        mapping=mapping,
+        categories=categories,
+        duration_ms=clip.duration_ms,
+        frame_ms=frame_ms(clip.fps) if kind == "eaf" else 0,
+    )
+    return ImportReading(reading, found, clip, programme)
+
+
+def import_moments(
+    *,
+    db: Session,
+    clip_id: str,
+    text: str,
+    kind: str,
+    by: User,
+    now: datetime,
+    mapping: dict[str, str] | None = None,
+    columns: Columns | None = None,
+    skip_outside: bool = False,
+) -> list[Moment]:
+    """Add every moment the file makes with the mapping, or none of them if one is not valid;
+    what lies after the clip's end is skipped only with the worker's say-so."""
+    read = read_import(
+        db=db, clip_id=clip_id, text=text, kind=kind, mapping=mapping or {}, columns=columns, by=by
+    )
+    if read.plan.undecided:
+        raise InvalidInput(
+            f"Choose a category for {', '.join(read.plan.undecided)}, or skip "
+            f"{'it' if len(read.plan.undecided) == 1 else 'them'}."
+        )
+    if read.plan.outside and not skip_outside:
+        first = read.plan.outside[0]
+        raise InvalidInput(
+            f"{plural(len(read.plan.outside), 'annotation')} of the file end after the clip's "
+            f"end ({format_timecode(read.clip.duration_ms or 0)}), the first at "
+            f"{format_timecode(first.start_ms)} ({first.source}). Agree to skip them "
+            "(skip_outside=true) to import the rest."
+        )
+    for number, value in enumerate(read.plan.moments, start=1):
         _as_if_typed(value, number)
-    made = [_stored(_checked(clip, programme, v), clip.id, by, now) for v in values]
+    made = [
+        _stored(_checked(read.clip, read.programme, v), read.clip.id, by, now)
+        for v in read.plan.moments
+    ]
     db.add_all(made)
     db.commit()
     return made

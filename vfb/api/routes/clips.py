@@ -23,6 +23,7 @@ from vfb.capture.timecode import format_timecode
 from vfb.errors import Conflict, InvalidInput, TooLarge
 from vfb.models import ClipPublic, RecordingCreate, RecordingPublic, TrimRequest
 from vfb.models.enums import ClipOrigin, ClipStatus
+from vfb.review.elan import clip_file_name
 from vfb.services import access, clips, recordings, viewing
 from vfb.services.media_jobs import MediaJobs
 from vfb.services.media_store import MediaStore
@@ -153,6 +154,7 @@ def clip_media(
         request,
         path,
         media_type="video/mp4",
+        filename=clip_file_name(clip.id),  # as an .eaf export links it: ELAN finds it beside
         headers={"Cache-Control": "private, no-store"},
         start_viewing=lambda: viewing.start_viewing(
             db, "clip.stream", target_type="clip", target_id=clip.id, child_id=programme.child_id

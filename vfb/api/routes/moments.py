@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from datetime import date
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Request, Response
 from pydantic import BaseModel, Field
@@ -22,8 +22,11 @@ from vfb.models import (
     SharedMoment,
     SharedReviewCreate,
 )
-from vfb.review.exchange import to_csv, to_eaf, to_webvtt
+from vfb.review.csv_import import Columns, detect, header_of
+from vfb.review.elan import clip_file_name, frame_ms, to_eaf
+from vfb.review.exchange import to_csv
 from vfb.review.schemes import all_schemes
+from vfb.review.webvtt import Track, to_webvtt
 from vfb.services import access, audit, moments, shared_review
 
 router = APIRouter(prefix="/api", tags=["moments"], responses=ERROR_RESPONSES)
@@ -99,39 +102,191 @@ EXPORTS = {
 def export_moments(
     clip_id: IdPath,
     extension: Literal["csv", "vtt", "eaf"],
-    request: Request,
     db: DbDep,
     user: CurrentUser,
+    track: Annotated[
+        Track,
+        Query(
+            description="WebVTT only: the carer's `captions` (shared moments: caption and "
+            "the child's words) or the team's `notes`"
+        ),
+    ] = "captions",
 ) -> Response:
-    """The clip's moments as CSV, WebVTT (usable as a `<track>`) or ELAN `.eaf` (one tier per
-    category, linked to the clip's media). Each export is in the audit trail."""
+    """The clip's moments as CSV, WebVTT (a `<track>`: the carer's captions, or the team's
+    notes) or ELAN `.eaf` (one tier per category, the note, caption, child's words and share as
+    dependent tiers, the media named `clip-<id>.mp4`). Each export is in the audit trail."""
     found, scheme = moments.list_moments(db=db, clip_id=clip_id, by=user)
-    _, programme = access.get_clip(db=db, clip_id=clip_id, by=user)
+    clip, programme = access.get_clip(db=db, clip_id=clip_id, by=user)
     audit.append(
         db,
         "moments.export",
         target_type="clip",
         target_id=clip_id,
         child_id=programme.child_id,
-        detail=extension,
+        detail=f"{extension} {track}" if extension == "vtt" else extension,
     )
     db.commit()
     marked = [moments.as_marked(m) for m in found]
+    labels = {c.code: c.label for c in scheme.categories}
+    name = f"moments-{clip_id}.{extension}"
     if extension == "csv":
         body = to_csv(marked)
     elif extension == "vtt":
-        body = to_webvtt(marked, {c.code: c.label for c in scheme.categories})
+        body = to_webvtt(marked, labels, track)
+        name = f"moments-{clip_id}-{track}.vtt"
     else:
-        body = to_eaf(marked, media_url=str(request.url_for("clip_media", clip_id=clip_id)))
-    media_type = EXPORTS[extension]
+        body = to_eaf(
+            marked,
+            media_name=clip_file_name(clip_id),
+            categories=labels,
+            one_frame_ms=frame_ms(clip.fps),
+        )
     disposition = "inline" if extension == "vtt" else "attachment"
     return Response(
         body,
-        media_type=media_type,
+        media_type=EXPORTS[extension],
         headers={
-            "Content-Disposition": f'{disposition}; filename="moments-{clip_id}.{extension}"',
+            "Content-Disposition": f'{disposition}; filename="{name}"',
             "Cache-Control": "private, no-store",
         },
+    )
+
+
+IMPORT_BODY: dict[str, Any] = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "text/csv": {"schema": {"type": "string"}},
+            "application/xml": {"schema": {"type": "string"}},
+        },
+    }
+}
+MapQuery = Annotated[
+    list[str],
+    Query(
+        alias="map",
+        description="`<tier or behaviour>=<category>` (or `=` alone to skip it); a dependent "
+        "tier `=<note|caption|child_words|share>`. Repeat for each; what is not given is as "
+        "proposed.",
+    ),
+]
+
+
+class ImportColumns(BaseModel):
+    """A CSV's columns, when they are not the ones proposed from its header."""
+
+    start: str | None = None
+    end: str | None = None
+    behaviour: str | None = None
+    status: str | None = None
+    note: str | None = None
+    subject: str | None = None
+    unit: Literal["s", "ms"] | None = None
+
+
+class ImportSource(BaseModel):
+    name: str
+    count: int
+    kind: Literal["moments", "field"]
+    proposed: str | None
+    parent: str
+
+
+class OutsideAnnotation(BaseModel):
+    source: str
+    start_ms: int
+    end_ms: int
+    where: str
+
+
+class ImportPreview(BaseModel):
+    format: str = Field(description="vfb, eaf, boris, datavyu or columns")
+    sources: list[ImportSource]
+    moments: int = Field(description="How many moments the import would add")
+    outside_count: int
+    outside: list[OutsideAnnotation] = Field(description="The first 100 after the clip's end")
+    skipped: list[str] = Field(description="What will not be imported, in words")
+    undecided: list[str] = Field(description="Tiers or behaviours still needing a category")
+    columns: dict[str, str] = Field(description="A CSV's column mapping, as read")
+    header: list[str]
+    duration_ms: int
+
+
+def _mapping(pairs: list[str]) -> dict[str, str]:
+    mapping = {}
+    for pair in pairs:
+        name, equals, target = pair.rpartition("=")
+        if not equals:
+            raise InvalidInput(f"map={pair!r} must be <tier or behaviour>=<category>.")
+        mapping[name] = target
+    return mapping
+
+
+def _columns(chosen: ImportColumns, kind: str, text: str) -> Columns | None:
+    given = chosen.model_dump(exclude_none=True)
+    if kind != "csv" or not given:
+        return None
+    return replace(detect(header_of(text)[1]), **given)
+
+
+async def _file_text(request: Request) -> str:
+    """The body, up to the route's own limit (the app's request limit stands aside for it)."""
+    declared = request.headers.get("content-length", "")
+    too_large = f"A moments file may be at most {MAX_IMPORT_BYTES // (1024 * 1024)} MB."
+    if declared.isdigit() and int(declared) > MAX_IMPORT_BYTES:
+        size = int(declared) / (1024 * 1024)
+        raise TooLarge(f"{too_large[:-1]}; this one is {size:.1f} MB.")
+    body = bytearray()
+    async for piece in request.stream():
+        body += piece
+        if len(body) > MAX_IMPORT_BYTES:
+            raise TooLarge(too_large)
+    try:
+        return body.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise InvalidInput("The moments file must be UTF-8 text.") from None
+
+
+@router.post(
+    "/clips/{clip_id}/moments/import/preview",
+    response_model=ImportPreview,
+    openapi_extra=IMPORT_BODY,
+)
+async def preview_import(
+    clip_id: IdPath,
+    request: Request,
+    db: DbDep,
+    user: CurrentUser,
+    chosen: Annotated[ImportColumns, Query()],
+    format: Annotated[Literal["csv", "eaf"], Query(description="What the body is")] = "csv",
+    map: MapQuery = [],  # noqa: B006 (FastAPI copies it)
+) -> ImportPreview:
+    """What importing the file would do, adding nothing: its tiers or behaviours with the
+    category proposed for each, what lies after the clip's end, and what will not be imported."""
+    text = await _file_text(request)
+    read = moments.read_import(
+        db=db,
+        clip_id=clip_id,
+        text=text,
+        kind=format,
+        mapping=_mapping(map),
+        columns=_columns(chosen, format, text),
+        by=user,
+    )
+    return ImportPreview(
+        format=read.reading.format,
+        sources=[ImportSource.model_validate(asdict(s)) for s in read.reading.sources],
+        moments=len(read.plan.moments),
+        outside_count=len(read.plan.outside),
+        outside=[
+            OutsideAnnotation(source=c.source, start_ms=c.start_ms, end_ms=c.end_ms, where=c.where)
+            for c in read.plan.outside[:100]
+        ],
+        skipped=read.plan.skipped,
+        undecided=read.plan.undecided,
+        columns=read.reading.columns,
+        header=read.reading.header,
+        duration_ms=read.clip.duration_ms or 0,
     )
 
 
@@ -139,15 +294,7 @@ def export_moments(
     "/clips/{clip_id}/moments/import",
     response_model=list[MomentPublic],
     status_code=201,
-    openapi_extra={
-        "requestBody": {
-            "required": True,
-            "content": {
-                "text/csv": {"schema": {"type": "string"}},
-                "application/xml": {"schema": {"type": "string"}},
-            },
-        }
-    },
+    openapi_extra=IMPORT_BODY,
 )
 async def import_moments(
     clip_id: IdPath,
@@ -155,20 +302,27 @@ async def import_moments(
     db: DbDep,
     now: NowDep,
     user: CurrentUser,
+    chosen: Annotated[ImportColumns, Query()],
     format: Annotated[Literal["csv", "eaf"], Query(description="What the body is")] = "csv",
+    map: MapQuery = [],  # noqa: B006 (FastAPI copies it)
+    skip_outside: Annotated[
+        bool, Query(description="Agree to skip what lies after the clip's end")
+    ] = False,
 ) -> list[MomentPublic]:
-    """Add the moments of a CSV export or an ELAN `.eaf` file (all of them, or none if one is
-    not valid)."""
-    body = bytearray()
-    async for piece in request.stream():
-        body += piece
-        if len(body) > MAX_IMPORT_BYTES:
-            raise TooLarge("A moments file may be at most 5 MB.")
-    try:
-        text = body.decode("utf-8")
-    except UnicodeDecodeError:
-        raise InvalidInput("The moments file must be UTF-8 text.") from None
-    made = moments.import_moments(db=db, clip_id=clip_id, text=text, kind=format, by=user, now=now)
+    """Add the moments of a CSV (vfb's, BORIS's, Datavyu's or any table, through its columns)
+    or an ELAN `.eaf` file: all of them, or none if one is not valid. See the preview first."""
+    text = await _file_text(request)
+    made = moments.import_moments(
+        db=db,
+        clip_id=clip_id,
+        text=text,
+        kind=format,
+        by=user,
+        now=now,
+        mapping=_mapping(map),
+        columns=_columns(chosen, format, text),
+        skip_outside=skip_outside,
+    )
     found, scheme = moments.list_moments(db=db, clip_id=clip_id, by=user)
     ids = {m.id for m in made}
     return moments.public_all(db, [m for m in found if m.id in ids], scheme)

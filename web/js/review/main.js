@@ -4,6 +4,7 @@
 // picked with I/O or a drag on the timeline); every moment change saves as it is made and undoes.
 
 import { api } from "../api.js";
+import { ExchangePanel } from "../exchange-panel.js";
 import { clampFrame, frameAt } from "../frames.js";
 import { bindKeys, labelControls, renderKeyList } from "../keymap.js";
 import { MomentList } from "../moment-list.js";
@@ -11,7 +12,7 @@ import { Player } from "../player.js";
 import { ReelPanel } from "../reel-panel.js";
 import { thumbnailStrip } from "../thumbs.js";
 import { Timeline } from "../timeline.js";
-import { csrfHeader, h, showStatus, startPage, timecode } from "../ui.js";
+import { h, showStatus, startPage, timecode } from "../ui.js";
 import { MomentsStore } from "./moments-store.js";
 
 /**
@@ -243,32 +244,6 @@ function still() {
   showStatus(`Still taken at ${timecode(at)}: it is under Stills, below.`);
 }
 
-// -- export and import ----------------------------------------------------------------------------
-
-/** @param {Event} event */
-async function importMoments(event) {
-  event.preventDefault();
-  const file = $("import-file").files[0];
-  if (!file) {
-    showStatus("Choose a .csv or .eaf file first.", { error: true });
-    return;
-  }
-  const kind = file.name.toLowerCase().endsWith(".eaf") ? "eaf" : "csv";
-  const response = await fetch(`/api/clips/${clipId}/moments/import?format=${kind}`, {
-    method: "POST",
-    headers: { "Content-Type": kind === "eaf" ? "application/xml" : "text/csv", ...csrfHeader() },
-    body: file,
-    credentials: "same-origin",
-  });
-  const body = await response.json().catch(() => null);
-  if (!response.ok) {
-    showStatus(`${file.name} was not imported: ${body?.detail ?? response.status}`, { error: true });
-    return;
-  }
-  await reload();
-  showStatus(`Imported ${body.length} moment${body.length === 1 ? "" : "s"} from ${file.name}.`);
-}
-
 // -- keys ----------------------------------------------------------------------------------------
 
 /** @param {number} by */
@@ -432,9 +407,7 @@ async function main() {
   $("back").href = `/sessions/${session.id}`;
   $("back").textContent = `← Session ${session.number}`;
   $("trim-link").href = `/clips/${clipId}`;
-  for (const kind of ["csv", "vtt", "eaf"]) $(`export-${kind}`).href = `/api/clips/${clipId}/moments.${kind}`;
-  $("import").hidden = !state.editable;
-  $("import").addEventListener("submit", importMoments);
+  new ExchangePanel({ clipId, scheme: programme.coding_scheme, categories: state.categories, editable: state.editable, video: player() }).addEventListener("moments.change", () => reload());
   $("joint-link").href = `/clips/${clipId}/joint-review`;
   $("joint-link").hidden = !state.editable;
   $("reel-drawer").hidden = !state.editable;
