@@ -2,6 +2,7 @@
 // sharing and what the carer said. Every change is saved as it is made (no save button); the list
 // emits `moment.select`, `moment.save` and `moment.delete`, and the page talks to the API.
 
+import { draftSaved, keepDraft } from "./drafts.js";
 import { h, timecode } from "./ui.js";
 
 const TYPING_PAUSE_MS = 700;
@@ -58,6 +59,7 @@ export class MomentList extends EventTarget {
     );
     go.addEventListener("click", () => this.emit("moment.select", { id: moment.id, seek: true }));
     const item = h("li", { class: `moment${selected ? " selected" : ""}`, "data-id": moment.id, "data-version": moment.version }, go);
+    item.moment = moment; // the page's own record, updated in place when a save is answered
     item.style.borderLeftColor = this.colour(moment.category);
     const ids = (name) => `${name}-${moment.id}`;
     if (!this.editable) {
@@ -89,6 +91,7 @@ export class MomentList extends EventTarget {
       );
       for (const field of [category, share]) field.addEventListener("change", () => this.save(item, field));
       for (const field of [note, caption]) {
+        keepDraft(field, draftKey(moment, field.dataset.field));
         field.addEventListener("input", () => this.later(item, field));
         field.addEventListener("blur", () => this.now(item, field));
       }
@@ -140,7 +143,12 @@ export class MomentList extends EventTarget {
   }
 
   showSaved(id, words) {
+    const moment = this.list.querySelector(`[data-id="${id}"]`)?.moment;
+    for (const name of ["note", "caption"]) if (moment) draftSaved(draftKey(moment, name), moment[name]);
     const slot = this.list.querySelector(`[data-id="${id}"] .saved`);
     if (slot) slot.textContent = words;
   }
 }
+
+// A note or caption not yet saved is kept on this device (drafts.js) until the server has it.
+const draftKey = (moment, name) => `review/${moment.clip_id}/${moment.id}/${name}`;

@@ -1,0 +1,142 @@
+// @ts-check
+// Local drafts of text typed and not yet saved: kept in localStorage as the user types (per user,
+// page and field), restored when the page is opened again, dropped once the server has the text.
+
+import { loadStyles, whoAmI } from "./session-keeper.js";
+
+const PREFIX = "vfb.draft.";
+// A draft holds a carer's words on a shared laptop: it is for getting back to, not for keeping.
+export const KEEP_FOR_MS = 7 * 24 * 3600_000;
+export const RESTORED_WORDS = "Restored what you had typed but not saved.";
+
+/** @typedef {Pick<Storage, "getItem" | "setItem" | "removeItem" | "key" | "length">} DraftStorage */
+
+/**
+ * The drafts of one browser's storage, for any user (`who`, their id).
+ * @param {{ storage: DraftStorage, now?: () => number }} parts
+ */
+export function createDrafts({ storage, now = () => Date.now() }) {
+  const name = (/** @type {string} */ who, /** @type {string} */ key) => `${PREFIX}${who}.${key}`;
+
+  /** The draft's text, or null (none, or too old). */
+  function read(/** @type {string} */ who, /** @type {string} */ key) {
+    const raw = storage.getItem(name(who, key));
+    if (raw === null) return null;
+    try {
+      const { text, at } = JSON.parse(raw);
+      if (typeof text === "string" && now() - at < KEEP_FOR_MS) return text;
+    } catch {
+      // not one of ours: dropped below
+    }
+    storage.removeItem(name(who, key));
+    return null;
+  }
+
+  /** Keep `text` (an empty field keeps nothing). */
+  function keep(/** @type {string} */ who, /** @type {string} */ key, /** @type {string} */ text) {
+    if (text.trim()) storage.setItem(name(who, key), JSON.stringify({ text, at: now() }));
+    else storage.removeItem(name(who, key));
+  }
+
+  /** The server has `savedText`: the draft goes if it is that text (not if more was typed since). */
+  function saved(/** @type {string} */ who, /** @type {string} */ key, /** @type {string} */ savedText) {
+    const text = read(who, key);
+    if (text === null || text.trim() !== savedText.trim()) return false;
+    storage.removeItem(name(who, key));
+    return true;
+  }
+
+  /** Forget drafts older than KEEP_FOR_MS, anyone's. */
+  function prune() {
+    const names = [];
+    for (let n = 0; n < storage.length; n += 1) {
+      const found = storage.key(n);
+      if (found?.startsWith(PREFIX)) names.push(found);
+    }
+    for (const found of names) {
+      const [who, ...key] = found.slice(PREFIX.length).split(".");
+      read(who, key.join("."));
+    }
+  }
+
+  return { read, keep, saved, prune };
+}
+
+/** @type {ReturnType<typeof createDrafts> | null} */
+let pageDrafts = null;
+function drafts() {
+  if (!pageDrafts) {
+    pageDrafts = createDrafts({ storage: localStorage });
+    pageDrafts.prune();
+  }
+  return pageDrafts;
+}
+
+const owner = () => whoAmI().then((now) => now.user.id);
+
+/** @type {WeakMap<HTMLInputElement | HTMLTextAreaElement, { key: string }>} */
+const bound = new WeakMap();
+/** @type {Map<string, HTMLInputElement | HTMLTextAreaElement>} */
+const fields = new Map();
+
+/**
+ * Keep what is typed in `field` as the draft `key` (e.g. `joint-review/<clip>/<moment>/said`),
+ * and put back a draft left from before. Called again with another key, the field keeps that one.
+ * A restored draft fires `input`, as typing would, so a page that saves as you type saves it.
+ * @param {HTMLInputElement | HTMLTextAreaElement} field
+ * @param {string} key
+ */
+export function keepDraft(field, key) {
+  let binding = bound.get(field);
+  if (!binding) {
+    const kept = { key };
+    binding = kept;
+    bound.set(field, kept);
+    field.addEventListener("input", () => {
+      const typedFor = kept.key;
+      const text = field.value;
+      owner().then((who) => drafts().keep(who, typedFor, text), () => {});
+    });
+  }
+  binding.key = key;
+  fields.set(key, field);
+  restoredNote(field)?.remove();
+  const shown = field.value;
+  owner().then((who) => {
+    if (bound.get(field)?.key !== key) return; // moved on to another moment meanwhile
+    const text = drafts().read(who, key);
+    if (text === null) return;
+    if (text === shown) {
+      drafts().saved(who, key, shown); // what the page shows is the server's text: done
+      return;
+    }
+    if (field.value !== shown) return; // typed into already: theirs wins
+    field.value = text;
+    showRestored(field);
+    field.dispatchEvent(new Event("input", { bubbles: true }));
+  }, () => {});
+}
+
+/** The server now has `savedText` for `key`: drop the draft (unless more was typed since). */
+export function draftSaved(/** @type {string} */ key, /** @type {string} */ savedText) {
+  return owner().then((who) => {
+    if (!drafts().saved(who, key, savedText)) return;
+    const field = fields.get(key);
+    if (field && bound.get(field)?.key === key) restoredNote(field)?.remove();
+  }, () => {});
+}
+
+function restoredNote(/** @type {HTMLElement} */ field) {
+  const next = field.nextElementSibling;
+  return next?.classList.contains("draft-restored") ? next : null;
+}
+
+function showRestored(/** @type {HTMLInputElement | HTMLTextAreaElement} */ field) {
+  loadStyles();
+  const note = document.createElement("p");
+  note.className = "draft-restored";
+  note.setAttribute("role", "status");
+  note.id = `${field.id || "field"}-restored`;
+  note.textContent = RESTORED_WORDS;
+  field.after(note);
+}
