@@ -82,3 +82,10 @@ test("the time left in words", () => {
   assert.equal(inWords(1_000), "1 second");
   assert.equal(inWords(10), "1 second");
 });
+
+test("a draft remembers the saved text it was typed over", () => {
+  const drafts = createDrafts({ storage: memory() });
+  drafts.keep("u1", KEY, "mine", "first words");
+  assert.equal(drafts.base("u1", KEY), "first words");
+  assert.equal(drafts.read("u1", KEY), "mine");
+});

@@ -20,11 +20,21 @@ export function createDrafts({ storage, now = () => Date.now() }) {
 
   /** The draft's text, or null (none, or too old). */
   function read(/** @type {string} */ who, /** @type {string} */ key) {
+    return entry(who, key)?.text ?? null;
+  }
+
+  /** What the field held when the draft was begun (the saved text then), or null. */
+  function base(/** @type {string} */ who, /** @type {string} */ key) {
+    return entry(who, key)?.base ?? null;
+  }
+
+  /** @returns {{ text: string, base: string | null } | null} */
+  function entry(/** @type {string} */ who, /** @type {string} */ key) {
     const raw = storage.getItem(name(who, key));
     if (raw === null) return null;
     try {
-      const { text, at } = JSON.parse(raw);
-      if (typeof text === "string" && now() - at < KEEP_FOR_MS) return text;
+      const { text, base = null, at } = JSON.parse(raw);
+      if (typeof text === "string" && now() - at < KEEP_FOR_MS) return { text, base };
     } catch {
       // not one of ours: dropped below
     }
@@ -32,9 +42,14 @@ export function createDrafts({ storage, now = () => Date.now() }) {
     return null;
   }
 
-  /** Keep `text` (an empty field keeps nothing). */
-  function keep(/** @type {string} */ who, /** @type {string} */ key, /** @type {string} */ text) {
-    if (text.trim()) storage.setItem(name(who, key), JSON.stringify({ text, at: now() }));
+  /** Keep `text`, typed over `base` (an empty field keeps nothing). */
+  function keep(
+    /** @type {string} */ who,
+    /** @type {string} */ key,
+    /** @type {string} */ text,
+    /** @type {string | null} */ base = null,
+  ) {
+    if (text.trim()) storage.setItem(name(who, key), JSON.stringify({ text, base, at: now() }));
     else storage.removeItem(name(who, key));
   }
 
@@ -59,7 +74,7 @@ export function createDrafts({ storage, now = () => Date.now() }) {
     }
   }
 
-  return { read, keep, saved, prune };
+  return { read, base, keep, saved, prune };
 }
 
 /** @type {ReturnType<typeof createDrafts> | null} */
@@ -74,10 +89,13 @@ function drafts() {
 
 const owner = () => whoAmI().then((now) => now.user.id);
 
-/** @type {WeakMap<HTMLInputElement | HTMLTextAreaElement, { key: string }>} */
+/** @type {WeakMap<HTMLInputElement | HTMLTextAreaElement, { key: string, base: string }>} */
 const bound = new WeakMap();
 /** @type {Map<string, HTMLInputElement | HTMLTextAreaElement>} */
 const fields = new Map();
+// A draft is put back once, when the page opens: a field rebuilt later (say, after a refused
+// save reloaded the moment) shows the server's text, not the draft over it.
+const offered = new Set();
 
 /**
  * Keep what is typed in `field` as the draft `key` (e.g. `joint-review/<clip>/<moment>/said`),
@@ -89,16 +107,20 @@ const fields = new Map();
 export function keepDraft(field, key) {
   let binding = bound.get(field);
   if (!binding) {
-    const kept = { key };
+    const kept = { key, base: field.value };
     binding = kept;
     bound.set(field, kept);
     field.addEventListener("input", () => {
-      const typedFor = kept.key;
+      const { key: typedFor, base } = kept;
       const text = field.value;
-      owner().then((who) => drafts().keep(who, typedFor, text), () => {});
+      owner().then((who) => drafts().keep(who, typedFor, text, base), () => {});
     });
   }
-  binding.key = key;
+  const here = binding;
+  here.key = key;
+  here.base = field.value;
+  const first = !offered.has(key);
+  offered.add(key);
   fields.set(key, field);
   restoredNote(field)?.remove();
   const shown = field.value;
@@ -110,8 +132,16 @@ export function keepDraft(field, key) {
       drafts().saved(who, key, shown); // what the page shows is the server's text: done
       return;
     }
-    if (field.value !== shown) return; // typed into already: theirs wins
+    if (!first || field.value !== shown) return; // typed into already: what is there wins
+    const saved = drafts().base(who, key);
     field.value = text;
+    here.base = saved ?? shown;
+    if (shown !== "" && saved !== null && saved !== shown) {
+      // Someone saved another text since this draft was begun: put it back, but do not save it
+      // over theirs unasked.
+      showRestored(field, `${RESTORED_WORDS} The saved text has changed since: “${shown}”.`);
+      return;
+    }
     showRestored(field);
     field.dispatchEvent(new Event("input", { bubbles: true }));
   }, () => {});
@@ -119,9 +149,11 @@ export function keepDraft(field, key) {
 
 /** The server now has `savedText` for `key`: drop the draft (unless more was typed since). */
 export function draftSaved(/** @type {string} */ key, /** @type {string} */ savedText) {
+  const field = fields.get(key);
+  const binding = field ? bound.get(field) : undefined;
+  if (binding?.key === key) binding.base = savedText; // what later typing is typed over
   return owner().then((who) => {
     if (!drafts().saved(who, key, savedText)) return;
-    const field = fields.get(key);
     if (field && bound.get(field)?.key === key) restoredNote(field)?.remove();
   }, () => {});
 }
@@ -131,12 +163,12 @@ function restoredNote(/** @type {HTMLElement} */ field) {
   return next?.classList.contains("draft-restored") ? next : null;
 }
 
-function showRestored(/** @type {HTMLInputElement | HTMLTextAreaElement} */ field) {
+function showRestored(/** @type {HTMLInputElement | HTMLTextAreaElement} */ field, words = RESTORED_WORDS) {
   loadStyles();
   const note = document.createElement("p");
   note.className = "draft-restored";
   note.setAttribute("role", "status");
   note.id = `${field.id || "field"}-restored`;
-  note.textContent = RESTORED_WORDS;
+  note.textContent = words;
   field.after(note);
 }
