@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import Depends, Path, Query, Request
+from fastapi import Depends, Path, Query, Request, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlmodel import Session
 
@@ -16,11 +16,13 @@ from vfb.models import User
 from vfb.security import csrf_token, same
 from vfb.services.access import require_admin
 from vfb.services.audit import Actor, use_actor
-from vfb.services.auth import SignInPolicy, signed_in_user
+from vfb.services.auth import SignInPolicy, signed_in_user, time_left
 
 SESSION_COOKIE = "vfb_session"
 CSRF_COOKIE = "vfb_csrf"
 CSRF_HEADER = "X-CSRF-Token"
+# Milliseconds until this sign-in ends if the user does nothing more: pages warn before it does.
+ENDS_IN_HEADER = "X-Session-Ends-In"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 bearer_scheme = HTTPBearer(auto_error=False, description="A token from POST /api/auth/token")
@@ -76,6 +78,7 @@ def request_token(request: Request, credentials: HTTPAuthorizationCredentials | 
 
 def current_user(
     request: Request,
+    response: Response,
     db: DbDep,
     now: NowDep,
     policy: PolicyDep,
@@ -84,6 +87,8 @@ def current_user(
 ) -> User:
     token = request_token(request, credentials)
     user = signed_in_user(db=db, token=token, key=key, policy=policy, now=now)
+    left = time_left(db=db, token=token, key=key, policy=policy, now=now)
+    response.headers[ENDS_IN_HEADER] = str(int(left.total_seconds() * 1000))
     use_actor(db, Actor.of(user, client_address(request), request.app.state.clock))
     return user
 

@@ -34,6 +34,14 @@ class SignedIn(BaseModel):
     user: UserPublic
 
 
+class SignInNow(BaseModel):
+    """The signed-in user and how long the sign-in lasts, for the pages' "still there?" warning."""
+
+    user: UserPublic
+    idle_ms: int
+    ends_in_ms: int
+
+
 class CaseloadRowPublic(BaseModel):
     child: ChildPublic
     programmes: list[ProgrammeSummary]

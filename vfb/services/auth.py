@@ -24,8 +24,12 @@ from vfb.security import new_token, token_id, verify_password
 from vfb.services.audit import Actor, append
 
 # Refreshing `last_seen_at` on every request would write on every read; a minute's slack is fine
-# against a 30-minute idle limit.
+# against a 30-minute idle limit (a tenth of a shorter one, so "Stay signed in" always refreshes).
 TOUCH_EVERY = timedelta(seconds=60)
+
+
+def touch_every(policy: SignInPolicy) -> timedelta:
+    return min(TOUCH_EVERY, policy.idle / 10)
 
 
 @dataclass(frozen=True)
@@ -190,12 +194,24 @@ def signed_in_user(
         db.add(sign_in_row)
         db.commit()
         raise NotSignedIn("Your session has expired. Please sign in again.")
-    if now - sign_in_row.last_seen_at > TOUCH_EVERY:
+    if now - sign_in_row.last_seen_at > touch_every(policy):
         sign_in_row.last_seen_at = now
         db.add(sign_in_row)
         db.commit()
         db.refresh(user)
     return user
+
+
+def time_left(
+    *, db: Session, token: str, key: str, policy: SignInPolicy, now: datetime
+) -> timedelta:
+    """How long this sign-in lasts if nothing more is done with it (after `signed_in_user`), so a
+    page can warn before it ends."""
+    sign_in_row = db.get(AuthSession, token_id(token, key))  # already loaded: no query
+    if sign_in_row is None or sign_in_row.ended_at is not None:
+        return timedelta(0)
+    ends_at = min(sign_in_row.last_seen_at + policy.idle, sign_in_row.created_at + policy.max_age)
+    return max(timedelta(0), ends_at - now)
 
 
 def sign_out(*, db: Session, token: str, key: str, now: datetime) -> None:

@@ -3,6 +3,7 @@
 // carer is ever loaded here: no note the worker wrote for themselves reaches this page.
 
 import { api } from "./api.js";
+import { draftSaved, keepDraft } from "./drafts.js";
 import { h, showStatus, words } from "./ui.js";
 
 const clipId = location.pathname.split("/")[2];
@@ -10,6 +11,9 @@ const $ = (id) => document.getElementById(id);
 
 const state = { clip: null, moments: [], at: 0, shown: new Set(), started: Date.now(), holding: false };
 const player = () => $("player");
+// Unsent words are drafts per moment; a reload reopens the moment the review was on.
+const saidDraft = (moment) => `joint-review/${clipId}/${moment.id}/said`;
+const resumeKey = `vfb.joint-review.${clipId}`;
 
 // The server says what each moment plays (the same stretch as in a reel).
 function span(moment) {
@@ -29,6 +33,8 @@ function show(index) {
   $("previous").disabled = state.at === 0;
   $("next").textContent = state.at === state.moments.length - 1 ? "Finish" : "Next ▶";
   $("said").value = "";
+  keepDraft($("said"), saidDraft(moment));
+  sessionStorage.setItem(resumeKey, moment.id);
   $("words-saved").textContent = "";
   $("still").src = `/api/clips/${clipId}/still?at_ms=${moment.start_ms}`;
   $("still").alt = moment.caption;
@@ -65,8 +71,11 @@ async function saveWords(event) {
   event.preventDefault();
   const text = $("said").value.trim();
   if (!text) return;
+  const moment = current();
   try {
-    await api(`/api/moments/${current().id}/carer-comments`, { method: "POST", body: { text } });
+    await api(`/api/moments/${moment.id}/carer-comments`, { method: "POST", body: { text } });
+    draftSaved(saidDraft(moment), text);
+    if (current() !== moment) return; // moved on while it was sent: the box is another moment's
     $("said").value = "";
     $("words-saved").textContent = `Saved: “${text}”`;
   } catch (error) {
@@ -162,7 +171,7 @@ async function main() {
   $("fullscreen").addEventListener("click", () => document.documentElement.requestFullscreen?.().catch(() => {}));
   document.addEventListener("keydown", onKey);
   $("moment-view").hidden = false;
-  show(0);
+  show(Math.max(0, state.moments.findIndex((m) => m.id === sessionStorage.getItem(resumeKey))));
   document.body.dataset.ready = "true";
 }
 

@@ -5,6 +5,7 @@
 // and emits `moment.select`, `moment.save`, `moment.delete`, `moment.keep` and `moment.retry`
 // (the page saves).
 
+import { keepDraft } from "./drafts.js";
 import { h, timecode } from "./ui.js";
 
 const TYPING_PAUSE_MS = 700;
@@ -197,6 +198,7 @@ export class MomentList extends EventTarget {
       const input = /** @type {HTMLInputElement} */ (field);
       input.value = String(moment[/** @type {string} */ (input.dataset.field)] ?? "");
       if (held.has(/** @type {string} */ (input.dataset.field))) input.readOnly = true;
+      else keepDraft(input, draftKey(moment.clip_id, moment.id, /** @type {string} */ (input.dataset.field)));
     }
     const remove = h("button", { type: "button", class: "quiet small", "data-part": "delete", "aria-keyshortcuts": "Delete" }, "Delete");
     remove.addEventListener("click", () => this.emit("moment.delete", { id: moment.id }));
@@ -321,3 +323,8 @@ export class MomentList extends EventTarget {
     if (retry instanceof HTMLElement) retry.hidden = !status?.retry;
   }
 }
+
+/** A note, caption or child's words not yet saved is kept on this device (drafts.js) until the
+ * server has it. @param {string} clipId @param {string} momentId @param {string} field */
+export const draftKey = (clipId, momentId, field) => `review/${clipId}/${momentId}/${field}`;
+export const DRAFTED_FIELDS = ["note", "caption", "child_words"];

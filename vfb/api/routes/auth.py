@@ -19,10 +19,10 @@ from vfb.api.deps import (
     client_address,
     request_token,
 )
-from vfb.api.schemas import ERROR_RESPONSES, SignedIn, Token
+from vfb.api.schemas import ERROR_RESPONSES, SignedIn, SignInNow, Token
 from vfb.models import UserPublic
 from vfb.security import csrf_token
-from vfb.services.auth import sign_in, sign_out
+from vfb.services.auth import sign_in, sign_out, time_left
 
 router = APIRouter(prefix="/api", tags=["auth"], responses=ERROR_RESPONSES)
 
@@ -89,6 +89,27 @@ def start_session(
         path="/",
     )
     return SignedIn(user=UserPublic.model_validate(user))
+
+
+@router.get("/auth/session", response_model=SignInNow)
+def this_session(
+    request: Request,
+    db: DbDep,
+    now: NowDep,
+    policy: PolicyDep,
+    key: KeyDep,
+    user: CurrentUser,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer_scheme)],
+) -> SignInNow:
+    """Who is signed in, the idle limit and how long this sign-in has left. Asking is activity:
+    it keeps the sign-in going, as any other request does."""
+    token = request_token(request, credentials)
+    left = time_left(db=db, token=token, key=key, policy=policy, now=now)
+    return SignInNow(
+        user=UserPublic.model_validate(user),
+        idle_ms=int(policy.idle.total_seconds() * 1000),
+        ends_in_ms=int(left.total_seconds() * 1000),
+    )
 
 
 @router.post("/auth/sign-out", status_code=204)

@@ -7,7 +7,8 @@ import { api } from "../api.js";
 import { ExchangePanel } from "../exchange-panel.js";
 import { clampFrame, frameAt } from "../frames.js";
 import { bindKeys, labelControls, renderKeyList } from "../keymap.js";
-import { MomentList } from "../moment-list.js";
+import { draftSaved, draftsUnder } from "../drafts.js";
+import { DRAFTED_FIELDS, MomentList, draftKey } from "../moment-list.js";
 import { Player } from "../player.js";
 import { ReelPanel } from "../reel-panel.js";
 import { thumbnailStrip } from "../thumbs.js";
@@ -381,6 +382,10 @@ function wireStore() {
   store.addEventListener("moment.status", (event) => {
     const { id, ...status } = /** @type {CustomEvent} */ (event).detail;
     list.showStatus(id, status);
+    const saved = store.get(id);
+    if (status.state === "saved" && saved) {
+      for (const field of DRAFTED_FIELDS) draftSaved(draftKey(clipId, id, field), String(saved[field] ?? ""));
+    }
     if (status.conflict && state.selected !== id) select(id, { seekTo: false });
     if (status.state === "conflict") {
       const moment = store.get(id);
@@ -483,6 +488,11 @@ async function main() {
   window.addEventListener("beforeunload", () => list.flush());
   draw();
   await timeline.ready;
+  // words typed here and never saved (the page closed, the sign-in ended): open their moment,
+  // which puts them back and saves them
+  const [drafted] = await draftsUnder(`review/${clipId}/`);
+  const draftedId = drafted?.split("/")[2];
+  if (draftedId && store.get(draftedId)) select(draftedId, { seekTo: false });
   performance.mark("vfb.timeline-drawn");
   document.body.dataset.ready = "true";
   showStatus(state.editable ? "Press a category (or its number key) to mark a moment." : "");
