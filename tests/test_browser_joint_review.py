@@ -1,0 +1,141 @@
+"""The joint review in a real browser, as the worker and the carer use it on a laptop and a phone:
+it is recorded on the visit being held now (and says so before recording it elsewhere), it fits
+the screen, its full screen is the video's, the carer's words and the child's words are kept."""
+
+from __future__ import annotations
+
+import time
+from datetime import date, timedelta
+from typing import Any
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.browser import sign_in, wait_until
+from tests.media import Samples
+from tests.test_browser_review import call
+
+pytestmark = pytest.mark.browser
+LAPTOP = {"width": 1366, "height": 768}
+PHONE = {"width": 390, "height": 844}
+WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August")
+MONTHS += ("September", "October", "November", "December")
+
+
+def in_words(day: date) -> str:
+    return f"{WEEKDAYS[day.weekday()]} {day.day} {MONTHS[day.month - 1]} {day.year}"
+
+
+def upload(server: str, child: dict[str, str], samples: Samples, session_id: str) -> Any:
+    with samples.get("indexed.mp4").open("rb") as f:
+        files = {"file": ("visit.mp4", f, "video/mp4")}
+        made = call(server, child, "POST", f"/api/sessions/{session_id}/clips", files=files)
+    deadline = time.monotonic() + 60
+    while made["status"] == "processing" or not made["review_media"]:
+        assert time.monotonic() < deadline, made
+        time.sleep(0.2)
+        made = call(server, child, "GET", f"/api/clips/{made['id']}")
+    assert made["status"] == "ready"
+    return made
+
+
+def sessions_up_to(server: str, child: dict[str, str], *, today_is: int | None) -> list[Any]:
+    """Sessions 2–6 after the fixture's session 1 (all held in the past), and, if `today_is`
+    is a number, that session booked for today instead."""
+    made = call(server, child, "GET", f"/api/sessions/{child['session']}")
+    found = [made]
+    for number in range(2, 7):
+        if number == today_is:
+            body: dict[str, Any] = {"held_on": date.today().isoformat(), "status": "planned"}
+        else:
+            held_on = date(2026, 2, 1) + timedelta(days=7 * (number - 1))
+            body = {"held_on": held_on.isoformat(), "duration_minutes": 60}
+        path = f"/api/programmes/{child['programme']}/sessions"
+        found.append(call(server, child, "POST", path, json=body))
+    return found
+
+
+def share(server: str, child: dict[str, str], clip: Any, **body: Any) -> Any:
+    moment = {"start_ms": 1000, "end_ms": 2500, "category": "sensitivity"}
+    moment |= {"caption": "You waited for her", "share_with_carer": True} | body
+    return call(server, child, "POST", f"/api/clips/{clip['id']}/moments", json=moment)
+
+
+def open_joint_review(page: Page, server: str, clip: Any) -> None:
+    sign_in(page, server, "worker_a1", f"/clips/{clip['id']}/joint-review")
+    wait_until(page, "document.body.dataset.ready === 'true'")
+
+
+def selected_session(page: Page) -> str:
+    return str(page.evaluate("document.getElementById('session').selectedOptions[0].text"))
+
+
+def test_the_review_is_recorded_on_todays_visit_for_a_clip_filmed_in_it(
+    page: Page, server: str, child: dict[str, str], samples: Samples
+) -> None:
+    sessions = sessions_up_to(server, child, today_is=6)
+    clip = upload(server, child, samples, sessions[5]["id"])
+    share(server, child, clip)
+    page.set_viewport_size(LAPTOP)
+    open_joint_review(page, server, clip)
+    page.get_by_role("button", name="End the review").click()
+    # session 6, booked for today, not session 5 (the last one marked held)
+    assert selected_session(page).startswith("Session 6")
+    assert in_words(date.today()) in selected_session(page)
+    page.get_by_label("Minutes watched together").fill("12")
+    page.get_by_role("button", name="Save the review").click()
+    expect(page.locator("#end-status")).to_contain_text("Recorded on session 6")
+    expect(page.locator("#confirm-session")).to_be_hidden()  # the clip's own visit: no question
+    sixth = call(server, child, "GET", f"/api/sessions/{sessions[5]['id']}")
+    assert (sixth["reviewed_with_carer"], sixth["review_minutes"]) == (True, 12)
+    assert sixth["status"] == "held"  # the visit the review was held in took place
+    fifth = call(server, child, "GET", f"/api/sessions/{sessions[4]['id']}")
+    assert fifth["review_minutes"] is None
+
+
+def test_recording_on_another_visit_than_the_clips_is_confirmed_first(
+    page: Page, server: str, child: dict[str, str], samples: Samples
+) -> None:
+    sessions = sessions_up_to(server, child, today_is=6)
+    clip = upload(server, child, samples, sessions[2]["id"])  # filmed in session 3
+    share(server, child, clip)
+    page.set_viewport_size(LAPTOP)
+    open_joint_review(page, server, clip)
+    page.get_by_role("button", name="End the review").click()
+    assert selected_session(page).startswith("Session 6")  # the visit being held now
+    page.get_by_role("button", name="Save the review").click()
+    dialog = page.get_by_role("dialog")
+    expect(dialog).to_be_visible()
+    filmed_on = date.fromisoformat(sessions[2]["held_on"])
+    expect(dialog).to_contain_text(f"session 3 ({in_words(filmed_on)})")
+    expect(dialog).to_contain_text(f"session 6 ({in_words(date.today())})")
+    dialog.get_by_role("button", name="Choose again").click()
+    expect(dialog).to_be_hidden()
+    expect(page.get_by_label("Held during")).to_be_focused()
+    for session in sessions:  # nothing recorded yet
+        path = f"/api/sessions/{session['id']}"
+        assert call(server, child, "GET", path)["review_minutes"] is None
+    page.get_by_role("button", name="Save the review").click()
+    dialog.get_by_role("button", name="Record it on session 6").click()
+    expect(page.locator("#end-status")).to_contain_text("Recorded on session 6")
+    sixth = call(server, child, "GET", f"/api/sessions/{sessions[5]['id']}")
+    assert sixth["reviewed_with_carer"] is True
+    third = call(server, child, "GET", f"/api/sessions/{sessions[2]['id']}")
+    assert third["review_minutes"] is None
+
+
+def test_with_no_visit_today_the_review_defaults_to_the_clips_own_visit(
+    page: Page, server: str, child: dict[str, str], samples: Samples
+) -> None:
+    sessions = sessions_up_to(server, child, today_is=None)
+    clip = upload(server, child, samples, sessions[2]["id"])  # filmed in session 3 of 6
+    share(server, child, clip)
+    page.set_viewport_size(LAPTOP)
+    open_joint_review(page, server, clip)
+    page.get_by_role("button", name="End the review").click()
+    filmed_on = date.fromisoformat(sessions[2]["held_on"])
+    assert selected_session(page).startswith("Session 3")
+    assert in_words(filmed_on) in selected_session(page)
+    page.get_by_role("button", name="Save the review").click()
+    expect(page.locator("#end-status")).to_contain_text("Recorded on session 3")
