@@ -141,3 +141,34 @@ def test_a_programme_coded_with_vig_maps_its_moments_onto_nice(
     unknown = worker.post("/api/programmes", json={"child_id": family.child,
                           "offered_on": "2026-01-10", "coding_scheme": "boris"})  # fmt: skip
     assert unknown.status_code == 400 and "vipp-sd" in unknown.json()["detail"]
+
+
+def test_what_the_child_might_say_is_kept_and_shown_to_the_carer(
+    clip: Any, as_: Callable[[str], Caller]
+) -> None:
+    """VIPP-SD's "speaking for the child": the carer's words for the child are a caption of
+    their own, kept beside the worker's caption and shown in the joint review."""
+    worker = as_("worker_a1")
+    made = mark(
+        worker,
+        clip["id"],
+        start_ms=1000,
+        end_ms=3000,
+        category="communication",
+        caption="You followed her lead",
+        child_words="Look, Mummy, I built it!",
+        share_with_carer=True,
+    )
+    assert made["child_words"] == "Look, Mummy, I built it!"
+    path = f"/api/moments/{made['id']}"
+    changed = worker.ok("PATCH", path, json={"version": 1, "child_words": "I did it!"})
+    assert changed["child_words"] == "I did it!" and changed["caption"] == "You followed her lead"
+    shared = worker.ok("GET", f"/api/clips/{clip['id']}/shared-moments")
+    assert [(m["caption"], m["child_words"]) for m in shared] == [
+        ("You followed her lead", "I did it!")
+    ]
+    too_long = worker.patch(path, json={"version": 2, "child_words": "x" * 201})
+    assert too_long.status_code == 422
+    assert worker.patch(path, json={"version": 2, "child_words": None}).status_code == 422
+    plain = mark(worker, clip["id"], start_ms=4000, category="strengths")
+    assert plain["child_words"] == ""

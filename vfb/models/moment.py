@@ -22,6 +22,11 @@ class MomentBase(SQLModel):
         max_length=200,
         description="What the carer sees in the joint review and the reel",
     )
+    child_words: str = Field(
+        default="",
+        max_length=200,
+        description="What the child might say, in the carer's own words; shown with the caption",
+    )
 
 
 class MomentCreate(InputModel):
@@ -31,11 +36,12 @@ class MomentCreate(InputModel):
     note: str = Field(default="", max_length=2000)
     share_with_carer: bool = False
     caption: str = Field(default="", max_length=200)
+    child_words: str = Field(default="", max_length=200)
 
 
 class MomentUpdate(InputModel):
     never_null = frozenset(
-        {"start_ms", "end_ms", "category", "note", "share_with_carer", "caption"}
+        {"start_ms", "end_ms", "category", "note", "share_with_carer", "caption", "child_words"}
     )
 
     version: int = Field(ge=1, description="The version you loaded; a stale one is refused (409)")
@@ -45,6 +51,7 @@ class MomentUpdate(InputModel):
     note: str | None = Field(default=None, max_length=2000)
     share_with_carer: bool | None = None
     caption: str | None = Field(default=None, max_length=200)
+    child_words: str | None = Field(default=None, max_length=200)
 
 
 class Moment(MomentBase, table=True):
@@ -98,6 +105,7 @@ class SharedMoment(SQLModel):
     label: str
     nice_category: str
     caption: str
+    child_words: str = Field(description="What the child might say, in the carer's words")
     play_from_ms: int = Field(description="Where the moment starts playing for the carer")
     play_to_ms: int = Field(description="Where it stops (a point plays a few seconds around it)")
 

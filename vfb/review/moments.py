@@ -9,6 +9,7 @@ from vfb.errors import InvalidInput
 
 MAX_NOTE = 2000
 MAX_CAPTION = 200
+MAX_CHILD_WORDS = 200
 POINT_BEFORE_MS = 2000  # a point moment is shown from a little before it…
 POINT_AFTER_MS = 4000  # …to a little after, in the joint review and in reels
 
@@ -21,6 +22,7 @@ class Moment:
     note: str = ""
     share_with_carer: bool = False
     caption: str = ""  # the words the carer sees; the note is the worker's own
+    child_words: str = ""  # what the child might say, in the carer's words (VIPP-SD)
 
     def __post_init__(self) -> None:
         if self.start_ms < 0:
@@ -33,6 +35,10 @@ class Moment:
             raise InvalidInput(f"A moment's note can be at most {MAX_NOTE} characters.")
         if len(self.caption) > MAX_CAPTION:
             raise InvalidInput(f"A moment's caption can be at most {MAX_CAPTION} characters.")
+        if len(self.child_words) > MAX_CHILD_WORDS:
+            raise InvalidInput(
+                f"What the child might say can be at most {MAX_CHILD_WORDS} characters."
+            )
 
     @property
     def is_point(self) -> bool:

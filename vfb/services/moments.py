@@ -70,6 +70,7 @@ def as_marked(moment: Moment) -> review.Moment:
         moment.note,
         moment.share_with_carer,
         moment.caption,
+        moment.child_words,
     )
 
 
@@ -111,7 +112,13 @@ def add_moment(
         clip,
         programme,
         review.Moment(
-            data.start_ms, end, data.category, data.note, data.share_with_carer, data.caption
+            data.start_ms,
+            end,
+            data.category,
+            data.note,
+            data.share_with_carer,
+            data.caption,
+            data.child_words,
         ),
     )
     moment = _stored(value, clip.id, by, now)
@@ -130,6 +137,7 @@ def _stored(value: review.Moment, clip_id: str, by: User, now: datetime) -> Mome
         note=value.note,
         share_with_carer=value.share_with_carer,
         caption=value.caption,
+        child_words=value.child_words,
         author_id=by.id,
         created_at=now,
         updated_at=now,
@@ -162,6 +170,7 @@ def update_moment(
         changes.get("note", moment.note),
         changes.get("share_with_carer", moment.share_with_carer),
         changes.get("caption", moment.caption),
+        changes.get("child_words", moment.child_words),
     )
     _checked(clip, programme, proposed)
     claim_version(db, moment, data.version, STALE_MOMENT)
@@ -217,6 +226,7 @@ def shared_moments(*, db: Session, clip_id: str, by: User) -> list[SharedMoment]
                 label=category.label,
                 nice_category=category.nice,
                 caption=carer_caption(m, scheme),
+                child_words=m.child_words,
                 play_from_ms=play_from,
                 play_to_ms=play_to,
             )
@@ -274,6 +284,7 @@ def _as_if_typed(value: review.Moment, number: int) -> None:
             note=value.note,
             share_with_carer=value.share_with_carer,
             caption=value.caption,
+            child_words=value.child_words,
         )
     except ValidationError as error:
         first = error.errors()[0]
