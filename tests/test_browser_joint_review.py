@@ -139,3 +139,55 @@ def test_with_no_visit_today_the_review_defaults_to_the_clips_own_visit(
     assert in_words(filmed_on) in selected_session(page)
     page.get_by_role("button", name="Save the review").click()
     expect(page.locator("#end-status")).to_contain_text("Recorded on session 3")
+
+
+def test_the_carer_speaks_for_the_child_and_it_is_shown_under_the_caption(
+    page: Page, server: str, child: dict[str, str], samples: Samples
+) -> None:
+    clip = upload(server, child, samples, child["session"])
+    first = share(server, child, clip)
+    share(server, child, clip, start_ms=5000, end_ms=6000, caption="You made him laugh")
+    page.set_viewport_size(LAPTOP)
+    open_joint_review(page, server, clip)
+    shown = page.locator("#child-said")
+    expect(shown).to_be_hidden()  # nothing said for the child yet
+    words = page.get_by_label("What might the child say here? (the carer's words)")
+    words.fill("Mummy, look at me!")
+    page.get_by_role("button", name="Show the child's words").click()
+    expect(shown).to_be_visible()
+    expect(shown).to_contain_text("Your child might say")
+    expect(page.locator("#child-said-text")).to_have_text("Mummy, look at me!")
+    # its own style: set apart from the worker's caption above it
+    caption_box = page.locator("#caption").bounding_box()
+    child_box = shown.bounding_box()
+    assert caption_box and child_box and child_box["y"] >= caption_box["y"] + caption_box["height"]
+    assert page.evaluate(
+        "getComputedStyle(document.getElementById('child-said')).color"
+        " !== getComputedStyle(document.getElementById('caption')).color"
+    )
+    stored = call(server, child, "GET", f"/api/clips/{clip['id']}/moments")
+    assert stored[0]["child_words"] == "Mummy, look at me!"
+
+    # the next moment has its own (none yet); back again, the words are still there
+    page.get_by_role("button", name="Next ▶").click()
+    expect(shown).to_be_hidden()
+    expect(words).to_have_value("")
+    page.get_by_role("button", name="◀ Back").click()
+    expect(page.locator("#child-said-text")).to_have_text("Mummy, look at me!")
+
+    # a colleague changes the moment meanwhile: the save is refused in words, both kept
+    version = call(server, child, "GET", f"/api/clips/{clip['id']}/moments")[0]["version"]
+    theirs = {"version": version, "child_words": "Again, again!"}
+    call(server, child, "PATCH", f"/api/moments/{first['id']}", json=theirs)
+    words.fill("Look what I found")
+    page.get_by_role("button", name="Show the child's words").click()
+    status = page.locator("#child-words-status")
+    expect(status).to_contain_text("Someone else changed this moment")
+    expect(status).to_contain_text("Theirs: “Again, again!”")
+    expect(status).to_contain_text("Yours: “Look what I found”")
+    expect(words).to_have_value("Look what I found")  # nothing typed is lost
+    status.get_by_role("button", name="Keep yours").click()
+    expect(page.locator("#child-said-text")).to_have_text("Look what I found")
+    stored = call(server, child, "GET", f"/api/clips/{clip['id']}/moments")
+    assert stored[0]["child_words"] == "Look what I found"
+    assert "PRIVATE" not in page.content()

@@ -7,6 +7,11 @@ import { h } from "./ui.js";
 
 /** @typedef {{ id: string, version: number, child_words: string }} WordsMoment */
 
+/** @param {string} text */
+function quoted(text) {
+  return h("span", { class: "quoted" }, text ? `“${text}”` : "(nothing)");
+}
+
 export class ChildWords {
   /**
    * @param {{ form: HTMLFormElement, field: HTMLTextAreaElement, status: HTMLElement,
@@ -79,8 +84,8 @@ export class ChildWords {
     }, "Use theirs");
     this.status.replaceChildren(
       h("p", { class: "error" }, "Someone else changed this moment while you were typing, so your words were not saved yet."),
-      h("p", {}, "Theirs: ", h("q", {}, theirs || "(nothing)")),
-      h("p", {}, "Yours: ", h("q", {}, yours || "(nothing)")),
+      h("p", {}, "Theirs: ", quoted(theirs)),
+      h("p", {}, "Yours: ", quoted(yours)),
       keepYours,
       " ",
       useTheirs,
