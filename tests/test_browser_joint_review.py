@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page, expect
 
+from tests.axe import assert_accessible
 from tests.browser import sign_in, wait_until
 from tests.media import Samples
 from tests.test_browser_review import call
@@ -191,3 +192,173 @@ def test_the_carer_speaks_for_the_child_and_it_is_shown_under_the_caption(
     stored = call(server, child, "GET", f"/api/clips/{clip['id']}/moments")
     assert stored[0]["child_words"] == "Look what I found"
     assert "PRIVATE" not in page.content()
+
+
+def box(page: Page, selector: str) -> dict[str, float]:
+    found = page.locator(selector).bounding_box()
+    assert found is not None, selector
+    return found
+
+
+def overlaps(a: dict[str, float], b: dict[str, float]) -> bool:
+    return not (
+        a["x"] + a["width"] <= b["x"]
+        or b["x"] + b["width"] <= a["x"]
+        or a["y"] + a["height"] <= b["y"]
+        or b["y"] + b["height"] <= a["y"]
+    )
+
+
+def no_scroll(page: Page, *, vertical: bool) -> None:
+    sizes = page.evaluate(
+        "({w: document.documentElement.scrollWidth, h: document.documentElement.scrollHeight,"
+        " iw: innerWidth, ih: innerHeight})"
+    )
+    assert sizes["w"] <= sizes["iw"], sizes
+    if vertical:
+        assert sizes["h"] <= sizes["ih"], sizes
+
+
+def three_moments(server: str, child: dict[str, str], samples: Samples) -> Any:
+    clip = upload(server, child, samples, child["session"])
+    share(server, child, clip)
+    share(server, child, clip, start_ms=3000, end_ms=5000, caption="You made him laugh")
+    share(server, child, clip, start_ms=6000, end_ms=7000, caption="You named what he felt")
+    return clip
+
+
+def test_the_joint_review_fits_a_laptop_screen_with_the_boxes_beside_the_picture(
+    page: Page, server: str, child: dict[str, str], samples: Samples
+) -> None:
+    clip = three_moments(server, child, samples)
+    page.set_viewport_size(LAPTOP)
+    open_joint_review(page, server, clip)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Watching together")
+    no_scroll(page, vertical=True)
+    for selector in (
+        "#player",
+        "#caption",
+        "#play",
+        "#said",
+        "#child-words",
+        "#strip",
+        "#progress",
+    ):
+        found = box(page, selector)
+        assert found["y"] >= 0 and found["y"] + found["height"] <= LAPTOP["height"], selector
+    picture = box(page, "#player")
+    assert picture["height"] >= 300, picture  # the picture takes what the words leave
+    for selector in ("#said", "#child-words", "#save-words"):
+        assert not overlaps(box(page, selector), picture), selector
+
+    # a progress bar within the moment: from its start towards its end, as it plays
+    wait_until(page, "!document.getElementById('player').paused")
+    wait_until(page, "document.getElementById('progress').value > 0")
+    through = page.evaluate(
+        "(() => { const p = document.getElementById('player');"
+        " return [document.getElementById('progress').value, p.currentTime]; })()"
+    )
+    assert 0 < through[0] <= 1000 and 1.0 <= through[1] <= 2.6, through
+
+    # the strip of moments: one button each, with a thumbnail; the one playing is current
+    strip = page.get_by_role("navigation", name="The moments to watch")
+    buttons = strip.get_by_role("button")
+    expect(buttons).to_have_count(3)
+    expect(buttons.nth(0)).to_have_attribute("aria-current", "true")
+    picture_url = page.evaluate(
+        "getComputedStyle(document.querySelector('.strip-picture')).backgroundImage"
+    )
+    assert f"/api/clips/{clip['id']}/thumbnails" in picture_url
+    buttons.nth(2).click()
+    expect(page.locator("#count")).to_have_text("Moment 3 of 3")
+    expect(page.locator("#caption")).to_have_text("You named what he felt")
+    expect(buttons.nth(2)).to_have_attribute("aria-current", "true")
+    wait_until(page, "Math.abs(document.getElementById('player').currentTime - 6.5) < 0.6")
+    no_scroll(page, vertical=True)
+    assert_accessible(page)
+
+    # the way out: back to the review page
+    page.get_by_role("link", name="← Back to the review page").click()
+    expect(page).to_have_url(f"{server}/clips/{clip['id']}/review")
+
+
+def test_full_screen_is_the_videos_with_its_caption_and_controls_over_it(
+    page: Page, server: str, child: dict[str, str], samples: Samples
+) -> None:
+    clip = three_moments(server, child, samples)
+    page.set_viewport_size(LAPTOP)
+    open_joint_review(page, server, clip)
+    page.get_by_role("button", name="Full screen").click()
+    wait_until(page, "document.fullscreenElement !== null")
+    assert page.evaluate("document.fullscreenElement.id") == "stage"  # not the page
+    picture = box(page, "#player")
+    assert picture["width"] >= LAPTOP["width"] - 2 or picture["height"] >= LAPTOP["height"] - 2
+    for selector in ("#caption", "#next"):  # over the picture, inside what is full screen
+        assert page.evaluate(
+            f"document.fullscreenElement.contains(document.querySelector('{selector}'))"
+        )
+        assert overlaps(box(page, selector), picture), selector
+        expect(page.locator(selector)).to_be_visible()
+    page.get_by_role("button", name="Next ▶").click()
+    expect(page.locator("#caption")).to_have_text("You made him laugh")
+    page.get_by_role("button", name="Leave full screen").click()
+    wait_until(page, "document.fullscreenElement === null")
+    expect(page.get_by_role("button", name="Full screen")).to_be_visible()
+
+
+def test_on_a_phone_the_boxes_never_sit_over_the_picture(
+    page: Page, server: str, child: dict[str, str], samples: Samples
+) -> None:
+    clip = three_moments(server, child, samples)
+    page.set_viewport_size(PHONE)
+    open_joint_review(page, server, clip)
+    no_scroll(page, vertical=False)
+    picture = box(page, "#player")
+    assert picture["width"] >= 340
+    for selector in ("#said", "#child-words", "#strip", "#caption"):
+        assert not overlaps(box(page, selector), picture), selector
+    expect(page.get_by_role("button", name="Next ▶")).to_be_in_viewport()
+    assert_accessible(page)
+
+
+def test_with_nothing_shared_the_page_says_what_to_do(
+    page: Page, server: str, child: dict[str, str], samples: Samples
+) -> None:
+    clip = upload(server, child, samples, child["session"])
+    body = {"start_ms": 1000, "category": "sensitivity", "note": "not shared"}
+    call(server, child, "POST", f"/api/clips/{clip['id']}/moments", json=body)
+    page.set_viewport_size(LAPTOP)
+    open_joint_review(page, server, clip)
+    status = page.locator("#status")
+    expect(status).to_contain_text("Mark a moment on the review page and tick Share with the carer")
+    expect(page.get_by_role("button", name="End the review")).to_be_hidden()
+    assert_accessible(page)
+    status.get_by_role("link", name="Go to the review page").click()
+    expect(page).to_have_url(f"{server}/clips/{clip['id']}/review")
+
+
+def test_the_handout_shows_what_the_child_might_say_under_the_caption(
+    page: Page, server: str, child: dict[str, str], samples: Samples
+) -> None:
+    clip = upload(server, child, samples, child["session"])
+    spoken = share(server, child, clip, child_words="Look, I did it!")
+    quiet = share(server, child, clip, start_ms=4000, end_ms=5000, caption="You made him laugh")
+    consent = {"programme_id": child["programme"], "scope": "share_with_carer"}
+    carers = call(server, child, "GET", f"/api/children/{child['child']}/carers")
+    consent |= {"carer_id": carers[0]["id"], "given_on": "2026-01-10"}
+    call(server, child, "POST", "/api/consents", json=consent)
+    body = {"moment_ids": [spoken["id"], quiet["id"]]}
+    reel = call(server, child, "POST", f"/api/programmes/{child['programme']}/reels", json=body)
+    page.set_viewport_size(LAPTOP)
+    sign_in(page, server, "worker_a1", f"/reels/{reel['id']}/handout")
+    figures = page.locator(".handout-moment")
+    expect(figures).to_have_count(2)
+    first = figures.nth(0).locator(".handout-child")
+    expect(first).to_have_text("Your child might say“Look, I did it!”")
+    expect(figures.nth(1).locator(".handout-child")).to_have_count(0)
+    for size in (LAPTOP, PHONE):
+        page.set_viewport_size(size)
+        no_scroll(page, vertical=False)
+        caption = figures.nth(0).locator("p").first.bounding_box()
+        words = first.bounding_box()
+        assert caption and words and words["y"] >= caption["y"] + caption["height"]
