@@ -362,3 +362,53 @@ def test_the_handout_shows_what_the_child_might_say_under_the_caption(
         caption = figures.nth(0).locator("p").first.bounding_box()
         words = first.bounding_box()
         assert caption and words and words["y"] >= caption["y"] + caption["height"]
+
+
+def two_visits_of_moments(server: str, child: dict[str, str], samples: Samples) -> None:
+    visit = {"held_on": "2026-03-01", "duration_minutes": 60}
+    later = call(
+        server, child, "POST", f"/api/programmes/{child['programme']}/sessions", json=visit
+    )
+    for session, category in ((child["session"], "sensitivity"), (later["id"], "sensitivity")):
+        clip = upload(server, child, samples, session)
+        body = {"start_ms": 1000, "category": category}
+        call(server, child, "POST", f"/api/clips/{clip['id']}/moments", json=body)
+
+
+def test_change_over_time_is_styled_and_plays_side_by_side_at_the_same_size(
+    page: Page, server: str, child: dict[str, str], samples: Samples
+) -> None:
+    two_visits_of_moments(server, child, samples)
+    page.set_viewport_size(LAPTOP)
+    sign_in(page, server, "worker_a1", f"/children/{child['child']}")
+    change = page.get_by_role("region", name="Change over time")
+    chart = change.get_by_role("img", name="Moments per session, by highlight")
+    expect(chart).to_be_visible()
+    drawn = chart.bounding_box()
+    assert drawn and drawn["width"] <= 700 and drawn["height"] <= 320, drawn  # not 1,000 px
+    legend = change.locator(".legend li").first
+    assert (
+        page.evaluate("getComputedStyle(document.querySelector('.change .legend')).display")
+        == "flex"
+    )
+    assert legend.locator(".swatch").evaluate("e => getComputedStyle(e).minWidth") != "0px"
+    earlier, later = change.locator("video").all()
+    a, b = earlier.bounding_box(), later.bounding_box()
+    assert a and b and abs(a["y"] - b["y"]) < 2 and b["x"] > a["x"] + a["width"]  # side by side
+    assert abs(a["width"] - b["width"]) < 2 and abs(a["height"] - b["height"]) < 2
+    assert a["height"] >= 150
+    no_scroll(page, vertical=False)
+
+
+def test_a_manager_without_supervision_consent_is_told_why_there_is_no_footage(
+    page: Page, server: str, child: dict[str, str], samples: Samples
+) -> None:
+    two_visits_of_moments(server, child, samples)
+    page.set_viewport_size(LAPTOP)
+    sign_in(page, server, "manager_a", f"/children/{child['child']}")
+    change = page.get_by_role("region", name="Change over time")
+    expect(change.get_by_role("img", name="Moments per session, by highlight")).to_be_visible()
+    expect(change).to_contain_text(
+        "The carer has not given consent to supervision, so only the family's worker can watch"
+    )
+    expect(change.locator("video")).to_have_count(0)
