@@ -41,7 +41,10 @@ def make_clip(*, source: str, target: str, name: str, bounds: dict[str, Any], ma
 
 
 def reel(*, parts: list[dict[str, Any]], target: str, plan: dict[str, Any]) -> None:
-    chosen = [ReelPart(Path(p["source"]), p["from_ms"], p["to_ms"], p["caption"]) for p in parts]
+    chosen = [
+        ReelPart(Path(p["source"]), p["from_ms"], p["to_ms"], p["caption"], p["child_words"])
+        for p in parts
+    ]
     frames = make_reel(chosen, Path(target), ReelPlan(**plan), lambda f: emit(fraction=f))
     emit(frames=frames)
 

@@ -1,5 +1,5 @@
 """A highlight reel: chosen moments of one or more clips, each after a short title card with its
-caption, in one web-playable MP4.
+caption (and what the child might say), in one web-playable MP4.
 
 Every moment is cut as a trim is (the first frame is the one shown at its start, the last the one
 shown just before its end) by decoding from the keyframe before it and re-encoding, so the cuts are
@@ -26,7 +26,10 @@ Progress = Callable[[float], None]
 RATE = 48000
 CARD_MS = 2500
 BACKGROUND = (251, 250, 247)
-INK = (31, 41, 51)
+RGB = tuple[int, int, int]
+INK: RGB = (31, 41, 51)
+MUTED: RGB = (82, 96, 109)
+CHILD_INK: RGB = (140, 70, 0)  # the child's words: warm, apart from the worker's caption
 
 
 @dataclass(frozen=True)
@@ -37,6 +40,7 @@ class ReelPart:
     from_ms: int
     to_ms: int
     caption: str
+    child_words: str = ""  # what the child might say, in the carer's words
 
     def __post_init__(self) -> None:
         if self.from_ms < 0 or self.to_ms <= self.from_ms:
@@ -65,20 +69,27 @@ def plan_for(width: int, height: int, fps: float) -> ReelPlan:
     return ReelPlan(width=even(width), height=even(height), fps=max(1, round(fps or 30)))
 
 
-def title_card(caption: str, width: int, height: int) -> Image.Image:
-    """The caption in large, calm type, centred."""
+def title_card(caption: str, width: int, height: int, child_words: str = "") -> Image.Image:
+    """The caption in large, calm type, centred; under it, if the carer spoke for the child,
+    "Your child might say" and their words in speech marks, in a colour of their own."""
     card = Image.new("RGB", (width, height), BACKGROUND)
     draw = ImageDraw.Draw(card)
     size = max(14, height // 12)
-    font = ImageFont.load_default(size=size)
-    per_line = max(12, int(width / (size * 0.55)))
-    lines = textwrap.wrap(caption, per_line)[:5] or [""]
+    blocks = [(caption, size, INK, 5)]
+    if child_words:
+        blocks += [("Your child might say", max(10, size // 2), MUTED, 1)]
+        blocks += [(f"“{child_words}”", max(12, size * 3 // 4), CHILD_INK, 3)]
+    lines: list[tuple[str, ImageFont.FreeTypeFont | ImageFont.ImageFont, RGB, float]] = []
+    for text, text_size, ink, most in blocks:
+        font = ImageFont.load_default(size=text_size)
+        per_line = max(12, int(width / (text_size * 0.55)))
+        for line in textwrap.wrap(text, per_line)[:most] or [""]:
+            lines.append((line, font, ink, draw.textbbox((0, 0), line, font=font)[3]))
     spacing = size // 3
-    heights = [draw.textbbox((0, 0), line, font=font)[3] for line in lines]
-    y = (height - sum(heights) - spacing * (len(lines) - 1)) // 2
-    for line, line_height in zip(lines, heights, strict=True):
+    y = (height - sum(line[3] for line in lines) - spacing * (len(lines) - 1)) / 2
+    for line, font, ink, line_height in lines:
         line_width = draw.textlength(line, font=font)
-        draw.text(((width - line_width) / 2, y), line, font=font, fill=INK)
+        draw.text(((width - line_width) / 2, y), line, font=font, fill=ink)
         y += line_height + spacing
     return card
 
@@ -120,7 +131,7 @@ class _Reel:
     def run(self) -> int:
         try:
             for part in self.parts:
-                self._card(part.caption)
+                self._card(part.caption, part.child_words)
                 self._moment(part)
             self.output.mux(self.video.encode(None))
             self._flush_audio(final=True)
@@ -139,8 +150,8 @@ class _Reel:
         if self.progress and self.frames % 15 == 0:
             self.progress(min(0.99, self.frames / max(1, self.expected)))
 
-    def _card(self, caption: str) -> None:
-        card = _video_frame(title_card(caption, self.plan.width, self.plan.height))
+    def _card(self, caption: str, child_words: str) -> None:
+        card = _video_frame(title_card(caption, self.plan.width, self.plan.height, child_words))
         count = round(self.plan.card_ms * self.plan.fps / 1000)
         for _ in range(count):
             self._write(card)

@@ -106,6 +106,7 @@ class SharedMoment(SQLModel):
     nice_category: str
     caption: str
     child_words: str = Field(description="What the child might say, in the carer's words")
+    version: int = Field(description="To change the child's words with (PATCH /api/moments/{id})")
     play_from_ms: int = Field(description="Where the moment starts playing for the carer")
     play_to_ms: int = Field(description="Where it stops (a point plays a few seconds around it)")
 

@@ -230,6 +230,7 @@ def shared_moments(*, db: Session, clip_id: str, by: User) -> list[SharedMoment]
                 nice_category=category.nice,
                 caption=carer_caption(m, scheme),
                 child_words=m.child_words,
+                version=m.version,
                 play_from_ms=play_from,
                 play_to_ms=play_to,
             )

@@ -53,7 +53,7 @@ def _check_number_free(db: Session, programme_id: str, number: int, not_id: str 
         raise Conflict(f"This programme already has a session {number}.")
 
 
-def _start_if_offered(programme: Programme, status: SessionStatus, now: datetime) -> None:
+def start_if_offered(programme: Programme, status: SessionStatus, now: datetime) -> None:
     """The first held session is when an offered programme starts."""
     if status is SessionStatus.held and programme.status == ProgrammeStatus.offered:
         programme.status = ProgrammeStatus.active
@@ -80,7 +80,7 @@ def add_session(
     session = ProgrammeSession.model_validate(
         values, update={"programme_id": programme.id, "created_at": now, "updated_at": now}
     )
-    _start_if_offered(programme, data.status, now)
+    start_if_offered(programme, data.status, now)
     db.add(session)
     db.add(programme)
     db.commit()
@@ -103,7 +103,7 @@ def update_session(
     for field, value in changes.items():
         setattr(session, field, value)
     session.updated_at = now
-    _start_if_offered(programme, SessionStatus(session.status), now)
+    start_if_offered(programme, SessionStatus(session.status), now)
     db.add(session)
     db.add(programme)
     db.commit()

@@ -29,7 +29,7 @@ function chart(rows) {
   const group = NICE.length * bar + 14;
   const height = 120;
   const width = 40 + rows.length * group;
-  const drawing = svg("svg", { viewBox: `0 0 ${width} ${height + 24}`, role: "img", "aria-label": "Moments per session, by highlight" });
+  const drawing = svg("svg", { viewBox: `0 0 ${width} ${height + 24}`, preserveAspectRatio: "xMinYMid meet", role: "img", "aria-label": "Moments per session, by highlight" });
   drawing.append(svg("line", { x1: 30, y1: height, x2: width, y2: height, stroke: "#52606d" }));
   drawing.append(svg("text", { x: 2, y: 10, "font-size": 10, fill: "#52606d" }, String(most)));
   drawing.append(svg("text", { x: 2, y: height, "font-size": 10, fill: "#52606d" }, "0"));
@@ -62,7 +62,7 @@ function legend() {
     "ul",
     { class: "legend" },
     NICE.map((code) => {
-      const swatch = h("span", { class: "swatch", "aria-hidden": "true" }, " ");
+      const swatch = h("span", { class: "swatch", "aria-hidden": "true" });
       swatch.style.background = niceColour(code);
       return h("li", {}, swatch, ` ${words(code)}`);
     }),
@@ -95,13 +95,27 @@ function sideBySide(moments) {
     left.video.play();
     right.video.play();
   });
+  both.classList.add("change-both");
   return h("div", {}, h("div", { class: "side-by-side" }, left.element, right.element), both);
 }
 
-export function changeSection(moments) {
+// Footage is the family's worker's to show; anyone else needs the carer's supervision consent
+// (the server refuses the media otherwise: a sentence, not two black players).
+const NO_FOOTAGE =
+  "The carer has not given consent to supervision, so only the family's worker can watch these moments. " +
+  "The chart above still shows the change.";
+
+/**
+ * @param {object[]} moments the programme's, oldest session first
+ * @param {{ canWatch?: boolean }} [options] whether this user may watch the footage
+ */
+export function changeSection(moments, { canWatch = true } = {}) {
   if (!moments.length) return null;
   const rows = counts(moments);
   const parts = [h("h4", {}, "Change over time"), legend(), h("div", { class: "change-chart" }, chart(rows)), h("details", {}, h("summary", {}, "The same as a table"), table(rows))];
-  if (rows.length > 1) parts.push(h("h4", {}, "An earlier moment beside a later one"), sideBySide(moments));
+  if (rows.length > 1) {
+    parts.push(h("h4", {}, "An earlier moment beside a later one"));
+    parts.push(canWatch ? sideBySide(moments) : h("p", { class: "change-no-footage" }, NO_FOOTAGE));
+  }
   return h("section", { class: "change", "aria-label": "Change over time" }, ...parts);
 }

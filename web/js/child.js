@@ -23,6 +23,8 @@ const NEXT_STATUS = {
 };
 
 let canWrite = false;
+let myRole = "";
+let myId = "";
 let carers = [];
 let workers = new Map();
 
@@ -231,6 +233,13 @@ function fidelitySection(fidelity) {
   );
 }
 
+// As the server decides: a supervisor or manager who is not the family's worker watches only
+// with the carer's supervision consent.
+function mayWatch(programme, consents) {
+  if (!["manager", "supervisor"].includes(myRole) || myId === programme.worker_id) return true;
+  return consents.some((c) => c.scope === "supervision" && c.active);
+}
+
 function programmeSection(programme, consents, sessions, fidelity, moments) {
   const heading = h(
     "h3",
@@ -247,7 +256,7 @@ function programmeSection(programme, consents, sessions, fidelity, moments) {
     h("p", {}, `Worker: ${workers.get(programme.worker_id) ?? "?"} · ${held} held session${held === 1 ? "" : "s"}`),
     sessionTable(sessions, (session) => editSession(session)),
     fidelitySection(fidelity),
-    changeSection(moments),
+    changeSection(moments, { canWatch: mayWatch(programme, consents) }),
     consentTable(programme, consents),
   );
   if (!canWrite) return section;
@@ -441,6 +450,8 @@ function buildWriterForms(schemes) {
 async function main() {
   const me = await startPage();
   canWrite = me.role === "worker" || me.role === "manager";
+  myRole = me.role;
+  myId = me.id;
   const auditLink = document.getElementById("audit-link");
   auditLink.hidden = me.role !== "manager";
   auditLink.href = `/audit?child_id=${encodeURIComponent(childId)}`;

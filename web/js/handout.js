@@ -1,4 +1,5 @@
-// A printable handout of a reel: a still of each moment with its caption, for the carer to keep.
+// A printable handout of a reel: a still of each moment with its caption (and what the child might
+// say, in the carer's words), for the carer to keep.
 
 import { api } from "./api.js";
 import { formatDate, h, showStatus, startPage } from "./ui.js";
@@ -20,7 +21,14 @@ async function main() {
         "figure",
         { class: "handout-moment" },
         h("img", { src: `/api/clips/${m.clip_id}/still?at_ms=${m.start_ms}`, alt: caption }),
-        h("figcaption", {}, h("p", {}, caption)),
+        h(
+          "figcaption",
+          {},
+          h("p", {}, caption),
+          m.child_words
+            ? h("p", { class: "handout-child" }, h("span", { class: "handout-child-label" }, "Your child might say"), `“${m.child_words}”`)
+            : null,
+        ),
       );
     }),
   );

@@ -1,19 +1,23 @@
 // Joint review: the worker and the carer watch the shared moments together, one at a time, each
 // looping (or held on its still) under its caption in large type. Only what the API gives for the
-// carer is ever loaded here: no note the worker wrote for themselves reaches this page.
+// carer is ever shown here: no note the worker wrote for themselves reaches this page.
 
 import { api } from "./api.js";
+import { ChildWords } from "./child-words.js";
 import { draftSaved, keepDraft } from "./drafts.js";
-import { h, showStatus, words } from "./ui.js";
+import { fillStrip, markCurrent } from "./moment-strip.js";
+import { h, showStatus, todayIso, words } from "./ui.js";
+import { longDate, visitHeldNow, visitLabel, visitsToOffer } from "./visit-choice.js";
 
 const clipId = location.pathname.split("/")[2];
 const $ = (id) => document.getElementById(id);
 
-const state = { clip: null, moments: [], at: 0, shown: new Set(), started: Date.now(), holding: false };
+const state = { clip: null, moments: [], at: 0, shown: new Set(), started: Date.now(), holding: false, visits: [] };
 const player = () => $("player");
 // Unsent words are drafts per moment; a reload reopens the moment the review was on.
 const saidDraft = (moment) => `joint-review/${clipId}/${moment.id}/said`;
 const resumeKey = `vfb.joint-review.${clipId}`;
+let childWords;
 
 // The server says what each moment plays (the same stretch as in a reel).
 function span(moment) {
@@ -24,12 +28,20 @@ function current() {
   return state.moments[state.at];
 }
 
+function showChildWords(moment) {
+  $("child-said").hidden = !moment.child_words;
+  $("child-said-text").textContent = moment.child_words ?? "";
+}
+
 function show(index) {
   state.at = Math.max(0, Math.min(state.moments.length - 1, index));
   const moment = current();
   state.shown.add(moment.id);
   $("count").textContent = `Moment ${state.at + 1} of ${state.moments.length}`;
   $("caption").textContent = moment.caption;
+  showChildWords(moment);
+  childWords.show(moment);
+  markCurrent($("strip"), state.at);
   $("previous").disabled = state.at === 0;
   $("next").textContent = state.at === state.moments.length - 1 ? "Finish" : "Next ▶";
   $("said").value = "";
@@ -55,11 +67,17 @@ function hold(on) {
   if (on) player().pause();
 }
 
-function loop() {
+// Each frame: loop the moment at its end, and show how far through it the picture is.
+function tick() {
   const moment = current();
-  if (!moment || state.holding) return;
-  const [start, end] = span(moment);
-  if (player().currentTime * 1000 >= end) player().currentTime = start / 1000;
+  if (moment && !state.holding) {
+    const [start, end] = span(moment);
+    const at = player().currentTime * 1000;
+    if (at >= end && !player().seeking) player().currentTime = start / 1000;
+    const through = Math.min(1, Math.max(0, (at - start) / Math.max(1, end - start)));
+    $("progress").value = Math.round(through * 1000);
+  }
+  requestAnimationFrame(tick);
 }
 
 function next() {
@@ -83,9 +101,26 @@ async function saveWords(event) {
   }
 }
 
+// Full screen is the picture's (with its caption and controls over it), never the page's.
+async function toggleFullscreen() {
+  try {
+    if (document.fullscreenElement) await document.exitFullscreen();
+    else await $("stage").requestFullscreen();
+  } catch (error) {
+    showStatus(`This browser would not show the video full screen (${error.message}).`, { error: true });
+  }
+}
+
+function onFullscreenChange() {
+  const full = document.fullscreenElement === $("stage");
+  $("fullscreen").textContent = full ? "Leave full screen" : "Full screen";
+}
+
 async function endReview() {
   player().pause();
+  if (document.fullscreenElement) await document.exitFullscreen().catch(() => {});
   $("moment-view").hidden = true;
+  $("end").hidden = true;
   $("end-panel").hidden = false;
   const minutes = Math.max(1, Math.round((Date.now() - state.started) / 60000));
   $("minutes").value = String(minutes);
@@ -97,8 +132,29 @@ async function endReview() {
   $("session").focus();
 }
 
-async function saveReview(event) {
+function visitNamed(id) {
+  return state.visits.find((v) => v.id === id);
+}
+
+// Recording the review on another visit than the one filmed is a choice the worker confirms.
+function confirmOtherVisit(chosen, filmed) {
+  $("confirm-text").textContent =
+    `This clip was filmed in session ${filmed.number} (${longDate(filmed.held_on)}). ` +
+    `Record this review on session ${chosen.number} (${longDate(chosen.held_on)}) instead?`;
+  $("confirm-yes").textContent = `Record it on session ${chosen.number}`;
+  $("confirm-session").showModal();
+  $("confirm-no").focus();
+}
+
+function saveReview(event) {
   event.preventDefault();
+  const chosen = visitNamed($("session").value);
+  const filmed = visitNamed(state.clip.session_id);
+  if (chosen && filmed && chosen.id !== filmed.id) confirmOtherVisit(chosen, filmed);
+  else recordReview();
+}
+
+async function recordReview() {
   const body = {
     clip_id: clipId,
     minutes: Number($("minutes").value),
@@ -107,7 +163,7 @@ async function saveReview(event) {
   try {
     const session = await api(`/api/sessions/${$("session").value}/shared-review`, { method: "POST", body });
     $("end-status").replaceChildren(
-      `Recorded on session ${session.number}: watched together for ${session.review_minutes} minutes; highlights ${session.review_highlights.map(words).join(", ") || "none"}. `,
+      `Recorded on session ${session.number} (${longDate(session.held_on)}): watched together for ${session.review_minutes} minutes; highlights ${session.review_highlights.map(words).join(", ") || "none"}. `,
       h("a", { href: `/clips/${clipId}/review` }, "Back to the review page"),
     );
     for (const button of $("end-panel").querySelectorAll("button")) button.disabled = true;
@@ -117,7 +173,7 @@ async function saveReview(event) {
 }
 
 function onKey(event) {
-  if (event.target.closest("input, select, textarea") || event.ctrlKey || event.metaKey || event.altKey) return;
+  if (event.target.closest("input, select, textarea, dialog") || event.ctrlKey || event.metaKey || event.altKey) return;
   if ($("moment-view").hidden) return;
   if (event.key === "ArrowRight") next();
   else if (event.key === "ArrowLeft") show(state.at - 1);
@@ -127,26 +183,46 @@ function onKey(event) {
 }
 
 async function sessions(programmeId, clipSession) {
-  const all = await api(`/api/programmes/${programmeId}/sessions`);
-  const possible = all.filter((s) => s.status === "held" || s.status === "planned");
-  const latest = possible.filter((s) => s.status === "held").at(-1) ?? possible.find((s) => s.id === clipSession);
+  const today = todayIso();
+  state.visits = await api(`/api/programmes/${programmeId}/sessions`);
+  const offered = visitsToOffer(state.visits, today);
+  const now = visitHeldNow(offered, clipSession, today);
   $("session").replaceChildren(
-    ...possible.map((s) => h("option", { value: s.id, selected: s.id === latest?.id }, `Session ${s.number} (${words(s.status).toLowerCase()}, ${s.held_on})`)),
+    ...offered.map((s) => h("option", { value: s.id, selected: s.id === now?.id }, visitLabel(s, today))),
   );
+}
+
+function nothingShared() {
+  const review = `/clips/${clipId}/review`;
+  $("status").replaceChildren(
+    h("strong", {}, "Nothing is shared with the carer yet. "),
+    "Mark a moment on the review page and tick Share with the carer; it will be here to watch together. ",
+    h("a", { href: review }, "Go to the review page"),
+  );
+  $("status").hidden = false;
 }
 
 async function main() {
   await api("/api/users/me");
+  $("exit").href = `/clips/${clipId}/review`;
   state.clip = await api(`/api/clips/${clipId}`);
   state.moments = await api(`/api/clips/${clipId}/shared-moments`);
   await sessions(state.clip.programme_id, state.clip.session_id);
   if (!state.moments.length) {
-    showStatus("No moments of this clip are marked to share with the carer yet. Mark some on the review page first.");
+    nothingShared();
+    document.body.dataset.ready = "true";
     return;
   }
   showStatus("");
+  childWords = new ChildWords({
+    form: $("child-words-form"),
+    field: $("child-words"),
+    status: $("child-words-status"),
+    clipId,
+    onShown: (moment) => moment === current() && showChildWords(moment),
+  });
+  fillStrip($("strip"), state.moments, state.clip, show);
   player().src = `/api/clips/${clipId}/media`;
-  player().addEventListener("timeupdate", loop);
   player().addEventListener("play", () => ($("play").textContent = "Pause"));
   player().addEventListener("pause", () => ($("play").textContent = "Play"));
   $("play").addEventListener("click", () => (player().paused ? (hold(false), play()) : player().pause()));
@@ -162,16 +238,28 @@ async function main() {
   $("next").addEventListener("click", next);
   $("words").addEventListener("submit", saveWords);
   $("end").addEventListener("click", endReview);
+  $("end").hidden = false;
   $("end-panel").addEventListener("submit", saveReview);
+  $("confirm-yes").addEventListener("click", () => {
+    $("confirm-session").close();
+    recordReview();
+  });
+  $("confirm-no").addEventListener("click", () => {
+    $("confirm-session").close();
+    $("session").focus();
+  });
   $("back-to-review").addEventListener("click", () => {
     $("end-panel").hidden = true;
     $("moment-view").hidden = false;
+    $("end").hidden = false;
     play();
   });
-  $("fullscreen").addEventListener("click", () => document.documentElement.requestFullscreen?.().catch(() => {}));
+  $("fullscreen").addEventListener("click", toggleFullscreen);
+  document.addEventListener("fullscreenchange", onFullscreenChange);
   document.addEventListener("keydown", onKey);
   $("moment-view").hidden = false;
   show(Math.max(0, state.moments.findIndex((m) => m.id === sessionStorage.getItem(resumeKey))));
+  requestAnimationFrame(tick);
   document.body.dataset.ready = "true";
 }
 

@@ -1,0 +1,52 @@
+"""A joint review recorded on a visit booked for today makes that visit held (the review evidence
+would count for nothing on a planned one); a visit booked for later cannot hold one yet."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from tests.conftest import Family
+from tests.media import Samples
+from tests.support import TODAY, Caller
+from tests.test_clips import imported
+from tests.test_moments import mark
+
+
+@pytest.fixture
+def clip(family: Family, as_: Callable[[str], Caller], samples: Samples) -> Any:
+    return imported(as_("worker_a1"), family.session, samples.get("indexed.mp4"))
+
+
+def book(worker: Caller, family: Family, on: str) -> Any:
+    body = {"held_on": on, "status": "planned"}
+    return worker.ok("POST", f"/api/programmes/{family.programme}/sessions", 201, json=body)
+
+
+@pytest.mark.media
+def test_a_review_held_in_todays_booked_visit_makes_it_held(
+    family: Family, clip: Any, as_: Callable[[str], Caller]
+) -> None:
+    worker = as_("worker_a1")
+    moment = mark(worker, clip["id"], start_ms=1000, category="sensitivity", share_with_carer=True)
+    today = book(worker, family, TODAY.isoformat())
+    later = book(worker, family, "2026-03-09")
+    body = {"clip_id": clip["id"], "minutes": 10, "shown_moment_ids": [moment["id"]]}
+
+    refused = worker.post(f"/api/sessions/{later['id']}/shared-review", json=body)
+    assert refused.status_code == 409
+    assert refused.json()["detail"] == (
+        f"Session {later['number']} is booked for 9 March 2026; a review can be recorded on it "
+        "once it is held."
+    )
+    assert worker.ok("GET", f"/api/sessions/{later['id']}")["status"] == "planned"
+
+    held = worker.ok("POST", f"/api/sessions/{today['id']}/shared-review", json=body)
+    assert (held["status"], held["reviewed_with_carer"], held["review_minutes"]) == (
+        "held",
+        True,
+        10,
+    )
+    assert held["review_highlights"] == ["sensitivity"]
