@@ -69,6 +69,7 @@ CARER_COOKIE = rule(set(), else_=410, **{ANONYMOUS: 410})
 RULES: dict[tuple[str, str], Callable[[str], int]] = {
     ("POST", "/api/auth/token"): PUBLIC,
     ("POST", "/api/auth/session"): PUBLIC,
+    ("GET", "/api/auth/session"): SIGNED_IN,
     ("POST", "/api/auth/sign-out"): SIGNED_IN,
     ("GET", "/api/openapi.json"): PUBLIC,
     ("GET", "/api/users/me"): SIGNED_IN,

@@ -247,6 +247,7 @@ def test_every_control_says_its_key_and_the_key_list_is_the_maps(
     expect(page.locator("#rate")).to_have_attribute("aria-keyshortcuts", "- + =")
     expect(page.locator("#rate")).to_have_attribute("title", "Speed: slower or faster (- / +)")
     expect(page.locator("#loop")).to_have_attribute("aria-keyshortcuts", "R")
+    page.locator("#shortcuts summary").click()  # the key list's drawer
     keys_listed = page.locator("#shortcuts dd").all_inner_texts()
     assert (
         "One frame back (pauses)" in keys_listed

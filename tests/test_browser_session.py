@@ -145,6 +145,7 @@ def test_a_note_on_the_review_page_is_saved_after_signing_in_again_and_restored_
     page.set_viewport_size(LAPTOP)
     sign_in(page, server, "worker_a1", f"/clips/{clip['id']}/review")
     wait_until(page, "document.body.dataset.ready === 'true'")
+    page.locator(f"[data-id='{made['id']}'] .moment-go").click()  # opens its editor
     note = page.locator(f"#note-{made['id']}")
     expire(database_url)
     note.fill("Mum waited for his signal")
@@ -160,13 +161,14 @@ def test_a_note_on_the_review_page_is_saved_after_signing_in_again_and_restored_
     note.press_sequentially(" twice")
     note.blur()
     page.get_by_role("dialog", name="Sign in again").get_by_role("button", name="Cancel").click()
-    expect(page.locator(f"[data-id='{made['id']}'] .saved")).to_have_text("Not saved")
+    expect(page.locator(f"[data-id='{made['id']}'] .saved")).to_contain_text("Not saved")
     page.reload()
     page.get_by_label("Username").fill("worker_a1")
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
     expect(page).to_have_url(f"{server}/clips/{clip['id']}/review")
     wait_until(page, "document.body.dataset.ready === 'true'")
+    # the moment left with unsaved words opens by itself, with them
     expect(note).to_have_value("Mum waited for his signal twice")
     expect(page.get_by_text("Restored what you had typed but not saved")).to_be_visible()
     expect(page.locator(f"[data-id='{made['id']}'] .saved")).to_have_text("Saved")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import re
 from typing import Any
 
 import pytest
@@ -288,7 +289,7 @@ def test_dragging_across_the_timeline_makes_a_range_that_a_number_key_marks(
     page.mouse.up()
     expect(label).to_be_hidden()
     pending = page.locator("#pending")
-    expect(pending).to_contain_text("press a number to mark it")
+    expect(pending).to_contain_text("(or its number) to mark it")
     page.keyboard.press("2")  # Responsiveness, over the dragged range
     expect(page.locator("#status")).to_contain_text("Responsiveness marked at")
     [made] = call(server, child, "GET", f"/api/clips/{clip['id']}/moments")
@@ -308,7 +309,8 @@ def test_dragging_across_the_timeline_makes_a_range_that_a_number_key_marks(
         points = [{"x": x_of(page, ms), "y": y, "id": 1}]
         cdp.send("Input.dispatchTouchEvent", {"type": kind, "touchPoints": points})
     cdp.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
-    expect(pending).to_contain_text("Range 00:00:05")
+    # from the frame nearest the finger (a pixel may be a frame either side at this zoom)
+    expect(pending).to_contain_text(re.compile(r"Range 00:00:0(4\.9[6-9]\d|5\.0[0-3]\d)"))
     expect(pending).to_contain_text("– 00:00:0")
     no_horizontal_scroll(page)
 

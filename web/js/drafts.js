@@ -2,7 +2,7 @@
 // Local drafts of text typed and not yet saved: kept in localStorage as the user types (per user,
 // page and field), restored when the page is opened again, dropped once the server has the text.
 
-import { loadStyles, whoAmI } from "./session-keeper.js";
+import { knownUser, loadStyles, whoAmI } from "./session-keeper.js";
 
 const PREFIX = "vfb.draft.";
 // A draft holds a carer's words on a shared laptop: it is for getting back to, not for keeping.
@@ -87,7 +87,11 @@ function drafts() {
   return pageDrafts;
 }
 
-const owner = () => whoAmI().then((now) => now.user.id);
+// whose drafts: known from the page's start, so typing after the sign-in has ended is kept too
+const owner = () => {
+  const user = knownUser();
+  return user ? Promise.resolve(user.id) : whoAmI().then((now) => now.user.id);
+};
 
 /** @type {WeakMap<HTMLInputElement | HTMLTextAreaElement, { key: string, base: string }>} */
 const bound = new WeakMap();
@@ -103,8 +107,10 @@ const offered = new Set();
  * A restored draft fires `input`, as typing would, so a page that saves as you type saves it.
  * @param {HTMLInputElement | HTMLTextAreaElement} field
  * @param {string} key
+ * @param {string} [savedText] the server's text for the field (default: what the field shows); a
+ *   draft equal to it is done, one equal only to what the field shows is still unsaved
  */
-export function keepDraft(field, key) {
+export function keepDraft(field, key, savedText = field.value) {
   let binding = bound.get(field);
   if (!binding) {
     const kept = { key, base: field.value };
@@ -128,10 +134,11 @@ export function keepDraft(field, key) {
     if (bound.get(field)?.key !== key) return; // moved on to another moment meanwhile
     const text = drafts().read(who, key);
     if (text === null) return;
-    if (text === shown) {
-      drafts().saved(who, key, shown); // what the page shows is the server's text: done
+    if (text === savedText) {
+      drafts().saved(who, key, savedText); // the server has these words: done
       return;
     }
+    if (text === shown) return; // on screen, still unsaved (a refused save keeps them there)
     if (!first || field.value !== shown) return; // typed into already: what is there wins
     const saved = drafts().base(who, key);
     field.value = text;

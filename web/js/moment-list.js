@@ -32,8 +32,10 @@ export class MomentList extends EventTarget {
    * @param {{ list: HTMLElement, empty: HTMLElement, categories: Category[],
    *   colour: (code: string) => string, key: (code: string) => string, editable: boolean }} options
    */
-  constructor({ list, empty, categories, colour, key, editable }) {
+  constructor({ list, empty, categories, colour, key, editable, saved = (/** @type {string} */ _id) => null }) {
     super();
+    /** the moment as the server has it (the row may show words not yet saved) */
+    this.saved = saved;
     this.list = list;
     this.empty = empty;
     this.categories = categories;
@@ -198,7 +200,11 @@ export class MomentList extends EventTarget {
       const input = /** @type {HTMLInputElement} */ (field);
       input.value = String(moment[/** @type {string} */ (input.dataset.field)] ?? "");
       if (held.has(/** @type {string} */ (input.dataset.field))) input.readOnly = true;
-      else keepDraft(input, draftKey(moment.clip_id, moment.id, /** @type {string} */ (input.dataset.field)));
+      else {
+        const name = /** @type {string} */ (input.dataset.field);
+        const server = /** @type {Record<string, unknown> | null} */ (this.saved(moment.id));
+        keepDraft(input, draftKey(moment.clip_id, moment.id, name), server ? String(server[name] ?? "") : input.value);
+      }
     }
     const remove = h("button", { type: "button", class: "quiet small", "data-part": "delete", "aria-keyshortcuts": "Delete" }, "Delete");
     remove.addEventListener("click", () => this.emit("moment.delete", { id: moment.id }));

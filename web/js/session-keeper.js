@@ -42,11 +42,17 @@ let known = null;
 
 /** Who is signed in on this page and the idle limit (asked once). */
 export function whoAmI() {
-  asked ??= api("/api/auth/session").then((now) => {
-    known = now;
-    schedule();
-    return now;
-  });
+  asked ??= api("/api/auth/session").then(
+    (now) => {
+      known = now;
+      schedule();
+      return now;
+    },
+    (error) => {
+      asked = null; // refused (the sign-in had ended): ask again next time
+      throw error;
+    },
+  );
   return asked;
 }
 

@@ -1,6 +1,7 @@
 // Small helpers shared by the pages: building elements, words for codes, dates, the header.
 
 import { api, signOut } from "./api.js";
+import { whoAmI } from "./session-keeper.js";
 
 export function h(tag, attrs = {}, ...children) {
   const element = document.createElement(tag);
@@ -111,6 +112,7 @@ export async function startPage() {
   document.getElementById("sign-out").addEventListener("click", signOut);
   const me = await api("/api/users/me");
   document.getElementById("who").textContent = `${me.username} · ${me.role}`;
+  whoAmI().catch(() => {}); // the idle limit, and whose drafts these are, known from the start
   return me;
 }
 

@@ -444,6 +444,7 @@ async function main() {
     colour: (c) => timeline.colour(c),
     key: (c) => timeline.key(c),
     editable: state.editable,
+    saved: (id) => store.server.get(id) ?? null,
   });
   reels = new ReelPanel({ root: $("reel-panel"), programmeId: state.clip.programme_id, clipId, editable: state.editable });
   if (state.editable) palette();
