@@ -38,6 +38,8 @@ export class ExchangePanel extends EventTarget {
   constructor({ clipId, scheme, categories, editable, video = null }) {
     super();
     Object.assign(this, { clipId, scheme, categories });
+    /** how many previews were asked for: an answer to an older one is not drawn */
+    this.asking = 0;
     /** @type {Record<string, string>} */
     this.mapping = {};
     /** @type {Record<string, string>} */
@@ -126,12 +128,16 @@ export class ExchangePanel extends EventTarget {
    */
   async ask(first) {
     if (!this.file) return null;
+    // choices made quickly send several previews: only the answer to the latest is drawn
+    this.asking += 1;
+    const asked = this.asking;
     const format = formatOf(this.file.name);
     const response = await fetch(
       `/api/clips/${this.clipId}/moments/import/preview?${importQuery(format, this.mapping, { columns: this.columns })}`,
       { method: "POST", headers: this.headers(format), body: this.file, credentials: "same-origin" },
     );
     const body = await response.json().catch(() => null);
+    if (asked !== this.asking) return null; // a later choice's preview is on its way
     if (!response.ok) {
       const words = `${this.file.name} cannot be imported: ${body?.detail ?? `the server answered ${response.status}`}`;
       if (first) this.error(words);
