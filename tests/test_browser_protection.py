@@ -81,6 +81,7 @@ def test_a_worker_shares_a_reel_and_the_carer_watches_it_with_their_name_over_it
 ) -> None:
     sign_in(page, server, "worker_a1", f"/clips/{clip['id']}/review")
     wait_until(page, "document.body.dataset.ready === 'true'")
+    page.locator("#reel-drawer summary").click()  # the reel and its links sit in a drawer
     form = page.get_by_role("form", name="Share this reel with a carer")
     expect(form.get_by_label("Carer")).to_contain_text("Sam")
     form.get_by_role("button", name="Make a link").click()
@@ -119,6 +120,7 @@ def test_a_worker_shares_a_reel_and_the_carer_watches_it_with_their_name_over_it
     # the worker sees it was opened, and switches it off
     page.reload()
     wait_until(page, "document.body.dataset.ready === 'true'")
+    page.locator("#reel-drawer summary").click()
     links = page.locator("#share-links")
     expect(links).to_contain_text("opened")
     links.get_by_role("button", name="Switch off now").click()
