@@ -165,6 +165,8 @@ def test_ctrl_wheel_and_a_pinch_zoom_about_the_pointer(
     start = "Number(document.getElementById('timeline').dataset.startMs)"
     wait_until(page, f"{start} < {after['start']}")
     page.keyboard.press("w")
+    end = "Number(document.getElementById('timeline').dataset.endMs)"
+    wait_until(page, f"{start} === 0 && Math.abs({end} - {clip['duration_ms']}) <= 20")  # whole
 
     # two fingers spread apart over 2 s zoom in about their middle
     cdp = page.context.new_cdp_session(page)
@@ -180,6 +182,7 @@ def test_ctrl_wheel_and_a_pinch_zoom_about_the_pointer(
     for spread in (40, 80, 160):
         touch("touchMove", spread)
     cdp.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
+    wait_until(page, f"{end} - {start} < {(fit['end'] - fit['start']) / 4}")  # once drawn
     pinched = view(page)
     assert pinched["end"] - pinched["start"] < (fit["end"] - fit["start"]) / 4
     assert pinched["start"] < 2000 < pinched["end"]
