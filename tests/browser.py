@@ -146,3 +146,8 @@ def wait_until(page: Page, expression: str, timeout: float = 30) -> None:
     while not page.evaluate(expression):
         assert time.monotonic() < deadline, f"still false after {timeout} s: {expression}"
         page.wait_for_timeout(100)
+
+
+def no_sideways_scroll(page: Page) -> None:
+    """The page is no wider than the window: nothing to scroll sideways."""
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")

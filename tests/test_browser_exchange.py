@@ -13,7 +13,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.axe import assert_accessible
-from tests.browser import wait_until
+from tests.browser import no_sideways_scroll, wait_until
 from tests.test_browser_review import call, clip, open_review
 
 __all__ = ["clip"]  # the fixture, used by name
@@ -21,10 +21,6 @@ pytestmark = pytest.mark.browser
 REAL = Path(__file__).resolve().parents[2] / "shared" / "real-media"
 BORIS = REAL / "csv" / "boris__test_export_events_tabular.csv"
 ELAN = REAL / "eaf" / "poio__example.eaf"
-
-
-def no_horizontal_scroll(page: Page) -> None:
-    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
 
 def choose_file(page: Page, path: Path) -> None:
@@ -59,7 +55,7 @@ def test_a_boris_export_and_an_elan_example_import_through_the_dialog(
     expect(go).to_have_text("Import 1 moment")
     expect(go).to_be_disabled()  # not until the worker agrees to skip the rest
     assert_accessible(page)
-    no_horizontal_scroll(page)
+    no_sideways_scroll(page)
     dialog.get_by_label("Skip them and import the rest").check()
     go.click()
     expect(dialog).to_be_hidden()
@@ -86,7 +82,7 @@ def test_a_boris_export_and_an_elan_example_import_through_the_dialog(
     dialog.get_by_label("W-Spch", exact=True).select_option(label="Communication")
     dialog.get_by_label("W-IPA (belongs to W-Spch)").select_option(label="As the note")
     expect(dialog.locator("#import-hint")).to_contain_text("Tick the box")
-    no_horizontal_scroll(page)
+    no_sideways_scroll(page)
     dialog.get_by_label("Skip them and import the rest").check()
     expect(dialog.locator("#import-go")).to_be_enabled()
     dialog.locator("#import-go").click()

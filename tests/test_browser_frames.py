@@ -13,9 +13,9 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser import sign_in, wait_until
+from tests.browser import no_sideways_scroll, sign_in, wait_until
 from tests.media import Samples
-from tests.test_browser_review import call, open_review
+from tests.test_browser_review import call, imported, open_review
 from tests.test_browser_review import clip as review_clip
 
 pytestmark = pytest.mark.browser
@@ -79,23 +79,10 @@ def put_at_frame(page: Page, starts: list[Fraction], frame: int) -> None:
     page.locator("h1").click()
 
 
-def no_sideways_scroll(page: Page) -> None:
-    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
-
-
 @pytest.fixture
 def webcam_clip(server: str, child: dict[str, str], samples: Samples) -> dict[str, Any]:
     """30 s of a webcam dropping from 30 to 15 fps and back, imported (re-encoded) and ready."""
-    with samples.get("webcam.webm").open("rb") as f:
-        files = {"file": ("webcam.webm", f, "video/webm")}
-        made = call(server, child, "POST", f"/api/sessions/{child['session']}/clips", files=files)
-    deadline = time.monotonic() + 120
-    while made["status"] == "processing" or not made["review_media"]:
-        assert time.monotonic() < deadline, made
-        time.sleep(0.3)
-        made = call(server, child, "GET", f"/api/clips/{made['id']}")
-    assert made["status"] == "ready"
-    return dict(made)
+    return imported(server, child, samples.get("webcam.webm"), mime="video/webm", within_s=120)
 
 
 def press(page: Page, key: str, times: int) -> None:

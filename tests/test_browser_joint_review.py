@@ -4,7 +4,6 @@ the screen, its full screen is the video's, the carer's words and the child's wo
 
 from __future__ import annotations
 
-import time
 from datetime import date, timedelta
 from typing import Any
 
@@ -14,7 +13,7 @@ from playwright.sync_api import Page, expect
 from tests.axe import assert_accessible
 from tests.browser import sign_in, wait_until
 from tests.media import Samples
-from tests.test_browser_review import call
+from tests.test_browser_review import call, imported
 
 pytestmark = pytest.mark.browser
 LAPTOP = {"width": 1366, "height": 768}
@@ -29,16 +28,7 @@ def in_words(day: date) -> str:
 
 
 def upload(server: str, child: dict[str, str], samples: Samples, session_id: str) -> Any:
-    with samples.get("indexed.mp4").open("rb") as f:
-        files = {"file": ("visit.mp4", f, "video/mp4")}
-        made = call(server, child, "POST", f"/api/sessions/{session_id}/clips", files=files)
-    deadline = time.monotonic() + 60
-    while made["status"] == "processing" or not made["review_media"]:
-        assert time.monotonic() < deadline, made
-        time.sleep(0.2)
-        made = call(server, child, "GET", f"/api/clips/{made['id']}")
-    assert made["status"] == "ready"
-    return made
+    return imported(server, child, samples.get("indexed.mp4"), session_id=session_id)
 
 
 def sessions_up_to(server: str, child: dict[str, str], *, today_is: int | None) -> list[Any]:

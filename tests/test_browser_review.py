@@ -5,6 +5,7 @@ joint review that shows the carer only what was shared and records itself on the
 from __future__ import annotations
 
 import time
+from pathlib import Path
 from typing import Any
 
 import httpx2 as httpx
@@ -26,19 +27,33 @@ def call(server: str, child: dict[str, str], method: str, path: str, **kwargs: A
     return response.json() if response.content else None
 
 
-@pytest.fixture
-def clip(server: str, child: dict[str, str], samples: Samples) -> dict[str, Any]:
-    """The 8-second frame-indexed clip, imported and ready for review."""
-    with samples.get("indexed.mp4").open("rb") as f:
-        files = {"file": ("visit.mp4", f, "video/mp4")}
-        made = call(server, child, "POST", f"/api/sessions/{child['session']}/clips", files=files)
-    deadline = time.monotonic() + 60
+def imported(
+    server: str,
+    child: dict[str, str],
+    path: Path,
+    *,
+    session_id: str | None = None,
+    mime: str = "video/mp4",
+    within_s: float = 60,
+) -> dict[str, Any]:
+    """`path` imported into the session (the fixture's by default), once it is ready to review."""
+    session = session_id or child["session"]
+    with path.open("rb") as f:
+        files = {"file": (f"visit{path.suffix}", f, mime)}
+        made = call(server, child, "POST", f"/api/sessions/{session}/clips", files=files)
+    deadline = time.monotonic() + within_s
     while made["status"] == "processing" or not made["review_media"]:
         assert time.monotonic() < deadline, made
         time.sleep(0.2)
         made = call(server, child, "GET", f"/api/clips/{made['id']}")
     assert made["status"] == "ready"
     return dict(made)
+
+
+@pytest.fixture
+def clip(server: str, child: dict[str, str], samples: Samples) -> dict[str, Any]:
+    """The 8-second frame-indexed clip, imported and ready for review."""
+    return imported(server, child, samples.get("indexed.mp4"))
 
 
 def open_review(page: Page, server: str, clip: dict[str, Any]) -> None:

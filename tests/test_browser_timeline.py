@@ -15,7 +15,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.axe import AXE, TAGS
-from tests.browser import wait_until
+from tests.browser import no_sideways_scroll, wait_until
 from tests.test_browser_review import call, clip, open_review  # noqa: F401 (the clip fixture)
 
 pytestmark = pytest.mark.browser
@@ -33,10 +33,6 @@ def open_laptop(page: Page, server: str, clip: dict[str, Any]) -> None:  # noqa:
 def show_timeline(page: Page) -> None:
     """Bring the timeline into the window (the page's layout is not this file's concern)."""
     page.evaluate("document.getElementById('timeline').scrollIntoView({ block: 'end' })")
-
-
-def no_horizontal_scroll(page: Page) -> None:
-    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
 
 def view(page: Page) -> dict[str, float]:
@@ -107,7 +103,7 @@ def test_the_ruler_goes_from_seconds_to_frames_and_a_single_frame_is_wide_enough
     clip: dict[str, Any],  # noqa: F811
 ) -> None:
     open_laptop(page, server, clip)
-    no_horizontal_scroll(page)
+    no_sideways_scroll(page)
     timeline = page.locator("#timeline")
     expect(timeline).to_have_attribute("data-unit", "seconds")
     labels = page.locator("#timeline .tl-label").all_inner_texts()
@@ -139,7 +135,7 @@ def test_the_ruler_goes_from_seconds_to_frames_and_a_single_frame_is_wide_enough
     page.keyboard.press("w")
     expect(timeline).to_have_attribute("data-start-ms", "0")
     expect(page.get_by_role("button", name="Whole clip (W)")).to_be_disabled()
-    no_horizontal_scroll(page)
+    no_sideways_scroll(page)
 
 
 def test_ctrl_wheel_and_a_pinch_zoom_about_the_pointer(
@@ -186,7 +182,7 @@ def test_ctrl_wheel_and_a_pinch_zoom_about_the_pointer(
     pinched = view(page)
     assert pinched["end"] - pinched["start"] < (fit["end"] - fit["start"]) / 4
     assert pinched["start"] < 2000 < pinched["end"]
-    no_horizontal_scroll(page)
+    no_sideways_scroll(page)
 
 
 def test_the_playhead_stays_in_view_while_zoomed_playing_seeking_and_stepping(
@@ -315,7 +311,7 @@ def test_dragging_across_the_timeline_makes_a_range_that_a_number_key_marks(
     # from the frame nearest the finger (a pixel may be a frame either side at this zoom)
     expect(pending).to_contain_text(re.compile(r"Range 00:00:0(4\.9[6-9]\d|5\.0[0-3]\d)"))
     expect(pending).to_contain_text("– 00:00:0")
-    no_horizontal_scroll(page)
+    no_sideways_scroll(page)
 
 
 def test_dragging_an_edge_shows_its_time_and_frame_and_saves_at_the_end(
@@ -375,7 +371,7 @@ def test_hovering_shows_the_frame_from_the_thumbnails_and_the_time_and_a_click_s
     wait_until(page, f"!{PLAYER}.seeking && Math.abs({PLAYER}.currentTime - 5) < 0.1")
     page.mouse.move(600, 100)
     expect(hover).to_be_hidden()
-    no_horizontal_scroll(page)
+    no_sideways_scroll(page)
 
 
 def test_the_timeline_has_a_name_and_no_accessibility_faults(
@@ -464,4 +460,4 @@ def test_two_hundred_moments_stay_responsive_and_playing_redraws_only_the_playhe
     )
     assert timing["end"] - timing["start"] < 2000, timing  # it did zoom in
     assert timing["median"] < 100 and timing["worst"] < 500, timing
-    no_horizontal_scroll(page)
+    no_sideways_scroll(page)
