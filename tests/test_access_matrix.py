@@ -80,6 +80,7 @@ RULES: dict[tuple[str, str], Callable[[str], int]] = {
     ("PATCH", "/api/users/{user_id}"): ADMIN_ONLY,
     ("GET", "/api/teams"): SIGNED_IN,
     ("POST", "/api/teams"): ADMIN_ONLY,
+    ("PATCH", "/api/teams/{team_id}"): ADMIN_ONLY,
     ("GET", "/api/storage"): SIGNED_IN,
     ("GET", "/api/schemes"): SIGNED_IN,
     ("GET", "/api/caseload"): SIGNED_IN,
@@ -239,6 +240,7 @@ class World:
                 }
             },
             ("PATCH", "/api/users/{user_id}"): {"json": {"trained_on": "2025-01-01"}},
+            ("PATCH", "/api/teams/{team_id}"): {"json": {"contact": "01234 567890"}},
             ("POST", "/api/teams"): {"json": {"name": f"Team {number}"}},
             ("POST", "/api/children"): {
                 "json": {
@@ -375,6 +377,7 @@ def fill(path: str, world: World, override: dict[str, str]) -> str:
         "reel_id": world.reel,
         "share_link_id": world.link,
         "user_id": world.user,
+        "team_id": world.team,
         "token": "A" * 22,
         "index": "0",
         "kind": "poster",

@@ -342,8 +342,8 @@ def test_the_audit_page_names_every_action_vfb_writes() -> None:
     page = (Path(__file__).parent.parent / "web" / "audit.html").read_text()
     for action in (
         "user.create", "user.update", "user.password", "user.disable", "user.enable",
-        "team.create", "child.read", "carers.read", "moments.read", "report.statement3",
-        "report.fidelity", "audit.read", "audit.export",
+        "team.create", "team.update", "child.read", "carers.read", "moments.read",
+        "report.statement3", "report.fidelity", "audit.read", "audit.export",
     ):  # fmt: skip
         assert f'"{action}"' in script
     for prefix in ("user.", "team.", "carer.", "assessment.", "carer_score.",

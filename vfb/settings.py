@@ -6,6 +6,7 @@ import ipaddress
 import os
 import secrets
 from pathlib import Path
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, field_validator
@@ -59,6 +60,11 @@ class Settings(BaseSettings):
     timezone: str = Field(
         default="Europe/London",
         description="IANA time zone whose calendar decides what 'today' is for the date rules.",
+    )
+    public_url: str | None = Field(
+        default=None,
+        description="The address carers' phones reach vfb at (e.g. `https://vfb.example.org`): "
+        "share links are made from it. Default: the address the worker's browser used.",
     )
     cookie_secure: bool | None = Field(
         default=None,
@@ -164,6 +170,18 @@ class Settings(BaseSettings):
             raise ValueError(f"unknown time zone {value!r} (try Europe/London)") from None
         return value
 
+    @field_validator("public_url")
+    @classmethod
+    def _usable_public_url(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        parts = urlsplit(value.strip())
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ValueError(f"VFB_PUBLIC_URL must start https:// and name a host, not {value!r}")
+        if parts.query or parts.fragment:
+            raise ValueError("VFB_PUBLIC_URL must be an address only, without ? or #")
+        return value.strip().rstrip("/")
+
     @field_validator("audit_key")
     @classmethod
     def _usable_audit_key(cls, value: SecretStr | None) -> SecretStr | None:
@@ -211,6 +229,13 @@ def is_loopback_host(host: str) -> bool:
         return ipaddress.ip_address(host).is_loopback
     except ValueError:
         return False
+
+
+def is_loopback_url(url: str) -> bool:
+    """Whether an address names this computer only (127.0.0.1, localhost, ::1): no other
+    device, a carer's phone included, can open it."""
+    host = urlsplit(url).hostname or ""
+    return is_loopback_host(host) or host.endswith(".localhost")
 
 
 def ensure_data_dir(settings: Settings) -> Path:

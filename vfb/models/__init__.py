@@ -43,7 +43,7 @@ from vfb.models.programme import (
 from vfb.models.reel import Reel, ReelCreate, ReelPlanPublic, ReelPublic
 from vfb.models.session import ProgrammeSession, SessionCreate, SessionPublic, SessionUpdate
 from vfb.models.share_link import ShareLink, ShareLinkCreate, ShareLinkPublic
-from vfb.models.team import Team, TeamCreate, TeamPublic
+from vfb.models.team import Team, TeamCreate, TeamPublic, TeamUpdate
 from vfb.models.user import User, UserCreate, UserPublic, UserUpdate
 
 __all__ = [
@@ -106,6 +106,7 @@ __all__ = [
     "Team",
     "TeamCreate",
     "TeamPublic",
+    "TeamUpdate",
     "TrimRequest",
     "User",
     "UserCreate",

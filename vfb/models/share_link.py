@@ -50,6 +50,18 @@ class ShareLinkPublic(SQLModel):
     revoked_at: datetime | None
     views: int
     state: str = Field(description="active, expired or revoked")
+    reel_moments: int = Field(default=0, description="How many moments the reel shows")
+    reel_length_ms: int = Field(default=0, description="The reel's length, title cards included")
     url: str | None = Field(
         default=None, description="Only in the answer that made the link: the token is not kept"
+    )
+    qr_svg: str | None = Field(
+        default=None,
+        description="Only in the answer that made the link: `url` as a QR code (SVG), for the "
+        "carer's phone camera",
+    )
+    loopback: bool | None = Field(
+        default=None,
+        description="Only in the answer that made the link: true when `url` names this computer "
+        "only (127.0.0.1, localhost, ::1), so no phone can open it (set VFB_PUBLIC_URL)",
     )

@@ -22,6 +22,7 @@ from pathlib import Path
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 
+from vfb import qr
 from vfb.errors import ConsentMissing, Gone, InvalidInput, NotFound
 from vfb.models import (
     Carer,
@@ -33,6 +34,7 @@ from vfb.models import (
     ShareLink,
     ShareLinkCreate,
     ShareLinkPublic,
+    Team,
     User,
 )
 from vfb.models.enums import ConsentScope, ReelStatus
@@ -43,6 +45,7 @@ from vfb.services.consents import require_active_consent
 from vfb.services.media_store import MediaStore
 from vfb.services.reels import ready_reel_file, start_reel
 from vfb.services.viewing import start_viewing
+from vfb.settings import is_loopback_url
 
 TOKEN_BYTES = 16  # 128 bits
 NO_LONGER_SHARED = "This video is no longer shared. Ask your worker if you have questions."
@@ -66,11 +69,32 @@ def state_of(link: ShareLink, now: datetime) -> str:
 
 
 def public(
-    link: ShareLink, carer_name: str, now: datetime, url: str | None = None
+    link: ShareLink, carer_name: str, now: datetime, reel: Reel | None = None
 ) -> ShareLinkPublic:
-    return ShareLinkPublic.model_validate(
-        link, update={"carer_name": carer_name, "state": state_of(link, now), "url": url}
-    )
+    """A link as its worker sees it (never its token: see `made`)."""
+    about = {
+        "carer_name": carer_name,
+        "state": state_of(link, now),
+        "reel_moments": len(reel.moment_ids) if reel else 0,
+        "reel_length_ms": reel.length_ms if reel else 0,
+    }
+    return ShareLinkPublic.model_validate(link, update=about)
+
+
+def link_url(base: str, token: str) -> str:
+    return base.rstrip("/") + f"/s/{token}"
+
+
+def made(
+    link: ShareLink, carer: Carer, reel: Reel | None, now: datetime, url: str
+) -> ShareLinkPublic:
+    """The answer that made a link, the one time its address exists outside the carer's hands:
+    the address, its QR code, and whether any phone can reach it."""
+    shown = public(link, carer.display_name, now, reel)
+    shown.url = url
+    shown.qr_svg = qr.svg(url, title=f"QR code of the link for {carer.display_name}")
+    shown.loopback = is_loopback_url(url)
+    return shown
 
 
 def _share_consent(db: Session, programme_id: str, now: datetime) -> None:
@@ -92,8 +116,9 @@ def create_link(
     by: User,
     now: datetime,
     key: str,
-) -> tuple[ShareLink, Carer, str]:
-    """A new link for one carer of the programme, and its token (shown once, never stored)."""
+) -> tuple[ShareLink, Carer, Reel, str]:
+    """A new link for one carer of the programme, its reel, and its token (shown once, never
+    stored)."""
     programme = get_programme(db=db, programme_id=programme_id, by=by)
     require_case_writer(by)
     _share_consent(db, programme.id, now)
@@ -140,18 +165,24 @@ def create_link(
     )
     db.commit()
     db.refresh(link)
-    return link, carer, token
+    db.refresh(reel)
+    return link, carer, reel, token
 
 
-def list_links(*, db: Session, programme_id: str, by: User) -> list[tuple[ShareLink, str]]:
+def list_links(
+    *, db: Session, programme_id: str, by: User
+) -> list[tuple[ShareLink, str, Reel | None]]:
+    """The programme's links, newest first, each with its carer's name and its reel (None once
+    the reel is deleted)."""
     programme = get_programme(db=db, programme_id=programme_id, by=by)
     rows = db.exec(
-        select(ShareLink, Carer.display_name)
+        select(ShareLink, Carer.display_name, Reel)
         .join(Carer, col(Carer.id) == ShareLink.carer_id)
+        .outerjoin(Reel, col(Reel.id) == ShareLink.reel_id)
         .where(ShareLink.programme_id == programme.id)
         .order_by(col(ShareLink.created_at).desc(), ShareLink.id)
     ).all()
-    return [(link, name) for link, name in rows]
+    return [(link, name, reel) for link, name, reel in rows]
 
 
 def _reachable_link(db: Session, link_id: str, by: User) -> tuple[ShareLink, Programme]:
@@ -165,7 +196,9 @@ def _reachable_link(db: Session, link_id: str, by: User) -> tuple[ShareLink, Pro
     return link, programme
 
 
-def revoke_link(*, db: Session, link_id: str, by: User, now: datetime) -> tuple[ShareLink, str]:
+def revoke_link(
+    *, db: Session, link_id: str, by: User, now: datetime
+) -> tuple[ShareLink, str, Reel | None]:
     """Stop a link at once (it answers 410 from now on); revoking twice changes nothing."""
     link, programme = _reachable_link(db, link_id, by)
     require_case_writer(by)
@@ -182,20 +215,48 @@ def revoke_link(*, db: Session, link_id: str, by: User, now: datetime) -> tuple[
         db.commit()
         db.refresh(link)
     carer = db.get(Carer, link.carer_id)
-    return link, carer.display_name if carer else ""
+    return link, carer.display_name if carer else "", db.get(Reel, link.reel_id)
 
 
 # -- the carer's side --------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
+class Sender:
+    """Who a carer's link is from, as the admin named them for carers (empty when unset)."""
+
+    worker_name: str
+    team_name: str
+    contact: str
+
+    def from_line(self, carer_name: str) -> str:
+        """ "Sam, this is from Alex Morgan at Riverside Family Support.": names the people the
+        carer knows, so the link does not read like a stranger's."""
+        worker = self.worker_name or "your worker"
+        if self.team_name:
+            return f"{carer_name}, this is from {worker} at {self.team_name}."
+        if self.worker_name:
+            return f"{carer_name}, this is from {worker}, your worker."
+        return f"{carer_name}, this is from your worker."
+
+    @property
+    def heading(self) -> str:
+        return f"{self.worker_name or 'Your worker'} has shared a video with you"
+
+    @property
+    def contact_line(self) -> str:
+        return f"Contact: {self.contact}" if self.contact else ""
+
+
+@dataclass(frozen=True)
 class Viewing:
-    """What the carer's page may know: their name, and the reel's state."""
+    """What the carer's page may know: their name, who sent it, and the reel's state."""
 
     link: ShareLink
     carer_name: str
     child_id: str
     reel: Reel
+    sender: Sender
 
 
 def _usable(db: Session, link: ShareLink, now: datetime) -> Viewing:
@@ -231,7 +292,13 @@ def _usable(db: Session, link: ShareLink, now: datetime) -> Viewing:
     reel = db.get(Reel, link.reel_id)
     if reel is None or reel.status is ReelStatus.failed:
         raise Gone("This video is no longer available. Ask your worker for a new link.")
-    return Viewing(link, carer.display_name, programme.child_id, reel)
+    team = db.get(Team, child.team_id)
+    from_them = Sender(
+        worker_name=sender.full_name if sender else "",
+        team_name=team.display_name if team else "",
+        contact=team.contact if team else "",
+    )
+    return Viewing(link, carer.display_name, programme.child_id, reel, from_them)
 
 
 def _carer_actor(viewing: Viewing, origin: str | None, now: datetime) -> audit.Actor:
@@ -270,12 +337,12 @@ def _opened_by(link: ShareLink, cookies: Mapping[str, str], key: str) -> bool:
 
 def check_token(
     *, db: Session, token: str, key: str, now: datetime, cookies: Mapping[str, str]
-) -> str | None:
-    """Whether the link can be opened (else `Gone`), changing nothing: the link's id if this
-    browser already opened it."""
+) -> tuple[Viewing, bool]:
+    """Whether the link can be opened (else `Gone`), changing nothing: its viewing, and whether
+    this browser already opened it."""
     link = _by_token(db, token, key)
-    _usable(db, link, now)
-    return link.id if _opened_by(link, cookies, key) else None
+    viewing = _usable(db, link, now)
+    return viewing, _opened_by(link, cookies, key)
 
 
 def open_link(

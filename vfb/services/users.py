@@ -14,6 +14,7 @@ from vfb.models import (
     LoginThrottle,
     Team,
     TeamCreate,
+    TeamUpdate,
     User,
     UserCreate,
     UserUpdate,
@@ -32,12 +33,43 @@ def create_team(*, db: Session, data: TeamCreate, by: User | None, now: datetime
     name = data.name.strip()
     if db.exec(select(Team).where(func.lower(Team.name) == name.lower())).first():
         raise Conflict(f"There is already a team called {name!r}.")
-    team = Team(name=name, created_at=now)
+    team = Team(
+        name=name,
+        display_name=data.display_name or "",
+        contact=data.contact or "",
+        created_at=now,
+    )
     db.add(team)
     _audit(db, "team.create", "team", team.id, team_id=team.id, detail=name, now=now)
     db.commit()
     db.refresh(team)
     return team
+
+
+def update_team(*, db: Session, team_id: str, data: TeamUpdate, by: User, now: datetime) -> Team:
+    """What carers see of the team: its name for them and its contact line (null clears)."""
+    require_admin(by)
+    team = db.get(Team, team_id)
+    if team is None:
+        raise NotFound.of("team", team_id)
+    changed = []
+    for field, label in TEAM_FIELDS.items():
+        if field in data.model_fields_set:
+            value = getattr(data, field) or ""
+            if value != getattr(team, field):
+                setattr(team, field, value)
+                changed.append(label)
+    if changed:
+        db.add(team)
+        said = "changed: " + ", ".join(changed)
+        _audit(db, "team.update", "team", team.id, team_id=team.id, detail=said, now=now)
+        db.commit()
+        db.refresh(team)
+    return team
+
+
+# What a carer sees of a team, as a `team.update` row names it.
+TEAM_FIELDS = {"display_name": "name carers see", "contact": "contact line"}
 
 
 def list_teams(*, db: Session, by: User, limit: int, offset: int) -> Page[Team]:
@@ -70,6 +102,7 @@ def create_user(*, db: Session, data: UserCreate, by: User | None, now: datetime
         role=data.role,
         team_id=data.team_id,
         trained_on=data.trained_on,
+        full_name=data.full_name or "",
         password_hash=hash_password(data.password),
         created_at=now,
     )
@@ -114,6 +147,8 @@ def update_user(
     if by is not None:
         require_admin(by)
     changes = data.model_dump(exclude_unset=True)
+    if "full_name" in changes:
+        changes["full_name"] = changes["full_name"] or ""
     if (
         by is not None
         and by.id == user.id
@@ -156,7 +191,12 @@ def update_user(
 
 
 # The account details a `user.update` row names, old and new (the password only as a fact).
-ACCOUNT_FIELDS = {"role": "role", "team_id": "team", "trained_on": "trained on"}
+ACCOUNT_FIELDS = {
+    "role": "role",
+    "team_id": "team",
+    "trained_on": "trained on",
+    "full_name": "name",
+}
 
 
 def _team_name(db: Session, team_id: str) -> str:
@@ -165,7 +205,7 @@ def _team_name(db: Session, team_id: str) -> str:
 
 
 def _shown(db: Session, name: str, value: object) -> str:
-    if value is None:
+    if value is None or value == "":
         return "none"
     if name == "team_id":
         return _team_name(db, str(value))

@@ -23,6 +23,47 @@ function trainingCell(user) {
   return h("td", {}, form);
 }
 
+// How carers see a worker: the name on a share link's page ("this is from Alex Morgan").
+function nameForm(user) {
+  const form = h("form", { class: "row-form", "aria-label": `Name carers see for ${user.username}` });
+  buildForm(
+    form,
+    [{ name: "full_name", label: `Name carers see for ${user.username}`, clearable: true, placeholder: "e.g. Alex Morgan", autocomplete: "off" }],
+    "Save",
+    async (body) => {
+      await api(`/api/users/${user.id}`, { method: "PATCH", body });
+      showStatus(`Saved the name carers see for ${user.username}.`);
+      await render();
+    },
+    { values: user },
+  );
+  return form;
+}
+
+// What a share link's page says it is from: the service's name as carers know it, and how to
+// reach the team ("Sam, this is from Alex Morgan at Riverside Family Support. Contact: …").
+function teamItem(team) {
+  const form = h("form", { class: "row-form team-carers", "aria-label": `What carers see of ${team.name}` });
+  buildForm(
+    form,
+    [
+      { name: "display_name", label: `Name carers see for ${team.name}`, clearable: true, placeholder: "e.g. Riverside Family Support", autocomplete: "off" },
+      { name: "contact", label: "Contact line for carers", clearable: true, placeholder: "e.g. 01234 567890, Mon–Fri 9–5", autocomplete: "off" },
+    ],
+    "Save",
+    async (body) => {
+      await api(`/api/teams/${team.id}`, { method: "PATCH", body });
+      showStatus(`Saved what carers see of ${team.name}.`);
+      await render();
+    },
+    { values: team },
+  );
+  const shown = team.display_name || team.contact
+    ? `Carers read: “this is from … at ${team.display_name || team.name}.${team.contact ? ` Contact: ${team.contact}` : ""}”`
+    : "Carers see no team name yet: add the name they know the service by, and a contact line.";
+  return h("li", { class: "team" }, h("strong", {}, team.name), h("p", { class: "muted" }, shown), form);
+}
+
 function passwordForm(user) {
   const form = h("form", { class: "row-form", "aria-label": `New password for ${user.username}` });
   buildForm(
@@ -75,13 +116,13 @@ async function render(me = render.me) {
   ]);
   teams = teamPage.data;
   const teamName = new Map(teams.map((t) => [t.id, t.name]));
-  document.getElementById("teams").replaceChildren(...teams.map((t) => h("li", {}, t.name)));
+  document.getElementById("teams").replaceChildren(...teams.map(teamItem));
   document.getElementById("users").tBodies[0].replaceChildren(
     ...userPage.data.map((user) =>
       h(
         "tr",
         {},
-        h("th", { scope: "row" }, user.username),
+        h("th", { scope: "row" }, user.username, nameForm(user)),
         h("td", {}, words(user.role)),
         h("td", {}, teamName.get(user.team_id) ?? "?"),
         trainingCell(user),
@@ -93,6 +134,7 @@ async function render(me = render.me) {
     document.getElementById("user-form"),
     [
       { name: "username", label: "Username", required: true },
+      { name: "full_name", label: "Name carers see (e.g. Alex Morgan)" },
       { name: "password", label: "Password (10 characters or more)", type: "password", required: true, autocomplete: "new-password" },
       { name: "role", label: "Role", type: "select", options: ROLES },
       { name: "team_id", label: "Team", type: "select", options: teams.map((t) => [t.id, t.name]) },
@@ -115,7 +157,11 @@ async function main() {
   }
   buildForm(
     document.getElementById("team-form"),
-    [{ name: "name", label: "Team name", required: true }],
+    [
+      { name: "name", label: "Team name", required: true },
+      { name: "display_name", label: "Name carers see (e.g. Riverside Family Support)" },
+      { name: "contact", label: "Contact line for carers (e.g. 01234 567890, Mon–Fri)" },
+    ],
     "Add team",
     async (body) => {
       await api("/api/teams", { method: "POST", body });

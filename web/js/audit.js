@@ -33,6 +33,7 @@ const WHAT = {
   "audit.read": "read the audit trail",
   "audit.export": "exported the audit trail",
   "team.create": "added a team",
+  "team.update": "changed what carers see of a team",
   "user.create": "added a user",
   "user.update": "changed a user's role, team or training",
   "user.password": "set a user's password",

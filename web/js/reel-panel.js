@@ -3,6 +3,7 @@
 // it with a carer through a link that expires (and can be switched off at once).
 
 import { api } from "./api.js";
+import { reelWords, untilWords } from "./share-words.js";
 import { clockTime, formatDate, h, timecode } from "./ui.js";
 
 export class ReelPanel {
@@ -125,16 +126,7 @@ export class ReelPanel {
         const link = await api(`/api/programmes/${this.programmeId}/share-links`, {
           method: "POST", body: { carer_id: carer.value, reel_id: reel.id, expires_in_hours: Number(hours.value) },
         });
-        const address = h("input", { type: "text", readonly: true, value: link.url, class: "share-url", "aria-label": "The link" });
-        const copy = h("button", { type: "button", class: "quiet small" }, "Copy");
-        copy.addEventListener("click", async () => {
-          address.select();
-          try { await navigator.clipboard.writeText(link.url); copy.textContent = "Copied"; } catch { document.execCommand?.("copy"); }
-        });
-        result.replaceChildren(
-          h("span", {}, `Send this link to ${link.carer_name}. It is shown only now, works on one phone or computer, until ${formatDate(link.expires_at.slice(0, 10))}: `),
-          address, copy,
-        );
+        result.replaceChildren(madeLink(link));
         this.refreshLinks();
       } catch (error) {
         result.textContent = error.message;
@@ -146,17 +138,20 @@ export class ReelPanel {
   async refreshLinks() {
     if (!this.links) return;
     const links = await api(`/api/programmes/${this.programmeId}/share-links`);
-    const words = { active: "works", expired: "expired", revoked: "switched off" };
     if (!links.length) {
       this.links.replaceChildren(h("li", { class: "muted" }, "No links shared yet: make a reel, then share it from here."));
       return;
     }
     this.links.replaceChildren(
       ...links.map((link) => {
+        const when = link.state === "active" ? `works until ${untilWords(link.expires_at)}`
+          : link.state === "expired" ? `expired ${untilWords(link.expires_at)}` : "switched off";
         const item = h("li", { class: "share-link" },
-          `${link.carer_name} · made ${formatDate(link.created_at.slice(0, 10))} · until ${formatDate(link.expires_at.slice(0, 10))} · `,
-          h("strong", {}, words[link.state] ?? link.state),
+          h("strong", {}, reelWords(link)),
+          ` · for ${link.carer_name} · `,
+          link.state === "active" ? when : h("strong", {}, when),
           ` · ${link.opened_at ? "opened" : "not opened yet"}, watched ${link.views} time${link.views === 1 ? "" : "s"}`,
+          h("span", { class: "muted" }, ` · made ${formatDate(link.created_at.slice(0, 10))}`),
         );
         if (link.state === "active") {
           const off = h("button", { type: "button", class: "quiet small" }, "Switch off now");
@@ -201,5 +196,64 @@ export class ReelPanel {
         return item;
       }),
     );
+  }
+}
+
+/**
+ * The link just made, the only time it is shown: on a server phones can reach, its QR code to
+ * scan, the address with a Copy button, and until when it works; on this laptop's own address,
+ * a plain warning that no phone can open it, and what to do.
+ */
+function madeLink(link) {
+  const address = h("input", { type: "text", readonly: true, value: link.url, class: "share-url", "aria-label": "The link" });
+  const said = h("span", { class: "share-copied", role: "status", "aria-live": "polite" });
+  const copy = h("button", { type: "button", class: "quiet small" }, "Copy");
+  copy.addEventListener("click", async () => {
+    said.textContent = await copyLink(address) ? "Copied" : "The link is selected: press Ctrl+C (⌘C on a Mac) to copy it.";
+  });
+  const until = h("p", { class: "share-until" }, `Works until ${untilWords(link.expires_at)}, on one phone or computer only.`);
+  const row = h("p", { class: "share-copy" }, address, " ", copy, " ", said);
+  if (link.loopback) {
+    return h("div", { class: "share-made share-loopback", role: "alert" },
+      h("p", {}, h("strong", {}, `${link.carer_name}'s phone cannot open this link.`),
+        ` It names this laptop (${new URL(link.url).host}), which vfb is serving only to itself: no other phone or computer can reach it.`),
+      h("p", {}, "To send links to carers, vfb has to run on your team's server, reached over HTTPS. Ask whoever looks after vfb, and see “Serving a team” in vfb's README."),
+      h("p", { class: "muted" }, "To try the carer's page yourself, open the link on this laptop (it will then work in that browser only):"),
+      row, until,
+    );
+  }
+  const qr = h("img", {
+    class: "share-qr",
+    src: `data:image/svg+xml;charset=utf-8,${encodeURIComponent(link.qr_svg)}`,
+    alt: `QR code of the link for ${link.carer_name}: scan it with the phone's camera to open the link.`,
+    width: 176,
+    height: 176,
+  });
+  return h("div", { class: "share-made" },
+    qr,
+    h("div", { class: "share-made-words" },
+      h("p", {}, h("strong", {}, `Send this link to ${link.carer_name}.`),
+        ` ${link.carer_name} can point their phone's camera at the QR code, or you can copy the link into a text message or email. It is shown only now.`),
+      row, until,
+    ),
+  );
+}
+
+/** Copies the link: the clipboard where the browser offers it, else the selected text. */
+async function copyLink(address) {
+  address.focus();
+  address.select();
+  if (navigator.clipboard?.writeText) {
+    try {
+      await navigator.clipboard.writeText(address.value);
+      return true;
+    } catch {
+      // not allowed here (no permission, not a secure page): fall back to the selection
+    }
+  }
+  try {
+    return document.execCommand("copy");
+  } catch {
+    return false;
   }
 }

@@ -7,6 +7,8 @@ const player = document.querySelector("#player");
 const watermark = document.querySelector("#watermark");
 const controls = document.querySelector("#controls");
 const until = document.querySelector("#until");
+const from = document.querySelector("#from");
+const contact = document.querySelector("#contact");
 
 function longDate(iso) {
   return new Date(`${iso.slice(0, 10)}T12:00:00`).toLocaleDateString("en-GB", {
@@ -42,6 +44,10 @@ async function show() {
     statusLine.textContent = error.message;
     return;
   }
+  from.textContent = data.from_line;
+  from.hidden = false;
+  contact.textContent = data.contact_line;
+  contact.hidden = !data.contact_line;
   if (data.status !== "ready") {
     statusLine.textContent = `Your video is being got ready (${Math.round(data.progress * 100)}%). It will appear here in a moment.`;
     setTimeout(show, 1500);

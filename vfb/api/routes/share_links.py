@@ -4,6 +4,7 @@ watch the video), which knows nothing of accounts: the link's cookie is all it h
 from __future__ import annotations
 
 from html import escape
+from string import Template
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Request, Response
@@ -40,8 +41,10 @@ def _store(request: Request) -> MediaStore:
     return store
 
 
-def _link_url(request: Request, token: str) -> str:
-    return str(request.base_url).rstrip("/") + f"/s/{token}"
+def _link_base(request: Request) -> str:
+    """Where carers reach vfb: VFB_PUBLIC_URL, else the address this request came to."""
+    public_url: str | None = request.app.state.settings.public_url
+    return public_url or str(request.base_url)
 
 
 @router.post(
@@ -51,6 +54,7 @@ def create_share_link(
     programme_id: IdPath,
     data: ShareLinkCreate,
     request: Request,
+    response: Response,
     db: DbDep,
     now: NowDep,
     key: KeyDep,
@@ -58,8 +62,9 @@ def create_share_link(
 ) -> ShareLinkPublic:
     """Share a reel (`reel_id`), or chosen shared moments (`moment_ids`, made into a reel), with
     one carer of the programme, for `expires_in_hours` (default 72). Needs the carer's
-    `share_with_carer` consent. The answer's `url` is the only time the link is shown."""
-    link, carer, token = share_links.create_link(
+    `share_with_carer` consent. The answer's `url` (and `qr_svg`, the same as a QR code) is the
+    only time the link is shown; `loopback` says when no phone could open it."""
+    link, carer, reel, token = share_links.create_link(
         db=db,
         store=_store(request),
         programme_id=programme_id,
@@ -70,7 +75,9 @@ def create_share_link(
     )
     jobs: MediaJobs = request.app.state.jobs
     jobs.wake()  # a reel of chosen moments is made now
-    return share_links.public(link, carer.display_name, now, url=_link_url(request, token))
+    response.headers.update(NO_STORE)  # the answer holds the link: no cache may keep it
+    url = share_links.link_url(_link_base(request), token)
+    return share_links.made(link, carer, reel, now, url)
 
 
 @router.get("/programmes/{programme_id}/share-links", response_model=list[ShareLinkPublic])
@@ -78,7 +85,7 @@ def list_share_links(
     programme_id: IdPath, db: DbDep, now: NowDep, user: CurrentUser
 ) -> list[ShareLinkPublic]:
     found = share_links.list_links(db=db, programme_id=programme_id, by=user)
-    return [share_links.public(link, name, now) for link, name in found]
+    return [share_links.public(link, name, now, reel) for link, name, reel in found]
 
 
 @router.post("/share-links/{share_link_id}/revoke", response_model=ShareLinkPublic)
@@ -86,8 +93,8 @@ def revoke_share_link(
     share_link_id: IdPath, db: DbDep, now: NowDep, user: CurrentUser
 ) -> ShareLinkPublic:
     """Switch a link off at once: from now on it answers 410."""
-    link, name = share_links.revoke_link(db=db, link_id=share_link_id, by=user, now=now)
-    return share_links.public(link, name, now)
+    link, name, reel = share_links.revoke_link(db=db, link_id=share_link_id, by=user, now=now)
+    return share_links.public(link, name, now, reel)
 
 
 # -- the carer's side --------------------------------------------------------------------------
@@ -128,14 +135,26 @@ def _to_video(link_id: str) -> RedirectResponse:
 def share_link_page(token: TokenPath, request: Request, db: DbDep, now: NowDep) -> Response:
     """The link as sent: a page with one button (so a phone's link preview opens nothing)."""
     try:
-        theirs = share_links.check_token(
+        viewing, opened_here = share_links.check_token(
             db=db, token=token, key=request.app.state.key, now=now, cookies=request.cookies
         )
     except Gone as error:
         return _gone_page(error)
-    if theirs is not None:  # this browser opened it before: straight to the video
-        return _to_video(theirs)
-    return FileResponse(web_dir() / "share-open.html", headers=NO_STORE)
+    if opened_here:  # this browser opened it before: straight to the video
+        return _to_video(viewing.link.id)
+    return HTMLResponse(_open_page(viewing), headers=NO_STORE)
+
+
+def _open_page(viewing: share_links.Viewing) -> str:
+    """share-open.html with who the video is from, in escaped plain words."""
+    sender = viewing.sender
+    contact = sender.contact_line
+    page = Template((web_dir() / "share-open.html").read_text(encoding="utf-8"))
+    return page.substitute(
+        heading=escape(sender.heading),
+        from_line=escape(sender.from_line(viewing.carer_name)),
+        contact=f'<p class="shared-contact">{escape(contact)}</p>' if contact else "",
+    )
 
 
 @carer_router.post("/s/{token}")
@@ -177,6 +196,8 @@ def shared_page(share_link_id: IdPath, request: Request, db: DbDep, now: NowDep)
 
 class SharedViewing(BaseModel):
     carer_name: str
+    from_line: str
+    contact_line: str
     today: str
     expires_at: str
     status: ReelStatus
@@ -194,6 +215,8 @@ def shared_viewing(
     reel = viewing.reel
     return SharedViewing(
         carer_name=viewing.carer_name,
+        from_line=viewing.sender.from_line(viewing.carer_name),
+        contact_line=viewing.sender.contact_line,
         today=now.date().isoformat(),
         expires_at=viewing.link.expires_at.isoformat(),
         status=reel.status,

@@ -6,7 +6,7 @@ from fastapi import APIRouter
 
 from vfb.api.deps import AdminUser, CurrentUser, DbDep, IdFilter, IdPath, NowDep, PagingDep
 from vfb.api.schemas import ERROR_RESPONSES, ListOf, list_of
-from vfb.models import TeamCreate, TeamPublic, UserCreate, UserPublic, UserUpdate
+from vfb.models import TeamCreate, TeamPublic, TeamUpdate, UserCreate, UserPublic, UserUpdate
 from vfb.models.enums import Role
 from vfb.services import users as service
 
@@ -22,6 +22,16 @@ def create_team(data: TeamCreate, db: DbDep, now: NowDep, user: AdminUser) -> Te
 def list_teams(db: DbDep, user: CurrentUser, paging: PagingDep) -> ListOf[TeamPublic]:
     found = service.list_teams(db=db, by=user, limit=paging.limit, offset=paging.offset)
     return list_of(TeamPublic, found)
+
+
+@router.patch("/teams/{team_id}", response_model=TeamPublic)
+def update_team(
+    team_id: IdPath, data: TeamUpdate, db: DbDep, now: NowDep, user: AdminUser
+) -> TeamPublic:
+    """What carers see on a share link's page: the team's `display_name` and `contact` line."""
+    return TeamPublic.model_validate(
+        service.update_team(db=db, team_id=team_id, data=data, by=user, now=now)
+    )
 
 
 @router.post("/users", response_model=UserPublic, status_code=201)
