@@ -26,7 +26,7 @@ test("what is left is in days and hours a worker reads at a glance", () => {
 
 test("the reel is named by its moments and its length", () => {
   assert.equal(lengthWords(160000), "2 min 40 s");
-  assert.equal(lengthWords(45400), "45 s");
+  assert.equal(lengthWords(45900), "45 s"); // whole seconds, as the reel's 00:45
   assert.equal(lengthWords(180000), "3 min");
   assert.equal(reelWords({ reel_moments: 5, reel_length_ms: 160000 }), "Reel: 5 moments, 2 min 40 s");
   assert.equal(reelWords({ reel_moments: 1, reel_length_ms: 8000 }), "Reel: 1 moment, 8 s");

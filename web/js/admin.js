@@ -28,7 +28,7 @@ function nameForm(user) {
   const form = h("form", { class: "row-form", "aria-label": `Name carers see for ${user.username}` });
   buildForm(
     form,
-    [{ name: "full_name", label: `Name carers see for ${user.username}`, clearable: true, placeholder: "e.g. Alex Morgan", autocomplete: "off" }],
+    [{ name: "full_name", label: `Name carers see for ${user.username}`, clearable: true, placeholder: "name carers see", autocomplete: "off" }],
     "Save",
     async (body) => {
       await api(`/api/users/${user.id}`, { method: "PATCH", body });
@@ -122,7 +122,7 @@ async function render(me = render.me) {
       h(
         "tr",
         {},
-        h("th", { scope: "row" }, user.username, nameForm(user)),
+        h("th", { scope: "row" }, user.username, user.role === "admin" ? null : nameForm(user)),
         h("td", {}, words(user.role)),
         h("td", {}, teamName.get(user.team_id) ?? "?"),
         trainingCell(user),

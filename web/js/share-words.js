@@ -37,12 +37,12 @@ export function untilWords(iso, now = new Date(), timeZone = undefined) {
 }
 
 /**
- * A reel's length in words: "2 min 40 s", "45 s", "3 min".
+ * A reel's length in words: "2 min 40 s", "45 s", "3 min" (whole seconds, as `clockTime`).
  * @param {number} ms
  * @returns {string}
  */
 export function lengthWords(ms) {
-  const total = Math.round(Math.max(0, ms) / 1000);
+  const total = Math.floor(Math.max(0, ms) / 1000); // as the reel's own 00:04 counts
   const minutes = Math.floor(total / 60);
   const seconds = total % 60;
   if (!minutes) return `${seconds} s`;
