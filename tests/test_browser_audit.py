@@ -59,7 +59,8 @@ def test_a_manager_reads_the_trail_in_words_and_opens_what_a_row_is_about(
 
     changed = row("changed a session", "session 1 of 1 Feb 2026")
     expect(changed.locator("td").last).to_have_text(
-        "session 1 of 1 Feb 2026 · changed: review highlights, review minutes, reviewed with the carer"
+        "session 1 of 1 Feb 2026 · changed: review highlights, review minutes, "
+        "reviewed with the carer"
     )
     expect(changed.locator("td").nth(3)).to_have_text("BROWSER-1")  # the child's reference
     made = row("added a reel", "reel of 2 moments for Sam")

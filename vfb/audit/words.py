@@ -184,8 +184,8 @@ def _about(row: Row, known: Known) -> tuple[str | None, str | None]:
         if kind == "share_link":
             said = f"share link for {known.links[ident].carer}"
         return said, f"/clips/{facts.clip_id}/review" if facts.clip_id else child_page
-    if kind == "user" and ident in known.users:
-        return known.users[ident], None
+    if kind in ("user", "team"):  # no page for a manager; the stored detail names them
+        return None, None
     if row.action.startswith("report."):
         return "the dashboard", "/dashboard"
     if kind is None:

@@ -75,7 +75,7 @@ function row(event) {
     h("td", {}, h("time", { datetime: event.at }, when.toLocaleString("en-GB"))),
     h("td", {}, `${event.actor_name} (${event.role})`),
     h("td", {}, what(event)),
-    h("td", {}, child),
+    h("td", { class: "nowrap" }, child),
     h("td", {}, event.origin ?? "—"),
     h("td", { class: "detail" }, ...detail(event)),
   );
