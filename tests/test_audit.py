@@ -19,7 +19,7 @@ from typer.testing import CliRunner
 
 from tests.conftest import Family
 from tests.media import Samples
-from tests.support import Caller, Cast, FakeClock, cli_env
+from tests.support import Caller, Cast, FakeClock, child_body, cli_env
 from tests.test_clips import imported
 from vfb.audit.chain import legacy_hash
 from vfb.cli.main import app as cli
@@ -297,3 +297,35 @@ def test_the_chains_rules_name_each_kind_of_tampering() -> None:
         forged["hash"] = legacy_hash(forged["prev_hash"], forged)
         [*_, problem] = verify([*rows[:2], forged, *rows[3:]], **head)
         assert problem.seq == 3 and problem.last is None
+
+
+def test_the_trail_in_words_names_nothing_from_another_team(
+    family: Family, as_: Callable[[str], Caller]
+) -> None:
+    """A manager who puts another team's ids into the trail's filters (so that their own trail
+    holds them) does not get those ids named back: words name only what the reader may see."""
+    manager_a, manager_b, worker_b = as_("manager_a"), as_("manager_b"), as_("worker_b")
+    theirs = worker_b.ok("POST", "/api/children", 201, json=child_body(reference="SOUTH-7"))
+    person = next(
+        u for u in manager_b.ok("GET", "/api/users")["data"] if u["username"] == "worker_b"
+    )
+    manager_a.ok("GET", "/api/audit", params={"user_id": person["id"]})
+    manager_a.ok("GET", "/api/audit", params={"child_id": theirs["id"]})
+    manager_a.ok("PATCH", f"/api/sessions/{family.session}", json={"duration_minutes": 70})
+    response = manager_a.get("/api/audit", params={"limit": "500"})
+    assert response.status_code == 200
+    assert "SOUTH-7" not in response.text and "worker_b" not in response.text
+    rows = response.json()["data"]
+    asked = next(r for r in rows if r["action"] == "audit.read" and r["detail"])
+    assert asked["detail_words"] == "person (not in your team)"
+    changed = next(r for r in rows if r["action"] == "session.update")
+    assert changed["child_reference"] == "C-100"
+    assert changed["about"] == "session 1 of 20 Feb 2026"
+    assert changed["about_href"] == f"/sessions/{family.session}"
+    assert changed["detail_words"] == "changed: duration minutes"
+    # the reading of another team's child is in that team's trail, named for its own manager
+    south = manager_b.ok("GET", "/api/audit", params={"action": "audit.read"})["data"]
+    by_a = next(r for r in south if r["actor_name"] == "manager_a")
+    assert by_a["child_reference"] == "SOUTH-7"
+    assert by_a["detail_words"] == "child SOUTH-7"
+    assert by_a["about_href"] is None

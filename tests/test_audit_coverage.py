@@ -37,8 +37,14 @@ def actions(rows: list[dict[str, Any]]) -> list[str]:
     return [r["action"] for r in rows]
 
 
+# Worked out when the trail is read, from the records as they are now (a carer's current name):
+# not held by the stored row, which is what these tests are about.
+READ_TIME = ("child_reference", "about", "about_href", "detail_words")
+
+
 def no_secret_in(rows: list[dict[str, Any]], *secrets: str) -> None:
-    shown = json.dumps(rows)
+    """No stored row holds these."""
+    shown = json.dumps([{k: v for k, v in r.items() if k not in READ_TIME} for r in rows])
     for secret in (*secrets, "$argon2", "password_hash"):
         assert secret not in shown
 

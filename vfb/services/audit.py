@@ -19,7 +19,7 @@ import io
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from weakref import WeakKeyDictionary
 from zoneinfo import ZoneInfo
 
@@ -31,7 +31,6 @@ from vfb.capture.timecode import format_timecode
 from vfb.models import (
     Assessment,
     AuditEvent,
-    AuditEventPublic,
     AuditHead,
     Carer,
     CarerComment,
@@ -47,6 +46,9 @@ from vfb.models import (
     User,
 )
 from vfb.services.audit_keys import KeySource
+
+if TYPE_CHECKING:
+    from vfb.services.audit_names import AuditRowPublic
 from vfb.services.derived import BUSY as DERIVED_BUSY
 from vfb.spreadsheet import SafeWriter
 
@@ -383,12 +385,15 @@ def list_events(
 
 
 def read_events(
-    db: Session, wanted: AuditFilter, zone: ZoneInfo, *, limit: int, offset: int
-) -> tuple[list[AuditEventPublic], int]:
-    """`list_events` for a reader of the trail, on record as `audit.read` once the page is read
-    (so a page does not show its own reading)."""
+    db: Session, wanted: AuditFilter, zone: ZoneInfo, *, by: User, limit: int, offset: int
+) -> tuple[list[AuditRowPublic], int]:
+    """`list_events` for `by` to read, with names and words where they may see them
+    (vfb/services/audit_names.py), on record as `audit.read` once the page is read (so a page
+    does not show its own reading)."""
+    from vfb.services.audit_names import described  # it reads the records this module audits
+
     rows, count = list_events(db, wanted, zone, limit=limit, offset=offset)
-    page = [AuditEventPublic.model_validate(r) for r in rows]
+    page = described(db, rows, by)
     record_read(db, "audit.read", child_id=wanted.child_id, detail=wanted.words())
     return page, count
 

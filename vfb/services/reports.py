@@ -26,6 +26,13 @@ from vfb.errors import InvalidInput, NotAllowed, NotFound
 from vfb.models import CarerScore, Child, PlacementBreakdown, Programme, Team, User
 from vfb.models.enums import ProgrammeStatus, Role
 from vfb.programme.measure import GROUP_FIELDS, Counts
+from vfb.programme.periods import (
+    Period,
+    financial_year,
+    quarter_before,
+    quarter_of,
+    quarters_up_to,
+)
 from vfb.programme.rules import fmt
 from vfb.services import audit
 from vfb.spreadsheet import SafeWriter
@@ -63,7 +70,7 @@ EARLIEST, LATEST = date(1900, 1, 1), date(2200, 12, 31)
 def check_period(start: date, end: date) -> None:
     for day in (start, end):
         if not EARLIEST <= day <= LATEST:
-            raise InvalidInput(f"Reports cover dates from 1900 to 2200, not {day.isoformat()}.")
+            raise InvalidInput(f"Reports cover dates from 1900 to 2200, not {fmt(day)}.")
     if end < start:
         raise InvalidInput(f"The period must end on or after its start ({fmt(start)}).")
 
@@ -239,17 +246,22 @@ def export_statement3(db: Session, report: Statement3, *, suppress: bool = False
     return statement3_csv(report, suppress=suppress)
 
 
-def quarters(end: date, count: int) -> list[tuple[date, date]]:
-    """The `count` calendar quarters ending with the one that holds `end`, oldest first."""
+def quarters(end: date, count: int) -> list[Period]:
+    """The `count` financial quarters (vfb/programme/periods.py) ending with the one that holds
+    `end`, oldest first."""
     check_period(end, end)
-    found = []
-    year, quarter = end.year, (end.month - 1) // 3
-    for _ in range(count):
-        first = date(year, quarter * 3 + 1, 1)
-        last = date(year + (quarter == 3), (quarter * 3 + 3) % 12 + 1, 1) - timedelta(days=1)
-        found.append((first, last))
-        year, quarter = (year, quarter - 1) if quarter else (year - 1, 3)
-    return found[::-1]
+    return quarters_up_to(end, count)
+
+
+def periods(today: date) -> dict[str, Period]:
+    """The dashboard's ready-made ranges for `today`: this and last financial quarter, this
+    financial year."""
+    this = quarter_of(today)
+    return {
+        "this_quarter": this,
+        "last_quarter": quarter_before(this),
+        "this_year": financial_year(today),
+    }
 
 
 # -- the team fidelity list ---------------------------------------------------------------------

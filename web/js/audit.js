@@ -6,7 +6,6 @@ import { h, showStatus, startPage } from "./ui.js";
 
 const PAGE_SIZE = 100;
 let offset = 0;
-const children = new Map();
 
 const WHAT = {
   "clip.stream": "watched a clip",
@@ -55,20 +54,31 @@ function filters() {
   return params;
 }
 
+/** The Detail cell: what the row is about (a link to its page when the reader may open it), then
+ * the rest in words, as the server worded them from the stored row. */
+function detail(event) {
+  const about = event.about
+    ? event.about_href ? h("a", { href: event.about_href }, event.about) : event.about
+    : null;
+  const rest = event.detail_words ?? "";
+  if (!about) return [rest];
+  return rest ? [about, ` · ${rest}`] : [about];
+}
+
 function row(event) {
   const when = new Date(event.at);
-  const child = event.child_id
-    ? h("a", { href: `/children/${event.child_id}` }, children.get(event.child_id) ?? "a child")
-    : "—";
+  let child = "—";
+  if (event.child_reference) child = h("a", { href: `/children/${event.child_id}` }, event.child_reference);
+  else if (event.child_id) child = "a child not in your team";
   return h(
     "tr",
     {},
     h("td", {}, h("time", { datetime: event.at }, when.toLocaleString("en-GB"))),
     h("td", {}, `${event.actor_name} (${event.role})`),
     h("td", {}, what(event)),
-    h("td", {}, child),
+    h("td", { class: "nowrap" }, child),
     h("td", {}, event.origin ?? "—"),
-    h("td", {}, event.detail ?? ""),
+    h("td", { class: "detail" }, ...detail(event)),
   );
 }
 
@@ -113,7 +123,6 @@ async function main() {
     return;
   }
   const [kids, people] = await Promise.all([api("/api/children?limit=500"), api("/api/users?limit=500")]);
-  for (const child of kids.data) children.set(child.id, child.reference);
   document.getElementById("child").append(...kids.data.map((c) => h("option", { value: c.id }, c.reference)));
   document.getElementById("user").append(...people.data.map((u) => h("option", { value: u.id }, `${u.username} (${u.role})`)));
   const wanted = new URLSearchParams(location.search);

@@ -13,16 +13,12 @@ let offset = 0;
 const iso = (d) => d.toISOString().slice(0, 10);
 const percent = (p) => (p === null || p === undefined ? "—" : typeof p === "string" ? p : `${(p * 100).toFixed(1)}%`);
 
-function quarterOf(day) {
-  const q = Math.floor(day.getUTCMonth() / 3);
-  const first = new Date(Date.UTC(day.getUTCFullYear(), q * 3, 1));
-  const last = new Date(Date.UTC(day.getUTCFullYear(), q * 3 + 3, 0));
-  return [first, last];
-}
+/** @type {Record<string, {from: string, to: string, label: string}>} */
+let ranges = {};
 
-function setPeriod([first, last]) {
-  $("from").value = iso(first);
-  $("to").value = iso(last);
+function setPeriod(range) {
+  $("from").value = range.from;
+  $("to").value = range.to;
 }
 
 function period() {
@@ -59,14 +55,19 @@ function trendChart(points) {
     bar.append(svg("title", {}, `${p.from} to ${p.to}: ${percent(p.proportion)} (${p.numerator} of ${p.denominator})`));
     drawing.append(bar);
     drawing.append(svg("text", { x: x + 20, y: height - tall - 4, "font-size": 11, "text-anchor": "middle", fill: "#1f2933" }, percent(p.proportion)));
-    const [y, m] = p.from.split("-").map(Number);
-    drawing.append(svg("text", { x: x + 20, y: height + 16, "font-size": 11, "text-anchor": "middle", fill: "#1f2933" }, `Q${Math.floor((m - 1) / 3) + 1} ${y}`));
+    drawing.append(svg("text", { x: x + 20, y: height + 16, "font-size": 11, "text-anchor": "middle", fill: "#1f2933" }, p.label));
   });
+  // the same figures for a screen reader; the wrapper takes no room (a table is never narrower
+  // than its contents, so it cannot be shrunk itself)
   const table = h(
-    "table",
-    { class: "grid compact visually-hidden" },
-    h("caption", {}, "The proportion reached by quarter"),
-    h("tbody", {}, points.map((p) => h("tr", {}, h("th", { scope: "row" }, `${p.from} to ${p.to}`), h("td", {}, `${p.numerator} of ${p.denominator}`), h("td", {}, percent(p.proportion))))),
+    "div",
+    { class: "visually-hidden" },
+    h(
+      "table",
+      {},
+      h("caption", {}, "The proportion reached by financial quarter"),
+      h("tbody", {}, points.map((p) => h("tr", {}, h("th", { scope: "row" }, `${p.label}: ${formatDate(p.from)} to ${formatDate(p.to)}`), h("td", {}, `${p.numerator} of ${p.denominator}`), h("td", {}, percent(p.proportion))))),
+    ),
   );
   return [h("div", { class: "chart" }, drawing), table];
 }
@@ -186,13 +187,53 @@ async function fidelity() {
   $("next").disabled = offset + PAGE >= found.count;
 }
 
+/** Empties every figure of the period, so none is read as the answer for a range that has none. */
+function clearFigures() {
+  $("proportion").textContent = "—";
+  $("fraction").textContent = "";
+  $("print-period").textContent = "";
+  $("trend").replaceChildren();
+  $("funnel").replaceChildren();
+  $("breakdown").querySelector("tbody").replaceChildren();
+  $("outcomes").replaceChildren();
+  $("verdicts").textContent = "";
+  $("fidelity").querySelector("tbody").replaceChildren();
+  $("page-info").textContent = "";
+}
+
+/** What is wrong with the range in the boxes, in words, or "" if nothing. */
+function rangeProblem() {
+  const from = $("from");
+  const to = $("to");
+  if (!from.value || from.validity.badInput) return "Choose the first day of the period (From).";
+  if (!to.value || to.validity.badInput) return "Choose the last day of the period (To).";
+  if (from.value > to.value) return `The period must end on or after its first day: “To” (${formatDate(to.value)}) is before “From” (${formatDate(from.value)}).`;
+  return "";
+}
+
+function periodError(message) {
+  $("period-error").textContent = message;
+  $("period-error").hidden = !message;
+  for (const id of ["from", "to"]) $(id).setAttribute("aria-invalid", message ? "true" : "false");
+}
+
 async function refresh() {
+  document.body.dataset.ready = "false";
+  const problem = rangeProblem();
+  periodError(problem);
+  if (problem) {
+    clearFigures();
+    showStatus("");
+    return;
+  }
   try {
     showStatus("");
     await Promise.all([measure(), outcomes(), alerts(), fidelity()]);
     document.body.dataset.ready = "true";
   } catch (error) {
-    showStatus(error.message, { error: true });
+    clearFigures();
+    if (error.status === 422 || error.status === 400) periodError(error.message);
+    else showStatus(error.message, { error: true });
   }
 }
 
@@ -205,34 +246,28 @@ async function main() {
   }
   const team = await api("/api/users?limit=500");
   $("worker").append(...team.data.filter((u) => u.role === "worker").map((u) => h("option", { value: u.id }, u.username)));
-  const today = new Date();
-  setPeriod(quarterOf(today));
+  ranges = await api("/api/reports/periods");
+  $("this-quarter").textContent = `This quarter (${ranges.this_quarter.label})`;
+  $("last-quarter").textContent = `Last quarter (${ranges.last_quarter.label})`;
+  $("this-year").textContent = `This financial year (${ranges.this_year.label})`;
+  setPeriod(ranges.this_quarter);
   $("period").addEventListener("submit", (event) => {
     event.preventDefault();
     offset = 0;
     refresh();
   });
-  $("this-quarter").addEventListener("click", () => { setPeriod(quarterOf(new Date())); refresh(); });
-  $("last-quarter").addEventListener("click", () => {
-    const [first] = quarterOf(new Date());
-    setPeriod(quarterOf(new Date(first.getTime() - 86400000)));
-    refresh();
-  });
-  $("this-year").addEventListener("click", () => {
-    const now = new Date();
-    const start = now.getUTCMonth() >= 3 ? now.getUTCFullYear() : now.getUTCFullYear() - 1;
-    setPeriod([new Date(Date.UTC(start, 3, 1)), new Date(Date.UTC(start + 1, 2, 31))]);
-    refresh();
-  });
+  for (const [id, name] of [["this-quarter", "this_quarter"], ["last-quarter", "last_quarter"], ["this-year", "this_year"]]) {
+    $(id).addEventListener("click", () => { setPeriod(ranges[name]); offset = 0; refresh(); });
+  }
   $("print").addEventListener("click", () => window.print());
-  $("group-by").addEventListener("change", measure);
-  $("suppress").addEventListener("change", measure);
+  $("group-by").addEventListener("change", refresh);
+  $("suppress").addEventListener("change", refresh);
   $("csv").addEventListener("click", downloadCsv);
   for (const id of ["worker", "status-filter", "verdict"]) {
-    $(id).addEventListener("change", () => { offset = 0; fidelity(); });
+    $(id).addEventListener("change", () => { offset = 0; refresh(); });
   }
-  $("prev").addEventListener("click", () => { offset = Math.max(0, offset - PAGE); fidelity(); });
-  $("next").addEventListener("click", () => { offset += PAGE; fidelity(); });
+  $("prev").addEventListener("click", () => { offset = Math.max(0, offset - PAGE); refresh(); });
+  $("next").addEventListener("click", () => { offset += PAGE; refresh(); });
   await refresh();
 }
 

@@ -15,15 +15,15 @@ from sqlmodel import Session
 from vfb.api.deps import CurrentUser, DbDep, IdFilter, NowDep, PagingDep, wants_csv
 from vfb.api.schemas import ERROR_RESPONSES
 from vfb.errors import InvalidInput, NotAllowed
-from vfb.models import AuditEventPublic
 from vfb.models.enums import Role
 from vfb.services import audit
+from vfb.services.audit_names import AuditRowPublic
 
 router = APIRouter(prefix="/api", tags=["audit"], responses=ERROR_RESPONSES)
 
 
 class AuditPage(BaseModel):
-    data: list[AuditEventPublic]
+    data: list[AuditRowPublic]
     count: int
     limit: int
     offset: int
@@ -81,7 +81,9 @@ def audit_trail(
                 "Cache-Control": "no-store",
             },
         )
-    rows, count = audit.read_events(db, wanted, zone, limit=paging.limit, offset=paging.offset)
+    rows, count = audit.read_events(
+        db, wanted, zone, by=user, limit=paging.limit, offset=paging.offset
+    )
     return AuditPage(
         data=rows,
         count=count,

@@ -57,6 +57,7 @@ def statement3(
 class TrendPoint(BaseModel):
     from_: date = Field(serialization_alias="from")
     to: date
+    label: str = Field(description='The financial quarter, e.g. "2026-27 Q1"')
     denominator: int
     numerator: int
     proportion: float | None
@@ -70,21 +71,47 @@ def statement3_quarters(
     team_id: str | None = None,
     count: Annotated[int, Query(ge=1, le=12)] = 4,
 ) -> list[TrendPoint]:
-    """The measure for each of the `count` calendar quarters up to the one holding `to`."""
+    """The measure for each of the `count` financial quarters (April–June is Q1) up to the one
+    holding `to`."""
     points = []
-    for first, last in reports.quarters(end, count):
-        report = reports.statement3(db=db, by=user, start=first, end=last, team_id=team_id)
+    for quarter in reports.quarters(end, count):
+        report = reports.statement3(
+            db=db, by=user, start=quarter.start, end=quarter.end, team_id=team_id
+        )
         total = report.total
         points.append(
             TrendPoint(
-                from_=first,
-                to=last,
+                from_=quarter.start,
+                to=quarter.end,
+                label=quarter.label,
                 denominator=total.denominator,
                 numerator=total.started,
                 proportion=None if total.proportion is None else round(total.proportion, 4),
             )
         )
     return points
+
+
+class PeriodPublic(BaseModel):
+    from_: date = Field(serialization_alias="from")
+    to: date
+    label: str
+
+
+class PeriodsPublic(BaseModel):
+    this_quarter: PeriodPublic
+    last_quarter: PeriodPublic
+    this_year: PeriodPublic
+
+
+@router.get("/periods", response_model=PeriodsPublic)
+def periods(now: NowDep, _user: CurrentUser) -> PeriodsPublic:
+    """Today's financial quarter, the one before it and today's financial year (1 April to 31
+    March), with their labels ("2026-27 Q1", "2026-27"): the dashboard's ranges."""
+    found = reports.periods(now.date())
+    return PeriodsPublic(
+        **{name: PeriodPublic(from_=p.start, to=p.end, label=p.label) for name, p in found.items()}
+    )
 
 
 class FidelityRowPublic(BaseModel):
