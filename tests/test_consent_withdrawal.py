@@ -137,6 +137,7 @@ def test_the_preview_counts_what_the_withdrawal_then_deletes_and_a_stale_one_del
     # the stale dialog: shown before the footage came, so it may not delete it
     stale = worker.patch(path, json={"withdrawn_on": "2026-03-01", "confirm": empty["confirm"]})
     assert stale.status_code == 409, stale.text
+    assert stale.json()["error"] == "footage_changed"
     assert "has changed since it was shown" in stale.json()["detail"]
     blind = worker.patch(path, json={"withdrawn_on": "2026-03-01"})
     assert blind.status_code == 409 and "Ask first what it deletes" in blind.json()["detail"]

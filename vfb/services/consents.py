@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 
 from sqlalchemy import or_
 from sqlmodel import Session, col, select
 
-from vfb.errors import Conflict, ConsentMissing, InvalidInput
+from vfb.errors import Conflict, ConsentMissing, FootageChanged, InvalidInput
 from vfb.models import (
     Carer,
     Consent,
@@ -24,7 +24,14 @@ from vfb.models import (
 from vfb.models.enums import ConsentScope
 from vfb.programme.rules import check_consent_given, check_consent_withdrawal, fmt
 from vfb.services.access import get_consent, get_programme, require_case_writer
-from vfb.services.footage import Footage, FootageDeleted, delete_programme_footage, footage_of
+from vfb.services.footage import (
+    Footage,
+    FootageDeleted,
+    delete_programme_footage,
+    footage_of,
+    sharing_allowed,
+    working_links,
+)
 from vfb.services.media_store import MediaStore
 
 
@@ -93,25 +100,29 @@ class Withdrawal:
         return "Nothing will be deleted."
 
 
-def _active_links(db: Session, programme_id: str, now: datetime) -> int:
-    links = db.exec(
-        select(ShareLink).where(
-            ShareLink.programme_id == programme_id, col(ShareLink.revoked_at).is_(None)
+def _stopped_links(db: Session, consent: Consent, now: datetime) -> int:
+    """The programme's working share links that stop when this share consent goes: all of them,
+    unless another carer's share consent stays in force."""
+    others = db.exec(
+        select(Consent.id).where(
+            Consent.programme_id == consent.programme_id,
+            Consent.scope == ConsentScope.share_with_carer,
+            Consent.id != consent.id,
+            col(Consent.given_on) <= now.date(),
+            col(Consent.withdrawn_on).is_(None),
         )
-    ).all()
-    return sum(
-        1
-        for link in links
-        if (link.expires_at if link.expires_at.tzinfo else link.expires_at.replace(tzinfo=UTC))
-        > now
-    )
+    ).first()
+    if others is not None or not sharing_allowed(db, consent.programme_id, now.date()):
+        return 0
+    links = db.exec(select(ShareLink).where(ShareLink.programme_id == consent.programme_id)).all()
+    return len(working_links(links, now))
 
 
 def _withdrawal(db: Session, store: MediaStore, consent: Consent, now: datetime) -> Withdrawal:
     if consent.scope in DELETES_FOOTAGE:
         return Withdrawal(consent, footage_of(db, store, consent.programme_id, now), 0)
     if consent.scope == ConsentScope.share_with_carer:
-        return Withdrawal(consent, None, _active_links(db, consent.programme_id, now))
+        return Withdrawal(consent, None, _stopped_links(db, consent, now))
     return Withdrawal(consent, None, 0)
 
 
@@ -164,7 +175,7 @@ def withdraw_consent(
     )
     effect = _withdrawal(db, store, consent, now)
     if data.confirm is not None and data.confirm != effect.fingerprint():
-        raise Conflict(
+        raise FootageChanged(
             "What this withdrawal would delete has changed since it was shown (footage was "
             f"added or removed): nothing was withdrawn or deleted. Now: {effect.words()} "
             "Look at what will be deleted again before confirming."

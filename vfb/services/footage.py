@@ -7,14 +7,15 @@ from __future__ import annotations
 
 import hashlib
 import shutil
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
-from sqlalchemy import update
+from sqlalchemy import or_, update
 from sqlmodel import Session, col, select
 
-from vfb.models import Clip, Programme, ProgrammeSession, Recording, Reel, ShareLink
-from vfb.models.enums import ClipStatus, RecordingStatus
+from vfb.models import Clip, Consent, Programme, ProgrammeSession, Recording, Reel, ShareLink
+from vfb.models.enums import ClipStatus, ConsentScope, RecordingStatus
 from vfb.programme.rules import fmt
 from vfb.services import audit
 from vfb.services.media_store import MediaStore
@@ -118,8 +119,26 @@ def _active(link: ShareLink, now: datetime) -> bool:
     return link.revoked_at is None and expires > now
 
 
+def sharing_allowed(db: Session, programme_id: str, today: date) -> bool:
+    """A carer's `share_with_carer` consent is in force: the programme's share links work."""
+    found = db.exec(
+        select(Consent.id).where(
+            Consent.programme_id == programme_id,
+            Consent.scope == ConsentScope.share_with_carer,
+            col(Consent.given_on) <= today,
+            or_(col(Consent.withdrawn_on).is_(None), col(Consent.withdrawn_on) > today),
+        )
+    ).first()
+    return found is not None
+
+
+def working_links(links: Sequence[ShareLink], now: datetime) -> tuple[ShareLink, ...]:
+    return tuple(link for link in links if _active(link, now))
+
+
 def footage_of(db: Session, store: MediaStore, programme_id: str, now: datetime) -> Footage:
-    """What `delete_programme_footage` would delete now (reading only)."""
+    """What `delete_programme_footage` would delete now (reading only); the share links counted
+    are those that work now (not switched off, not expired, sharing still consented to)."""
     sessions = select(ProgrammeSession.id).where(ProgrammeSession.programme_id == programme_id)
     clips = db.exec(
         select(Clip)
@@ -140,11 +159,12 @@ def footage_of(db: Session, store: MediaStore, programme_id: str, now: datetime)
     ).all()
     folder = store.programme_dir(programme_id)
     found = [p for p in folder.rglob("*") if p.is_file()] if folder.exists() else []
+    sharing = sharing_allowed(db, programme_id, now.date())
     return Footage(
         clips=tuple(clips),
         recordings=tuple(recordings),
         reels=tuple(reels),
-        share_links=tuple(link for link in links if _active(link, now)),
+        share_links=working_links(links, now) if sharing else (),
         files=len(found),
         size_bytes=sum(p.stat().st_size for p in found),
     )
