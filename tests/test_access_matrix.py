@@ -117,6 +117,7 @@ RULES: dict[tuple[str, str], Callable[[str], int]] = {
     ("POST", "/api/consents"): ATTACH,
     ("GET", "/api/consents/{consent_id}"): CASE_READ,
     ("PATCH", "/api/consents/{consent_id}"): CASE_WRITE,
+    ("GET", "/api/consents/{consent_id}/withdrawal"): CASE_WRITE,
     ("GET", "/api/sessions/{session_id}"): CASE_READ,
     ("PATCH", "/api/sessions/{session_id}"): CASE_WRITE,
     ("DELETE", "/api/sessions/{session_id}"): CASE_WRITE,

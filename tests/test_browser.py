@@ -27,6 +27,7 @@ def test_a_worker_adds_a_session_and_finds_it_after_a_reload(
     row.get_by_role("link", name="BROWSER-1").click()
     expect(page.get_by_role("heading", name="BROWSER-1", level=1)).to_be_visible()
 
+    page.get_by_role("button", name="Add a session").click()
     form = page.get_by_role("form", name="Add a session")
     form.get_by_label("Length (minutes)").fill("70")
     form.get_by_label("Filmed (minutes)").fill("12.5")
@@ -59,6 +60,7 @@ def test_a_mistake_in_the_form_is_explained_in_plain_words(
     page: Page, server: str, child: dict[str, str]
 ) -> None:
     sign_in(page, server, "worker_a1", f"/children/{child['child']}")
+    page.get_by_role("button", name="Add a session").click()
     form = page.get_by_role("form", name="Add a session")
     form.get_by_label("Date").fill("2099-01-01")
     form.get_by_role("button", name="Add session").click()
@@ -120,14 +122,16 @@ def test_a_booked_visit_is_recorded_as_held(page: Page, server: str, child: dict
     sign_in(page, server, "worker_a1", f"/children/{child['child']}")
     sessions = page.get_by_role("table", name="Sessions")
     expect(sessions).to_contain_text("Planned")
-    page.get_by_role("button", name="Edit session 2").click()
-    form = page.get_by_role("form", name="Edit session 2")
+    second = sessions.get_by_role("row").filter(has=page.get_by_role("rowheader", name="2"))
+    held = second.get_by_role("button", name="Mark as held", exact=True)  # its words, its name
+    expect(held).to_have_text("Mark as held")
+    held.click()
+    form = page.get_by_role("form", name="Mark session 2 as held")
     expect(form.get_by_label("Status")).to_have_value("held")
     form.get_by_label("Length (minutes)").fill("75")
     form.get_by_label("Filmed (minutes)").fill("15")
     form.get_by_role("button", name="Save session 2").click()
     expect(page.get_by_role("status")).to_have_text("Session 2 saved.")
-    second = sessions.get_by_role("row").filter(has=page.get_by_role("rowheader", name="2"))
     expect(second).to_contain_text("Held")
     expect(second).to_contain_text("75 min")
     expect(second).to_contain_text("15 min")
@@ -175,6 +179,7 @@ def test_the_programme_shows_its_fidelity_scorecard(
     page: Page, server: str, child: dict[str, str]
 ) -> None:
     sign_in(page, server, "supervisor_a", f"/children/{child['child']}")
+    page.get_by_text("Fidelity: Off track").click()
     scorecard = page.get_by_role("region", name="Fidelity")
     expect(scorecard.get_by_role("heading")).to_contain_text("Off track")
     review = scorecard.get_by_role("listitem").filter(has_text="Video reviewed with the carer")

@@ -371,6 +371,7 @@ def test_change_over_time_is_styled_and_plays_side_by_side_at_the_same_size(
     two_visits_of_moments(server, child, samples)
     page.set_viewport_size(LAPTOP)
     sign_in(page, server, "worker_a1", f"/children/{child['child']}")
+    page.locator("summary", has_text="Change over time").click()
     change = page.get_by_role("region", name="Change over time")
     chart = change.get_by_role("img", name="Moments per session, by highlight")
     expect(chart).to_be_visible()
@@ -396,6 +397,7 @@ def test_a_manager_without_supervision_consent_is_told_why_there_is_no_footage(
     two_visits_of_moments(server, child, samples)
     page.set_viewport_size(LAPTOP)
     sign_in(page, server, "manager_a", f"/children/{child['child']}")
+    page.locator("summary", has_text="Change over time").click()
     change = page.get_by_role("region", name="Change over time")
     expect(change.get_by_role("img", name="Moments per session, by highlight")).to_be_visible()
     expect(change).to_contain_text(

@@ -238,6 +238,7 @@ def test_the_programme_shows_change_over_time_and_an_early_moment_beside_a_later
         call(server, child, "POST", f"/api/clips/{second['id']}/moments", json=body)
 
     sign_in(page, server, "worker_a1", f"/children/{child['child']}")
+    page.locator("summary", has_text="Change over time").click()
     change = page.get_by_role("region", name="Change over time")
     expect(change.get_by_role("img", name="Moments per session, by highlight")).to_be_visible()
     change.get_by_text("The same as a table").click()

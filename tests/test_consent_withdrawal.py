@@ -12,9 +12,10 @@ from fastapi import FastAPI
 from tests.conftest import Family
 from tests.media import Samples
 from tests.support import Caller
-from tests.test_clips import imported, media_files
+from tests.test_clips import imported, media_files, wait_ready
 from tests.test_recordings import put
 from tests.test_reels import share_consent, wait_for_reel
+from tests.test_share_links import share
 
 pytestmark = pytest.mark.media
 
@@ -59,7 +60,9 @@ def test_withdrawing_consent_leaves_no_byte_of_footage_and_keeps_the_records(
     session_before = worker.ok("GET", f"/api/sessions/{family.session}")
     assert len(media_files(app)) >= 6  # source, clip, poster, thumbnails (×2), peaks, reel, chunks
 
-    done = worker.ok("PATCH", f"/api/consents/{withdrawn}", json={"withdrawn_on": "2026-03-01"})
+    confirm = worker.ok("GET", f"/api/consents/{withdrawn}/withdrawal")["confirm"]
+    body = {"withdrawn_on": "2026-03-01", "confirm": confirm}
+    done = worker.ok("PATCH", f"/api/consents/{withdrawn}", json=body)
     assert done["active"] is False
     assert "All footage of this programme was deleted: 1 clip(s)" in done["footage_deleted"]
     assert "1 recording(s) in progress and 1 reel(s)" in done["footage_deleted"]
@@ -93,6 +96,86 @@ def test_withdrawing_consent_to_share_deletes_no_footage(
     imported(worker, family.session, samples.get("indexed.mp4"))
     share = consent_for(worker, family, "share_with_carer")
     before = media_files(app)
+    preview = worker.ok("GET", f"/api/consents/{share}/withdrawal")
+    assert preview["deletes_footage"] is False and preview["clips"] == 0
+    assert preview["words"] == "Nothing will be deleted."
     done = worker.ok("PATCH", f"/api/consents/{share}", json={"withdrawn_on": "2026-03-01"})
     assert done["footage_deleted"] is None
     assert media_files(app) == before
+
+
+def test_the_preview_counts_what_the_withdrawal_then_deletes_and_a_stale_one_deletes_nothing(
+    app: FastAPI, family: Family, as_: Callable[[str], Caller], samples: Samples
+) -> None:
+    worker = as_("worker_a1")
+    path = f"/api/consents/{family.consent}"
+    empty = worker.ok("GET", f"{path}/withdrawal")
+    assert (empty["deletes_footage"], empty["clips"], empty["reels"]) == (False, 0, 0)
+    assert empty["words"].startswith("Nothing will be deleted")
+    assert (empty["given_on"], empty["today"]) == ("2026-01-05", "2026-03-02")
+
+    clip = imported(worker, family.session, samples.get("indexed.mp4"))
+    trim = {"from_ms": 0, "to_ms": 4000}
+    cut = worker.ok("POST", f"/api/clips/{clip['id']}/trim", 201, json=trim)
+    wait_ready(worker, cut["id"])
+    moment = worker.ok(
+        "POST",
+        f"/api/clips/{clip['id']}/moments",
+        201,
+        json={"start_ms": 1000, "category": "sensitivity", "share_with_carer": True},
+    )
+    share_consent(worker, family)
+    chosen = {"moment_ids": [moment["id"]]}
+    reel = worker.ok("POST", f"/api/programmes/{family.programme}/reels", 202, json=chosen)
+    assert wait_for_reel(worker, reel["id"])["status"] == "ready"
+    share(worker, family, reel)
+    share(worker, family, reel)
+    revoked = share(worker, family, reel)
+    worker.ok("POST", f"/api/share-links/{revoked['id']}/revoke")
+    audited_before = len(as_("manager_a").ok("GET", "/api/audit", params={"limit": "500"})["data"])
+
+    # the stale dialog: shown before the footage came, so it may not delete it
+    stale = worker.patch(path, json={"withdrawn_on": "2026-03-01", "confirm": empty["confirm"]})
+    assert stale.status_code == 409, stale.text
+    assert stale.json()["error"] == "footage_changed"
+    assert "has changed since it was shown" in stale.json()["detail"]
+    blind = worker.patch(path, json={"withdrawn_on": "2026-03-01"})
+    assert blind.status_code == 409 and "Ask first what it deletes" in blind.json()["detail"]
+    assert worker.ok("GET", path)["active"] is True
+    assert worker.ok("GET", f"/api/clips/{clip['id']}")["status"] == "ready"
+
+    preview = worker.ok("GET", f"{path}/withdrawal")
+    assert preview["deletes_footage"] is True
+    assert (preview["clips"], preview["reels"], preview["share_links"]) == (2, 1, 2)
+    minutes_ms = clip["duration_ms"] + 4000
+    assert abs(preview["footage_ms"] - minutes_ms) < 100
+    assert preview["words"] == (
+        "2 clips (12 seconds of footage) and 1 reel will be deleted, "
+        "and 2 share links switched off."
+    )
+    # the preview reads only: no footage deleted, no row in the trail
+    after = as_("manager_a").ok("GET", "/api/audit", params={"limit": "500"})["data"]
+    assert not any(row["action"] == "footage.delete" for row in after)
+    assert len(after) == audited_before + 1  # the first trail read is the only new row
+    # only those who may withdraw may ask
+    assert as_("worker_b").get(f"{path}/withdrawal").status_code == 404
+    assert as_("manager_b").get(f"{path}/withdrawal").status_code == 404
+    assert as_("supervisor_a").get(f"{path}/withdrawal").status_code == 403
+    refused = as_("supervisor_a").patch(
+        path, json={"withdrawn_on": "2026-03-01", "confirm": preview["confirm"]}
+    )
+    assert refused.status_code == 403
+    # the dates the server refuses, in words
+    future = worker.patch(path, json={"withdrawn_on": "2026-03-03", "confirm": preview["confirm"]})
+    assert future.status_code == 400 and "is in the future" in future.json()["detail"]
+    early = worker.patch(path, json={"withdrawn_on": "2026-01-04", "confirm": preview["confirm"]})
+    assert early.status_code == 400 and "before it was given" in early.json()["detail"]
+
+    body = {"withdrawn_on": "2026-03-01", "confirm": preview["confirm"]}
+    done = worker.ok("PATCH", path, json=body)
+    assert "2 clip(s)" in done["footage_deleted"] and "1 reel(s)" in done["footage_deleted"]
+    assert "2 share link(s) switched off" in done["footage_deleted"]
+    assert media_files(app) == []
+    links = worker.ok("GET", f"/api/programmes/{family.programme}/share-links")
+    assert [link["state"] for link in links] == ["revoked"] * 3
+    assert worker.get(f"{path}/withdrawal").status_code == 409  # already withdrawn

@@ -79,6 +79,12 @@ class ConsentMissing(Conflict):
     code = "consent_missing"
 
 
+class FootageChanged(Conflict):
+    """A withdrawal confirmed on a preview that no longer holds: footage came or went since."""
+
+    code = "footage_changed"
+
+
 class ChunkOutOfOrder(Conflict):
     code = "chunk_out_of_order"
 

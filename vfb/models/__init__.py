@@ -13,7 +13,13 @@ from vfb.models.clip import (
     RecordingPublic,
     TrimRequest,
 )
-from vfb.models.consent import Consent, ConsentCreate, ConsentPublic, ConsentUpdate
+from vfb.models.consent import (
+    Consent,
+    ConsentCreate,
+    ConsentPublic,
+    ConsentUpdate,
+    ConsentWithdrawalPreview,
+)
 from vfb.models.moment import (
     CarerComment,
     CarerCommentCreate,
@@ -74,6 +80,7 @@ __all__ = [
     "ConsentCreate",
     "ConsentPublic",
     "ConsentUpdate",
+    "ConsentWithdrawalPreview",
     "LoginThrottle",
     "Moment",
     "MomentCreate",

@@ -21,6 +21,12 @@ class ConsentCreate(ConsentBase, InputModel):
 
 class ConsentUpdate(InputModel):
     withdrawn_on: date | None = None
+    confirm: str | None = Field(
+        default=None,
+        max_length=64,
+        description="The `confirm` of the withdrawal's preview (GET /api/consents/{id}/withdrawal):"
+        " needed when the withdrawal deletes footage; refused (409) if the footage changed since",
+    )
 
 
 class Consent(ConsentBase, table=True):
@@ -36,3 +42,20 @@ class ConsentPublic(ConsentBase):
     footage_deleted: str | None = Field(
         default=None, description="On withdrawing filming or storage: what footage was deleted"
     )
+
+
+class ConsentWithdrawalPreview(SQLModel):
+    """What withdrawing a consent would do now, read-only."""
+
+    consent_id: str
+    scope: ConsentScope
+    given_on: date = Field(description="The earliest withdrawal date")
+    today: date = Field(description="The latest withdrawal date")
+    deletes_footage: bool = Field(description="Footage would be deleted (filming or storage)")
+    clips: int
+    footage_ms: int = Field(description="How long those clips are, together")
+    recordings: int = Field(description="Recordings in progress")
+    reels: int
+    share_links: int = Field(description="Share links that would stop working")
+    words: str = Field(description="What would happen, in plain words")
+    confirm: str = Field(description="Send back with the withdrawal (`confirm`)")

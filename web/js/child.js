@@ -5,7 +5,9 @@ import { api } from "./api.js";
 import { childFields } from "./child-fields.js";
 import { changeSection } from "./change.js";
 import { buildForm } from "./forms.js";
-import { age, formatDate, h, showStatus, startPage, words } from "./ui.js";
+import { age, formatDate, h, showStatus, startPage, todayIso, words } from "./ui.js";
+import { longDate } from "./visit-choice.js";
+import { openWithdrawal } from "./withdraw-consent.js";
 
 const childId = location.pathname.split("/").pop();
 const HIGHLIGHTS = ["sensitivity", "responsiveness", "communication", "strengths", "positive_change"];
@@ -27,6 +29,40 @@ let myRole = "";
 let myId = "";
 let carers = [];
 let workers = new Map();
+let reference = "";
+// What each withdrawal on this page deleted, shown on its consent row after the dialog closes.
+const withdrawn = new Map();
+
+const $ = (id) => document.getElementById(id);
+
+// A form in the page's one form dialog: opened by a button, closed when saved or cancelled.
+function openForm(title, specs, buttonText, submit, options = {}) {
+  const dialog = $("form-dialog");
+  const form = $("dialog-form");
+  $("form-dialog-title").textContent = title;
+  form.setAttribute("aria-label", title);
+  const cancel = h("button", { type: "button", class: "quiet", onclick: () => dialog.close() }, "Cancel");
+  buildForm(
+    form,
+    specs,
+    buttonText,
+    async (body) => {
+      await submit(body);
+      dialog.close();
+    },
+    { ...options, extra: [cancel] },
+  );
+  dialog.showModal();
+  form.querySelector("input, select")?.focus();
+}
+
+function gist(id, text) {
+  $(id).textContent = text;
+}
+
+function plural(n, one, many = `${one}s`) {
+  return `${n} ${n === 1 ? one : many}`;
+}
 
 function minutes(seconds) {
   if (seconds === null || seconds === undefined) return "—";
@@ -35,10 +71,16 @@ function minutes(seconds) {
   return s ? `${m} min ${s} s` : `${m} min`;
 }
 
+let summaryRows = [];
+let lastChild = null;
+
 function renderFacts(child) {
+  reference = child.reference;
+  lastChild = child;
   document.title = `${child.reference} · vfb`;
   document.getElementById("title").textContent = child.reference;
   const facts = [
+    ...summaryRows,
     ["Age", `${age(child.date_of_birth)} (born ${formatDate(child.date_of_birth)})`],
     ["Attachment", `${words(child.attachment_status)} since ${formatDate(child.identified_on)}`],
     ["Care status", words(child.care_status)],
@@ -51,6 +93,7 @@ function renderFacts(child) {
 }
 
 function renderCarers() {
+  gist("carers-gist", carers.length ? carers.map((c) => c.display_name).join(", ") : "None yet");
   const list = document.getElementById("carers");
   list.replaceChildren(
     ...(carers.length
@@ -64,6 +107,8 @@ async function renderOutcomes() {
     api(`/api/children/${childId}/carer-scores`),
     api(`/api/children/${childId}/placement-breakdowns`),
   ]);
+  const none = breakdowns.length ? plural(breakdowns.length, "placement breakdown") : "no placement breakdown";
+  gist("outcomes-gist", `${plural(scores.length, "score")}, ${none}`);
   document.getElementById("scores").replaceChildren(
     ...(scores.length
       ? scores.map((s) => h("li", {}, `${formatDate(s.measured_on)}: ${s.scale} ${s.value} (${s.timing} the programme)`))
@@ -78,6 +123,7 @@ async function renderOutcomes() {
 
 async function renderAssessments() {
   const found = await api(`/api/children/${childId}/assessments`);
+  gist("assessments-gist", found.length ? `Completed ${formatDate(found.at(-1).completed_on)}` : "None recorded");
   document.getElementById("assessments").replaceChildren(
     ...(found.length
       ? found.map((a) => h("li", {}, `Completed ${formatDate(a.completed_on)}`))
@@ -85,41 +131,60 @@ async function renderAssessments() {
   );
 }
 
-function consentTable(programme, consents) {
+function consentTable(programme, consents, caption) {
   const carerName = new Map(carers.map((c) => [c.id, c.display_name]));
   const rows = consents.map((consent) => {
+    const name = carerName.get(consent.carer_id) ?? "?";
     let state = consent.active ? "Given" : `Withdrawn ${formatDate(consent.withdrawn_on)}`;
+    if (!consent.active && withdrawn.has(consent.id)) {
+      state = h("span", {}, state, h("span", { class: "result" }, ` · ${withdrawn.get(consent.id)}`));
+    }
     const cells = [
-      h("td", {}, carerName.get(consent.carer_id) ?? "?"),
+      h("td", {}, name),
       h("td", {}, words(consent.scope)),
       h("td", {}, formatDate(consent.given_on)),
+      h("td", {}, state),
     ];
-    if (consent.active && canWrite) {
-      const withdraw = h("form", { class: "row-form" });
-      buildForm(
-        withdraw,
-        [{ name: "withdrawn_on", label: "Withdrawn on", type: "date", value: "today", required: true }],
-        consent.scope === "filming" || consent.scope === "storage" ? "Withdraw and delete all footage" : "Withdraw",
-        async (body) => {
-          const done = await api(`/api/consents/${consent.id}`, { method: "PATCH", body });
-          await renderProgrammes();
-          showStatus(done.footage_deleted ? `Consent withdrawn. ${done.footage_deleted}` : "Consent withdrawn.");
-        },
+    if (canWrite) {
+      const scope = words(consent.scope).toLowerCase();
+      cells.push(
+        h(
+          "td",
+          {},
+          consent.active
+            ? h(
+                "button",
+                {
+                  type: "button",
+                  class: "quiet small",
+                  onclick: () =>
+                    openWithdrawal({
+                      consent,
+                      carerName: name,
+                      reference,
+                      onDone: async (done) => {
+                        withdrawn.set(consent.id, done.footage_deleted ?? "Nothing was deleted.");
+                        await renderProgrammes();
+                      },
+                      onClosed: () => document.querySelector(`tr[data-consent="${consent.id}"]`)?.focus(),
+                    }),
+                },
+                "Withdraw",
+                h("span", { class: "visually-hidden" }, ` ${scope} consent`),
+              )
+            : "",
+        ),
       );
-      state = h("div", {}, "Given ", withdraw);
     }
-    return h("tr", {}, ...cells, h("td", {}, state));
+    return h("tr", { "data-consent": consent.id, tabindex: "-1" }, ...cells);
   });
+  const headings = ["Carer", "Scope", "Given", "State", ...(canWrite ? [""] : [])];
   return h(
     "table",
-    { class: "grid compact" },
-    h("caption", {}, "Consents"),
-    h(
-      "thead",
-      {},
-      h("tr", {}, ...["Carer", "Scope", "Given", "State"].map((t) => h("th", { scope: "col" }, t))),
-    ),
-    h("tbody", {}, ...(rows.length ? rows : [h("tr", {}, h("td", { colspan: 4 }, "None yet."))])),
+    { class: "grid compact consents" },
+    h("caption", {}, caption),
+    h("thead", {}, h("tr", {}, ...headings.map((t) => h("th", { scope: "col" }, t)))),
+    h("tbody", {}, ...(rows.length ? rows : [h("tr", {}, h("td", { colspan: headings.length }, "None yet."))])),
   );
 }
 
@@ -152,11 +217,14 @@ function sessionTable(sessions, onEdit) {
         ? h(
             "td",
             {},
-            h(
-              "button",
-              { type: "button", class: "quiet small", "aria-label": `Edit session ${s.number}`, onclick: () => onEdit(s) },
-              s.status === "planned" ? "Record" : "Edit",
-            ),
+            s.status === "planned"
+              ? h("button", { type: "button", class: "quiet small", onclick: () => onEdit(s) }, "Mark as held")
+              : h(
+                  "button",
+                  { type: "button", class: "quiet small", onclick: () => onEdit(s) },
+                  "Edit",
+                  h("span", { class: "visually-hidden" }, ` session ${s.number}`),
+                ),
           )
         : null,
     ),
@@ -253,33 +321,33 @@ function programmeSection(programme, consents, sessions, fidelity, moments) {
     "article",
     { class: "programme", "aria-label": `Programme offered ${formatDate(programme.offered_on)}` },
     heading,
-    h("p", {}, `Worker: ${workers.get(programme.worker_id) ?? "?"} · ${held} held session${held === 1 ? "" : "s"}`),
-    sessionTable(sessions, (session) => editSession(session)),
-    fidelitySection(fidelity),
-    changeSection(moments, { canWatch: mayWatch(programme, consents) }),
-    consentTable(programme, consents),
+    h("p", { class: "muted" }, `Worker: ${workers.get(programme.worker_id) ?? "?"} · ${held} held session${held === 1 ? "" : "s"}`),
+    h("div", { class: "table-scroll" }, sessionTable(sessions, (session) => editSession(session))),
+  );
+  const actions = h("p", { class: "actions" });
+  section.append(actions);
+  section.append(
+    h(
+      "details",
+      { class: "sub" },
+      h("summary", {}, "Fidelity: ", h("span", { class: `verdict ${fidelity.verdict}` }, words(fidelity.verdict))),
+      fidelitySection(fidelity),
+    ),
+    h("details", { class: "sub" }, h("summary", {}, "Change over time"), changeSection(moments, { canWatch: mayWatch(programme, consents) })),
   );
   if (!canWrite) return section;
-  const form = h("form", { class: "form-grid" });
-  const summary = h("summary", {});
-  const ongoing = programme.status === "active" || programme.status === "offered";
-  const details = h("details", { class: "writer", open: ongoing }, summary, form);
   function addSession() {
-    summary.textContent = "Add a session";
-    form.setAttribute("aria-label", "Add a session");
-    buildForm(form, SESSION_FIELDS, "Add session", async (body) => {
+    openForm("Add a session", SESSION_FIELDS, "Add session", async (body) => {
       const made = await api(`/api/programmes/${programme.id}/sessions`, { method: "POST", body });
       await renderProgrammes();
       showStatus(`Session ${made.number} added.`);
     });
   }
   function editSession(session) {
-    summary.textContent = `Session ${session.number}`;
-    form.setAttribute("aria-label", `Edit session ${session.number}`);
-    const cancel = h("button", { type: "button", class: "quiet", onclick: addSession }, "Cancel");
-    const values = session.status === "planned" ? { ...session, status: "held" } : session;
-    buildForm(
-      form,
+    const planned = session.status === "planned";
+    const values = planned ? { ...session, status: "held" } : session;
+    openForm(
+      planned ? `Mark session ${session.number} as held` : `Edit session ${session.number}`,
       SESSION_FIELDS,
       `Save session ${session.number}`,
       async (body) => {
@@ -287,52 +355,97 @@ function programmeSection(programme, consents, sessions, fidelity, moments) {
         await renderProgrammes();
         showStatus(`Session ${session.number} saved.`);
       },
-      { values, extra: [cancel] },
+      { values },
     );
-    details.open = true;
-    form.querySelector("input, select").focus();
   }
   if (programme.status !== "declined") {
-    addSession();
-    section.append(details);
+    actions.append(h("button", { type: "button", class: "small", onclick: addSession }, "Add a session"), " ");
   }
-  const consentForm = h("form", { class: "form-grid", "aria-label": "Record consent" });
-  buildForm(
-    consentForm,
-    [
-      { name: "carer_id", label: "Carer", type: "select", options: carers.map((c) => [c.id, c.display_name]), required: true },
-      { name: "scope", label: "Consent to", type: "select", options: SCOPES.map((s) => [s]) },
-      { name: "given_on", label: "Given on", type: "date", value: "today", required: true },
-    ],
-    "Record consent",
-    async (body) => {
-      await api("/api/consents", { method: "POST", body: { ...body, programme_id: programme.id } });
-      await renderProgrammes();
-    },
-  );
-  const statusForm = h("form", { class: "form-grid", "aria-label": "Change status" });
-  buildForm(
-    statusForm,
-    [
-      { name: "status", label: "New status", type: "select", options: NEXT_STATUS[programme.status].map((s) => [s]) },
-      { name: "ended_on", label: "Ended on (completed or withdrawn)", type: "date" },
-    ],
-    "Change status",
-    async (body) => {
-      await api(`/api/programmes/${programme.id}`, { method: "PATCH", body });
-      await renderProgrammes();
-    },
-  );
-  section.append(
-    h("details", { class: "writer" }, h("summary", {}, "Record consent"), consentForm),
-    h("details", { class: "writer" }, h("summary", {}, "Change status"), statusForm),
+  actions.append(
+    h(
+      "button",
+      {
+        type: "button",
+        class: "quiet small",
+        onclick: () =>
+          openForm(
+            "Change status",
+            [
+              { name: "status", label: "New status", type: "select", options: NEXT_STATUS[programme.status].map((s) => [s]) },
+              { name: "ended_on", label: "Ended on (completed or withdrawn)", type: "date" },
+            ],
+            "Change status",
+            async (body) => {
+              await api(`/api/programmes/${programme.id}`, { method: "PATCH", body });
+              await renderProgrammes();
+            },
+          ),
+      },
+      "Change status",
+    ),
   );
   return section;
 }
 
+function recordConsentButton(programme) {
+  return h(
+    "button",
+    {
+      type: "button",
+      class: "quiet small",
+      onclick: () =>
+        openForm(
+          "Record consent",
+          [
+            { name: "carer_id", label: "Carer", type: "select", options: carers.map((c) => [c.id, c.display_name]), required: true },
+            { name: "scope", label: "Consent to", type: "select", options: SCOPES.map((s) => [s]) },
+            { name: "given_on", label: "Given on", type: "date", value: "today", required: true },
+          ],
+          "Record consent",
+          async (body) => {
+            await api("/api/consents", { method: "POST", body: { ...body, programme_id: programme.id } });
+            await renderProgrammes();
+          },
+        ),
+    },
+    "Record consent",
+  );
+}
+
+// The programme the worker is on now: the latest offered that was not declined.
+function currentOf(found) {
+  const live = found.filter((f) => f.programme.status !== "declined");
+  return (live.length ? live : found).at(-1);
+}
+
+function renderSummary(found) {
+  const current = currentOf(found);
+  if (!current) {
+    summaryRows = [["Programme", "None offered yet"]];
+    gist("programmes-gist", "None offered yet");
+    gist("consents-gist", "");
+    return;
+  }
+  const { programme, sessions, fidelity, consents } = current;
+  const held = sessions.filter((s) => s.status === "held").length;
+  const today = todayIso();
+  const next = sessions.filter((s) => s.status === "planned" && s.held_on >= today).sort((a, b) => (a.held_on < b.held_on ? -1 : 1))[0];
+  const given = consents.filter((c) => c.active).map((c) => words(c.scope));
+  const gone = consents.filter((c) => !c.active).map((c) => `${words(c.scope)} withdrawn ${formatDate(c.withdrawn_on)}`);
+  const consentWords = [given.length ? `Given: ${given.join(", ")}` : "None given", ...gone].join(" · ");
+  summaryRows = [
+    ["Programme", h("span", {}, h("span", { class: `pill ${programme.status}` }, words(programme.status)), ` · ${plural(held, "session")} held`)],
+    ["Next visit", next ? `Session ${next.number} · ${longDate(next.held_on)}` : "None booked"],
+    ["Fidelity", h("span", { class: `verdict ${fidelity.verdict}` }, words(fidelity.verdict))],
+    ["Consents", consentWords],
+  ];
+  gist("programmes-gist", `${words(programme.status)} · ${plural(held, "session")} held${next ? ` · next ${formatDate(next.held_on)}` : ""}`);
+  gist("consents-gist", given.length ? given.join(", ") : "None given");
+}
+
 async function renderProgrammes() {
   const page = await api(`/api/programmes?child_id=${childId}&limit=100`);
-  const sections = await Promise.all(
+  const found = await Promise.all(
     page.data.map(async (programme) => {
       const [consents, sessions, fidelity, moments] = await Promise.all([
         api(`/api/programmes/${programme.id}/consents`),
@@ -340,111 +453,125 @@ async function renderProgrammes() {
         api(`/api/programmes/${programme.id}/fidelity`),
         api(`/api/programmes/${programme.id}/moments`),
       ]);
-      return programmeSection(programme, consents, sessions, fidelity, moments);
+      return { programme, consents, sessions, fidelity, moments };
     }),
   );
-  document
-    .getElementById("programmes")
-    .replaceChildren(...(sections.length ? sections : [h("p", { class: "muted" }, "No programme offered yet.")]));
+  $("programmes").replaceChildren(
+    ...(found.length
+      ? found.map((f) => programmeSection(f.programme, f.consents, f.sessions, f.fidelity, f.moments))
+      : [h("p", { class: "muted" }, "No programme offered yet.")]),
+  );
+  $("consents").replaceChildren(
+    ...(found.length
+      ? found.flatMap((f) => [
+          consentTable(f.programme, f.consents, found.length > 1 ? `Consents · programme offered ${formatDate(f.programme.offered_on)}` : "Consents"),
+          canWrite ? h("p", { class: "writer" }, recordConsentButton(f.programme)) : null,
+        ])
+      : [h("p", { class: "muted" }, "Consents are recorded for a programme: offer one first.")]),
+  );
+  renderSummary(found);
+  if (lastChild) renderFacts(lastChild);
 }
 
-function buildChildForm(child, me, teamWorkers) {
+function editDetails(child, me, teamWorkers) {
   const fields = [
     ...childFields({ manager: me.role === "manager", teamWorkers }),
     { name: "closed_on", label: "Case closed on", type: "date", clearable: true },
   ];
-  buildForm(
-    document.getElementById("child-form"),
+  openForm(
+    "Edit details",
     fields,
     "Save details",
     async (body) => {
       const saved = await api(`/api/children/${childId}`, { method: "PATCH", body });
       renderFacts(saved);
-      buildChildForm(saved, me, teamWorkers);
       showStatus("Details saved.");
     },
-    { values: child },
+    { values: lastChild ?? child },
   );
 }
 
-function buildOutcomeForms() {
-  buildForm(
-    document.getElementById("score-form"),
-    [
-      { name: "scale", label: "Scale", required: true },
-      { name: "value", label: "Score", type: "number", step: "any", required: true },
-      { name: "measured_on", label: "Measured on", type: "date", value: "today", required: true },
-      { name: "timing", label: "When", type: "select", options: [["before", "Before the programme"], ["after", "After the programme"]] },
-    ],
-    "Record score",
-    async (body) => {
-      await api("/api/carer-scores", { method: "POST", body: { ...body, child_id: childId } });
-      await renderOutcomes();
-    },
-  );
-  buildForm(
-    document.getElementById("breakdown-form"),
-    [
-      { name: "occurred_on", label: "Broke down on", type: "date", value: "today", required: true },
-      { name: "note", label: "Note (optional)" },
-    ],
-    "Record breakdown",
-    async (body) => {
-      await api("/api/placement-breakdowns", { method: "POST", body: { ...body, child_id: childId } });
-      await renderOutcomes();
-    },
-  );
-}
-
-function buildWriterForms(schemes) {
-  buildForm(
-    document.getElementById("carer-form"),
-    [
-      { name: "display_name", label: "Name", required: true },
-      { name: "relationship", label: "Relationship", type: "select", options: RELATIONSHIPS.map((r) => [r]) },
-    ],
-    "Add carer",
-    async (body) => {
-      await api("/api/carers", { method: "POST", body: { ...body, child_id: childId } });
-      carers = await api(`/api/children/${childId}/carers`);
-      renderCarers();
-      await renderProgrammes();
-    },
-  );
-  buildForm(
-    document.getElementById("assessment-form"),
-    [{ name: "completed_on", label: "Completed on", type: "date", value: "today", required: true }],
-    "Record assessment",
-    async (body) => {
-      await api("/api/assessments", { method: "POST", body: { ...body, child_id: childId } });
-      await renderAssessments();
-    },
-  );
-  buildForm(
-    document.getElementById("programme-form"),
-    [
-      { name: "offered_on", label: "Offered on", type: "date", value: "today", required: true },
-      {
-        name: "accepted",
-        label: "Accepted?",
-        type: "select",
-        json: true,
-        options: [["null", "Not yet answered"], ["true", "Yes"], ["false", "No (declined)"]],
+function wireWriterButtons(schemes, me, teamWorkers) {
+  $("edit-details").onclick = () => editDetails(lastChild, me, teamWorkers);
+  $("add-carer").onclick = () =>
+    openForm(
+      "Add a carer",
+      [
+        { name: "display_name", label: "Name", required: true },
+        { name: "relationship", label: "Relationship", type: "select", options: RELATIONSHIPS.map((r) => [r]) },
+      ],
+      "Add carer",
+      async (body) => {
+        await api("/api/carers", { method: "POST", body: { ...body, child_id: childId } });
+        carers = await api(`/api/children/${childId}/carers`);
+        renderCarers();
+        await renderProgrammes();
       },
-      {
-        name: "coding_scheme",
-        label: "Moments coded with",
-        type: "select",
-        options: schemes.map((scheme) => [scheme.name, scheme.title]),
+    );
+  $("add-assessment").onclick = () =>
+    openForm(
+      "Record an assessment",
+      [{ name: "completed_on", label: "Completed on", type: "date", value: "today", required: true }],
+      "Record assessment",
+      async (body) => {
+        await api("/api/assessments", { method: "POST", body: { ...body, child_id: childId } });
+        await renderAssessments();
       },
-    ],
-    "Offer programme",
-    async (body) => {
-      const carerIds = carers.map((c) => c.id);
-      await api("/api/programmes", { method: "POST", body: { ...body, child_id: childId, carer_ids: carerIds } });
-      await renderProgrammes();
-    },
-  );
+    );
+  $("add-programme").onclick = () =>
+    openForm(
+      "Offer a programme",
+      [
+        { name: "offered_on", label: "Offered on", type: "date", value: "today", required: true },
+        {
+          name: "accepted",
+          label: "Accepted?",
+          type: "select",
+          json: true,
+          options: [["null", "Not yet answered"], ["true", "Yes"], ["false", "No (declined)"]],
+        },
+        {
+          name: "coding_scheme",
+          label: "Moments coded with",
+          type: "select",
+          options: schemes.map((scheme) => [scheme.name, scheme.title]),
+        },
+      ],
+      "Offer programme",
+      async (body) => {
+        const carerIds = carers.map((c) => c.id);
+        await api("/api/programmes", { method: "POST", body: { ...body, child_id: childId, carer_ids: carerIds } });
+        await renderProgrammes();
+      },
+    );
+  $("add-score").onclick = () =>
+    openForm(
+      "Record a score",
+      [
+        { name: "scale", label: "Scale", required: true },
+        { name: "value", label: "Score", type: "number", step: "any", required: true },
+        { name: "measured_on", label: "Measured on", type: "date", value: "today", required: true },
+        { name: "timing", label: "When", type: "select", options: [["before", "Before the programme"], ["after", "After the programme"]] },
+      ],
+      "Record score",
+      async (body) => {
+        await api("/api/carer-scores", { method: "POST", body: { ...body, child_id: childId } });
+        await renderOutcomes();
+      },
+    );
+  $("add-breakdown").onclick = () =>
+    openForm(
+      "Record a placement breakdown",
+      [
+        { name: "occurred_on", label: "Broke down on", type: "date", value: "today", required: true },
+        { name: "note", label: "Note (optional)" },
+      ],
+      "Record breakdown",
+      async (body) => {
+        await api("/api/placement-breakdowns", { method: "POST", body: { ...body, child_id: childId } });
+        await renderOutcomes();
+      },
+    );
 }
 
 async function main() {
@@ -468,12 +595,8 @@ async function main() {
   carers = await api(`/api/children/${childId}/carers`);
   renderFacts(child);
   renderCarers();
-  if (canWrite) {
-    buildWriterForms(await api("/api/schemes"));
-    buildOutcomeForms();
-    buildChildForm(child, me, teamWorkers);
-  }
-  else for (const writer of document.querySelectorAll("details.writer")) writer.remove();
+  if (canWrite) wireWriterButtons(await api("/api/schemes"), me, teamWorkers);
+  else for (const writer of document.querySelectorAll(".writer")) writer.remove();
   await Promise.all([renderAssessments(), renderProgrammes(), renderOutcomes()]);
   document.getElementById("child").hidden = false;
   showStatus("");

@@ -17,6 +17,7 @@ from vfb.models import (
     ConsentCreate,
     ConsentPublic,
     ConsentUpdate,
+    ConsentWithdrawalPreview,
     ProgrammeCreate,
     ProgrammePublic,
     ProgrammeUpdate,
@@ -116,6 +117,20 @@ def get_consent(consent_id: IdPath, db: DbDep, user: CurrentUser) -> ConsentPubl
     return consents.public(access.get_consent(db=db, consent_id=consent_id, by=user))
 
 
+@router.get("/consents/{consent_id}/withdrawal", response_model=ConsentWithdrawalPreview)
+def preview_withdrawal(
+    consent_id: IdPath, request: Request, db: DbDep, now: NowDep, user: CurrentUser
+) -> ConsentWithdrawalPreview:
+    """What withdrawing this consent would do now, without doing it: for `filming` or `storage`,
+    the clips (and their minutes), recordings in progress and reels that would be deleted and
+    the share links that would stop; for `share_with_carer`, the links that would stop. Counted
+    by the same code as the withdrawal; send `confirm` back with the PATCH. Reads only, for those
+    who may withdraw it."""
+    return consents.withdrawal_preview(
+        db=db, store=request.app.state.store, consent_id=consent_id, by=user, now=now
+    )
+
+
 @router.patch("/consents/{consent_id}", response_model=ConsentPublic)
 def withdraw_consent(
     consent_id: IdPath,
@@ -127,7 +142,9 @@ def withdraw_consent(
 ) -> ConsentPublic:
     """Withdraw a consent (`withdrawn_on`). Consents are evidence: never edited otherwise.
     Withdrawing `filming` or `storage` deletes every media file of the programme at once, and
-    `footage_deleted` says what went; sessions and their records stay."""
+    `footage_deleted` says what went; sessions and their records stay. When it deletes footage,
+    send the preview's `confirm` (GET …/withdrawal): without it, or if the footage changed since,
+    it is refused (409) and nothing is withdrawn."""
     consent, deleted = consents.withdraw_consent(
         db=db,
         store=request.app.state.store,
