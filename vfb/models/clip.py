@@ -74,7 +74,7 @@ class RecordingCreate(InputModel):
     mime_type: str = Field(
         default="video/webm",
         max_length=100,
-        regex=r"^video/[a-zA-Z0-9.+-]+(;[ a-zA-Z0-9.,=+\"-]*)?$",
+        schema_extra={"pattern": r"^video/[a-zA-Z0-9.+-]+(;[ a-zA-Z0-9.,=+\"-]*)?$"},
     )
 
 
