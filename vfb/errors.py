@@ -79,6 +79,12 @@ class ConsentMissing(Conflict):
     code = "consent_missing"
 
 
+class BookedForLater(Conflict):
+    """Something that happens in a visit (filming, a joint review) on one booked for a later day."""
+
+    code = "booked_for_later"
+
+
 class ChunkOutOfOrder(Conflict):
     code = "chunk_out_of_order"
 
