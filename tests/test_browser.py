@@ -3,6 +3,7 @@ fixtures are in tests/browser.py)."""
 
 from __future__ import annotations
 
+import re
 import time
 
 import httpx2 as httpx
@@ -230,8 +231,8 @@ def test_a_worker_records_with_the_camera_and_trims_the_clip_by_keyboard(
     clip plays on its page; then mark in and out with I and O and save a trimmed clip."""
     sign_in(page, server, "worker_a1", f"/sessions/{child['session']}/record")
     expect(page.locator("#status")).to_contain_text("Ready", timeout=15000)
-    page.get_by_role("button", name="Start recording").click()
-    expect(page.locator("#status")).to_have_text("Recording.")
+    page.get_by_role("button", name="Start filming").click()
+    expect(page.locator("#status")).to_have_text("Filming.")
     page.wait_for_timeout(6000)
     expect(page.get_by_text("Saved safely")).to_be_visible()
     page.get_by_role("button", name="Stop and save").click()
@@ -259,6 +260,9 @@ def test_a_worker_records_with_the_camera_and_trims_the_clip_by_keyboard(
     page.get_by_role("button", name="Save trimmed clip").click()
     page.wait_for_url(lambda url: url != first_clip and "/clips/" in url, timeout=30000)
     expect(page.locator("#status")).to_contain_text("Trimmed clip ready", timeout=60000)
+    expect(page.locator("#made-from")).to_have_text(
+        re.compile(r"^Clip 2, trimmed from clip 1 at 00:01–00:0[45]$")
+    )
     wait_until(page, "document.getElementById('player').readyState >= 2", 30)
     trimmed = page.evaluate("document.getElementById('player').duration")
     # whole frames: from the one shown at 1 s to the end of the one shown just before 4 s, which
@@ -286,6 +290,7 @@ def test_a_worker_imports_a_phone_video_on_the_film_page(
     expect(clip).to_be_visible()
     expect(page.get_by_text("imported from rotated-hevc.mov")).to_be_visible()
     expect(page.locator("li.clip img")).to_be_visible(timeout=60000)  # its poster, once ready
+    expect(page.get_by_text("being made ready to play")).to_have_count(0)  # gone once it is
     refused = samples.get("text.mp4")
     page.get_by_label("Import a video from a phone or camera").set_input_files(refused)
     page.get_by_role("button", name="Import", exact=True).click()

@@ -75,7 +75,8 @@ def test_bad_values_are_422_naming_the_field(worker: Caller, field: str, value: 
     assert response.status_code == 422
     body = response.json()
     assert body["error"] == "invalid_input"
-    assert field in body["detail"]
+    assert list(body["fields"]) == [field]
+    assert body["fields"][field] in body["detail"]
 
 
 def test_a_reference_is_unique_within_a_team(worker: Caller, as_: Callable[[str], Caller]) -> None:
@@ -97,7 +98,8 @@ def test_patch_changes_only_what_is_named_and_checks_dates(worker: Caller) -> No
     assert reopened["closed_on"] is None
     emptied = worker.patch(path, json={"reference": None})
     assert emptied.status_code == 422
-    assert emptied.json()["detail"] == "reference cannot be empty"
+    assert emptied.json()["detail"] == "Enter the child's reference: it cannot be left empty."
+    assert emptied.json()["fields"] == {"reference": emptied.json()["detail"]}
     assert worker.patch(path, json={"identified_on": "2020-01-01"}).status_code == 400
     assert worker.ok("GET", path)["identified_on"] == "2025-09-01"
 

@@ -50,3 +50,42 @@ def test_a_review_held_in_todays_booked_visit_makes_it_held(
         10,
     )
     assert held["review_highlights"] == ["sensitivity"]
+
+
+def test_filming_a_visit_booked_for_later_asks_first_then_holds_it_today(
+    family: Family, as_: Callable[[str], Caller]
+) -> None:
+    """The same rule as the review's: a booked visit is not filmed before its day unless the worker
+    says it is being held today; then it is held today (its booked date was not the real one)."""
+    worker = as_("worker_a1")
+    later = book(worker, family, "2026-03-09")
+    path = f"/api/sessions/{later['id']}/recordings"
+    refused = worker.post(path, json={"mime_type": "video/webm"})
+    assert refused.status_code == 409
+    assert refused.json() == {
+        "error": "booked_for_later",
+        "detail": f"Session {later['number']} is booked for 9 March 2026; film it then, or say "
+        "that it is being held today.",
+    }
+    assert worker.ok("GET", f"/api/sessions/{later['id']}")["status"] == "planned"
+    assert worker.ok("GET", f"/api/sessions/{later['id']}/clips") == []
+    # a supervisor cannot hold it by saying so
+    assert as_("supervisor_a").post(path, json={"held_today": True}).status_code == 403
+    assert worker.ok("GET", f"/api/sessions/{later['id']}")["status"] == "planned"
+
+    worker.ok("POST", path, 201, json={"mime_type": "video/webm", "held_today": True})
+    held = worker.ok("GET", f"/api/sessions/{later['id']}")
+    assert (held["status"], held["held_on"]) == ("held", TODAY.isoformat())
+    # a visit held already is not moved by the confirmation
+    again = worker.ok("POST", path, 201, json={"held_today": True})
+    assert again["session_id"] == later["id"]
+    assert worker.ok("GET", f"/api/sessions/{later['id']}")["held_on"] == TODAY.isoformat()
+
+
+def test_filming_todays_booked_visit_makes_it_held(
+    family: Family, as_: Callable[[str], Caller]
+) -> None:
+    worker = as_("worker_a1")
+    today = book(worker, family, TODAY.isoformat())
+    worker.ok("POST", f"/api/sessions/{today['id']}/recordings", 201, json={})
+    assert worker.ok("GET", f"/api/sessions/{today['id']}")["status"] == "held"

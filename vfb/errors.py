@@ -85,6 +85,12 @@ class FootageChanged(Conflict):
     code = "footage_changed"
 
 
+class BookedForLater(Conflict):
+    """Something that happens in a visit (filming, a joint review) on one booked for a later day."""
+
+    code = "booked_for_later"
+
+
 class ChunkOutOfOrder(Conflict):
     code = "chunk_out_of_order"
 

@@ -1,4 +1,5 @@
-"""The one place errors become HTTP responses: `{"error": code, "detail": plain words}`."""
+"""The one place errors become HTTP responses: `{"error": code, "detail": plain words}`, and for
+a request that does not validate, `"fields": {name: plain words}` to show beside each field."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from starlette.exceptions import HTTPException
 
 from vfb.api.headers import SECURITY_HEADERS
 from vfb.errors import ChunkOutOfOrder, DiskFull, VfbError, database_disk_full
+from vfb.validation_words import plain_words
 
 logger = logging.getLogger("vfb.api")
 
@@ -32,13 +34,11 @@ def error_response(status: int, code: str, detail: str) -> JSONResponse:
     return JSONResponse({"error": code, "detail": detail}, status_code=status, headers=headers)
 
 
-def plain_validation_message(exc: RequestValidationError) -> str:
-    parts = []
-    for error in exc.errors()[:5]:
-        where = ".".join(str(p) for p in error.get("loc", ()) if p not in ("body", "query", "path"))
-        message = str(error.get("msg", "is not valid")).removeprefix("Value error, ")
-        parts.append(f"{where}: {message}" if where else message)
-    return "; ".join(parts) or "The request is not valid."
+def validation_response(exc: RequestValidationError) -> JSONResponse:
+    detail, fields = plain_words(exc.errors())
+    return JSONResponse(
+        {"error": "invalid_input", "detail": detail, "fields": fields}, status_code=422
+    )
 
 
 def install(app: FastAPI) -> None:
@@ -54,7 +54,7 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(_: Request, exc: RequestValidationError) -> JSONResponse:
-        return error_response(422, "invalid_input", plain_validation_message(exc))
+        return validation_response(exc)
 
     @app.exception_handler(HTTPException)
     async def http_error(_: Request, exc: HTTPException) -> JSONResponse:

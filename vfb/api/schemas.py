@@ -23,6 +23,10 @@ class ListOf(BaseModel, Generic[T]):
 class ErrorBody(BaseModel):
     error: str
     detail: str
+    fields: dict[str, str] | None = Field(
+        default=None,
+        description="422 only: what is wrong with each field, in plain words, to show beside it",
+    )
 
 
 class Token(BaseModel):
@@ -55,7 +59,7 @@ ERROR_RESPONSES: dict[int | str, dict[str, object]] = {
         403: "Signed in, but not allowed",
         404: "Not found, or not yours",
         409: "Conflicts with what is recorded",
-        422: "The request does not match the schema",
+        422: "The request does not match the schema: `fields` says what is wrong with each field",
         429: "Too many failed sign-ins: the username is locked for a while",
     }.items()
 }

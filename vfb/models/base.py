@@ -9,6 +9,7 @@ from enum import StrEnum
 from typing import Any, ClassVar, Self
 
 from pydantic import model_validator
+from pydantic_core import PydanticCustomError
 from sqlalchemy import JSON, DateTime, String
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
@@ -39,11 +40,16 @@ class InputModel(SQLModel):
     def _printable_and_present(self) -> Self:
         for name, value in self:
             if _has_control_character(value):
-                raise ValueError(
-                    f"{name} contains a control character (such as a NUL byte or a line break)"
+                raise PydanticCustomError(
+                    "value_error",
+                    "{field} contains a control character (such as a NUL byte or a line break)",
+                    {"field": name, "reason": "control"},
                 )
             if value is None and name in self.never_null and name in self.model_fields_set:
-                raise ValueError(f"{name} cannot be empty")
+                # the field is named so that the error can be shown beside it
+                raise PydanticCustomError(
+                    "value_error", "{field} cannot be empty", {"field": name, "reason": "empty"}
+                )
         return self
 
 

@@ -74,7 +74,12 @@ class RecordingCreate(InputModel):
     mime_type: str = Field(
         default="video/webm",
         max_length=100,
-        regex=r"^video/[a-zA-Z0-9.+-]+(;[ a-zA-Z0-9.,=+\"-]*)?$",
+        schema_extra={"pattern": r"^video/[a-zA-Z0-9.+-]+(;[ a-zA-Z0-9.,=+\"-]*)?$"},
+    )
+    held_today: bool = Field(
+        default=False,
+        description="The visit is booked for a later day and the user confirmed it is being held "
+        "today: it becomes held today (without this, filming it is refused, 409 booked_for_later)",
     )
 
 

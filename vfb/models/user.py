@@ -40,7 +40,7 @@ class FullNameInput(InputModel):
 
 
 class UserBase(SQLModel):
-    username: str = Field(min_length=2, max_length=64, regex=USERNAME_PATTERN)
+    username: str = Field(min_length=2, max_length=64)
     role: Role = Field(sa_type=EnumText(Role, 16))
     team_id: str = Field(foreign_key="team.id", index=True, max_length=32)
     trained_on: date | None = Field(
@@ -49,6 +49,8 @@ class UserBase(SQLModel):
 
 
 class UserCreate(UserBase, FullNameInput):
+    # `schema_extra`: SQLModel's own `regex=` is silently not checked under pydantic 2
+    username: str = Field(min_length=2, max_length=64, schema_extra={"pattern": USERNAME_PATTERN})
     password: str = Field(min_length=10, max_length=256)
 
 

@@ -33,6 +33,7 @@ from vfb.review.schemes import Scheme, load_scheme
 from vfb.services import audit
 from vfb.services.access import get_clip, get_programme, require_case_writer
 from vfb.services.versions import claim_version
+from vfb.validation_words import sentence
 
 STALE_MOMENT = (
     "Someone else changed this moment after you opened it, so your change was not saved. "
@@ -291,11 +292,9 @@ def _as_if_typed(value: review.Moment, number: int) -> None:
             child_words=value.child_words,
         )
     except ValidationError as error:
-        first = error.errors()[0]
-        field = ".".join(str(part) for part in first["loc"])
-        problem = first["msg"].removeprefix("Value error, ")
+        _, problem = sentence(error.errors()[0])
         where = f"Moment {number} of the file (at {format_timecode(value.start_ms)})"
-        raise InvalidInput(f"{where}: {f'{field}: ' if field else ''}{problem}.") from None
+        raise InvalidInput(f"{where}: {problem}") from None
 
 
 @dataclass

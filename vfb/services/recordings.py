@@ -20,6 +20,7 @@ from vfb.models.enums import ClipOrigin, RecordingStatus
 from vfb.services.access import get_recording, require_case_writer
 from vfb.services.clips import accept_source, session_for_filming
 from vfb.services.media_store import MediaStore
+from vfb.services.sessions import hold_booked_visit
 
 _locks: defaultdict[str, threading.Lock] = defaultdict(threading.Lock)
 
@@ -49,6 +50,16 @@ def start_recording(
     session, programme = session_for_filming(
         db=db, session_id=session_id, by=by, today=now.date(), doing="record this session"
     )
+    if by is not None:  # the operator at the command line films the session they name
+        hold_booked_visit(
+            session,
+            programme,
+            now,
+            once_held="film it then, or say that it is being held today.",
+            held_today=data.held_today,
+        )
+        db.add(session)
+        db.add(programme)
     recording = Recording(
         session_id=session.id,
         mime_type=data.mime_type,

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from vfb.errors import Conflict
+from vfb.errors import BookedForLater, Conflict
 from vfb.models import (
     Programme,
     ProgrammeSession,
@@ -17,7 +17,7 @@ from vfb.models import (
     User,
 )
 from vfb.models.enums import ProgrammeStatus, SessionStatus
-from vfb.programme.rules import SessionFacts, check_session
+from vfb.programme.rules import SessionFacts, check_session, fmt
 from vfb.services.access import get_programme, get_session, require_case_writer
 
 
@@ -59,6 +59,33 @@ def start_if_offered(programme: Programme, status: SessionStatus, now: datetime)
         programme.status = ProgrammeStatus.active
         programme.accepted = True
         programme.updated_at = now
+
+
+def hold_booked_visit(
+    session: ProgrammeSession,
+    programme: Programme,
+    now: datetime,
+    *,
+    once_held: str,
+    held_today: bool = False,
+) -> None:
+    """The one rule for a booked visit in which something happens (a joint review, filming): it
+    took place, so it is held from now on. A visit booked for a later day is not held yet, so it is
+    refused (`once_held` says what can be done once it is), unless the user confirmed it is being
+    held today (`held_today`): then it is held today. The caller commits."""
+    if session.status is not SessionStatus.planned:
+        return
+    today = now.date()
+    if session.held_on > today:
+        if not held_today:
+            raise BookedForLater(
+                f"Session {session.number} is booked for {fmt(session.held_on)}; {once_held}"
+            )
+        _check(programme, session.model_dump() | {"held_on": today, "status": "held"}, now)
+        session.held_on = today
+    session.status = SessionStatus.held
+    session.updated_at = now
+    start_if_offered(programme, SessionStatus.held, now)
 
 
 def add_session(

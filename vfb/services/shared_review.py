@@ -10,10 +10,9 @@ from sqlmodel import Session, col, select
 from vfb.errors import Conflict, InvalidInput
 from vfb.models import Moment, ProgrammeSession, SharedReviewCreate, User
 from vfb.models.enums import Highlight, SessionStatus
-from vfb.programme.rules import fmt
 from vfb.review.schemes import load_scheme
 from vfb.services.access import get_clip, get_session, require_case_writer
-from vfb.services.sessions import start_if_offered
+from vfb.services.sessions import hold_booked_visit
 
 
 def record_shared_review(
@@ -28,16 +27,10 @@ def record_shared_review(
         raise Conflict(
             f"Session {session.number} did not take place, so no review can be recorded on it."
         )
-    if session.status is SessionStatus.planned:
-        if session.held_on > now.date():
-            raise Conflict(
-                f"Session {session.number} is booked for {fmt(session.held_on)}; a review can be "
-                "recorded on it once it is held."
-            )
-        # a booked visit with a review held in it took place: it counts as held from now on
-        session.status = SessionStatus.held
-        start_if_offered(programme, SessionStatus.held, now)
-        db.add(programme)
+    hold_booked_visit(
+        session, programme, now, once_held="a review can be recorded on it once it is held."
+    )
+    db.add(programme)
     shown = db.exec(
         select(Moment).where(
             col(Moment.id).in_(data.shown_moment_ids),

@@ -4,11 +4,15 @@
 // every request that was waiting is then sent, in order: nothing typed is lost.
 
 export class ApiError extends Error {
-  /** @param {number} status @param {string} code @param {string} detail */
-  constructor(status, code, detail) {
+  /**
+   * @param {number} status @param {string} code @param {string} detail
+   * @param {Record<string, string>} [fields] what is wrong with each field sent (a 422), by name
+   */
+  constructor(status, code, detail, fields = {}) {
     super(detail);
     this.status = status;
     this.code = code;
+    this.fields = fields;
   }
 }
 
@@ -80,7 +84,8 @@ export function createApiClient({ fetch, csrf, signInAgain, onEndsAt = () => {},
     const data = await response.json().catch(() => null);
     if (!response.ok) {
       const detail = data?.detail ?? `vfb answered ${response.status}.`;
-      throw new ApiError(response.status, data?.error ?? "error", detail);
+      const fields = data?.fields && typeof data.fields === "object" ? data.fields : {};
+      throw new ApiError(response.status, data?.error ?? "error", detail, fields);
     }
     return data;
   }

@@ -75,14 +75,23 @@ function strip() {
   $("strip").replaceChildren(...thumbnailStrip(clip, seek));
 }
 
+// What the trim is doing, or why it was refused, shown beside the Save button.
+function trimMessage(words, { error = false } = {}) {
+  const message = $("trim-message");
+  message.textContent = words;
+  message.classList.toggle("error", error);
+  message.hidden = !words;
+  if (words) message.scrollIntoView({ block: "nearest" });
+}
+
 async function saveTrim(event) {
   event.preventDefault();
   if (inMs === null || outMs === null) {
-    showStatus("Set the in point (I) and the out point (O) first.", { error: true });
+    trimMessage("Set the in point (I) and the out point (O) first.", { error: true });
     return;
   }
   $("save-trim").disabled = true;
-  showStatus("Cutting… the original clip is not changed.");
+  trimMessage("Cutting… the original clip is not changed.");
   try {
     const made = await api(`/api/clips/${clip.id}/trim`, {
       method: "POST",
@@ -90,9 +99,23 @@ async function saveTrim(event) {
     });
     location.assign(`/clips/${made.id}`);
   } catch (error) {
-    showStatus(error.message, { error: true });
+    trimMessage(`Not saved: ${error.message}`, { error: true });
     $("save-trim").disabled = false;
   }
+}
+
+// "Clip 3, trimmed from clip 2 at 02:10–14:40": numbered as the session page lists them.
+function madeFrom(clips) {
+  const number = (id) => clips.findIndex((c) => c.id === id) + 1;
+  const own = number(clipId);
+  if (clip.origin !== "trim" || clip.trim_from_ms === null) return null;
+  const second = (ms) => clockTime(Math.round(ms / 1000) * 1000); // the nearest, as it is said
+  const range = `${second(clip.trim_from_ms)}–${second(clip.trim_to_ms)}`;
+  const parent = clip.parent_id ? number(clip.parent_id) : 0;
+  const source = parent
+    ? h("a", { href: `/clips/${clip.parent_id}` }, `clip ${parent}`)
+    : "a clip since deleted";
+  return [`Clip ${own}, trimmed from `, source, ` at ${range}`];
 }
 
 // A video element only says it failed; ask once more to show vfb's reason (say, no supervision
@@ -133,18 +156,22 @@ async function load() {
   facts();
   strip();
   $("player-area").hidden = false;
-  if (clip.origin === "trim" && clip.trim_from_ms !== null) {
-    showStatus(`Trimmed clip ready: ${timecode(clip.trim_from_ms)} to ${timecode(clip.trim_to_ms)} of the original.`);
-  } else {
-    showStatus("");
-  }
+  showStatus(clip.origin === "trim" ? "Trimmed clip ready." : "");
 }
 
 async function main() {
   const me = await startPage();
   const first = await api(`/api/clips/${clipId}`);
   const session = await api(`/api/sessions/${first.session_id}`);
-  $("title").textContent = `Session ${session.number}: ${first.origin === "trim" ? "trimmed clip" : "clip"}${first.recovered ? " (recovered)" : ""}`;
+  const clips = await api(`/api/sessions/${first.session_id}/clips`);
+  const own = clips.findIndex((c) => c.id === clipId) + 1;
+  clip = first;
+  $("title").textContent = `Session ${session.number}: clip ${own || ""}${first.origin === "trim" ? " (trimmed)" : ""}${first.recovered ? " (recovered)" : ""}`;
+  const from = madeFrom(clips);
+  if (from) {
+    $("made-from").replaceChildren(...from);
+    $("made-from").hidden = false;
+  }
   $("back").href = `/sessions/${session.id}`;
   $("review-link").href = `/clips/${clipId}/review`;
   $("back").textContent = `← Session ${session.number}`;

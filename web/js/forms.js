@@ -1,5 +1,6 @@
 // Declarative little forms: fields described as data, values read back as the API's JSON.
 
+import { clearErrors, showRefusal } from "./field-errors.js";
 import { h, todayIso, words } from "./ui.js";
 
 let counter = 0;
@@ -91,27 +92,28 @@ export function readForm(form, specs) {
 }
 
 // Fills `form` with the fields (prefilled from `values`, if given) and a submit button;
-// `submit(body)` saves, and its error, if any, is shown in the form in plain words.
-// `extra` buttons (e.g. Cancel) go beside the submit button.
+// `submit(body)` saves, and its error, if any, is shown in the form in plain words: each field's
+// beside that field, the rest beside the submit button. `extra` buttons (e.g. Cancel) go beside
+// the submit button.
 export function buildForm(form, specs, buttonText, submit, { values = {}, extra = [] } = {}) {
   const alert = h("p", { class: "error", role: "alert", hidden: true });
   const fields = specs.map((spec) => {
     const key = spec.from ?? spec.name; // the API field a form field shows
     return field(spec, key in values ? (spec.toField ?? ((v) => v))(values[key]) : spec.value);
   });
-  const buttons = h("div", { class: "buttons" }, h("button", { type: "submit" }, buttonText), ...extra);
-  form.replaceChildren(...fields, alert, buttons);
+  const buttons = h("div", { class: "buttons" }, h("button", { type: "submit" }, buttonText), ...extra, alert);
+  form.replaceChildren(...fields, buttons);
   form.onsubmit = async (event) => {
     event.preventDefault();
     alert.hidden = true;
+    clearErrors(form);
     const button = form.querySelector("button[type=submit]");
     button.disabled = true;
     try {
       await submit(readForm(form, specs));
       form.reset();
     } catch (problem) {
-      alert.textContent = problem.message;
-      alert.hidden = false;
+      showRefusal(form, alert, specs, problem);
     } finally {
       button.disabled = false;
     }

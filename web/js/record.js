@@ -1,8 +1,10 @@
-// The Record page: camera preview, MediaRecorder with 1-second chunks, each sent in order and
-// kept in memory until the server says it is safely on disk; Stop saves the clip.
+// The Film page: camera preview, MediaRecorder with 1-second chunks, each sent in order and
+// kept in memory until the server says it is safely on disk; Stop saves the clip. A visit booked
+// for another day is asked about before filming starts, so that nothing filmed waits on an answer.
 
 import { api, ApiError } from "./api.js";
-import { clockTime, csrfHeader, fileSize, showStatus, startPage } from "./ui.js";
+import { clockTime, csrfHeader, fileSize, h, showStatus, startPage, todayIso } from "./ui.js";
+import { longDate, visitLabel, visitsToOffer } from "./visit-choice.js";
 
 const sessionId = location.pathname.split("/")[2];
 const TYPES = [
@@ -26,6 +28,10 @@ const pending = []; // [index, Blob] not yet acknowledged
 let nextIndex = 0;
 let sending = false;
 let stopping = false;
+let session = null;
+let childId = "";
+let heldToday = false; // the worker said this visit, booked for later, is being held today
+let askFirst = false; // vfb said it is booked for later (its clock, or a change since loading)
 
 const $ = (id) => document.getElementById(id);
 
@@ -99,11 +105,70 @@ function tick() {
   }
 }
 
+const bookedForLater = () => session.status === "planned" && session.held_on > todayIso();
+
+/**
+ * Asks whether a visit booked for a later day is being held today: "yes", or "cancel" (the
+ * other visits are links to their own Film pages).
+ * @returns {Promise<"yes" | "cancel">}
+ */
+async function askBookedForLater() {
+  const dialog = /** @type {HTMLDialogElement} */ ($("booked"));
+  const today = todayIso();
+  const day = longDate(session.held_on);
+  const shown = session.held_on.slice(0, 4) === today.slice(0, 4) ? day.replace(/ \d{4}$/, "") : day;
+  $("booked-why").textContent = `This visit is booked for ${shown}: record it as held today?`;
+  $("other-visits").hidden = true;
+  const visits = await api(`/api/programmes/${session.programme_id}/sessions`).catch(() => []);
+  const others = visitsToOffer(visits, today).filter((visit) => visit.id !== session.id);
+  $("other-visit-list").replaceChildren(
+    ...others.map((visit) => h("li", {}, h("a", { href: `/sessions/${visit.id}/record` }, `Film s${visitLabel(visit, today).slice(1)}`))),
+    h("li", {}, h("a", { href: `/children/${childId}` }, "Add a visit on the child's page")),
+  );
+  dialog.showModal();
+  $("booked-yes").focus();
+  return new Promise((resolve) => {
+    const done = (answer) => {
+      dialog.close();
+      resolve(answer);
+    };
+    $("booked-yes").onclick = () => done("yes");
+    $("booked-cancel").onclick = () => done("cancel");
+    $("booked-other").onclick = () => {
+      $("other-visits").hidden = false;
+      $("other-visit-list").querySelector("a")?.focus();
+    };
+    dialog.oncancel = (event) => {
+      event.preventDefault(); // Escape: the same as Cancel
+      done("cancel");
+    };
+  });
+}
+
+async function startOrAsk() {
+  if ((askFirst || bookedForLater()) && !heldToday) {
+    if ((await askBookedForLater()) !== "yes") {
+      showStatus("Not filming: nothing was recorded. Start when you are ready, or choose another visit.");
+      return;
+    }
+    heldToday = true;
+  }
+  try {
+    await start();
+  } catch (error) {
+    // booked for later by someone else since the page loaded: ask, then try once more
+    if (!(error instanceof ApiError && error.code === "booked_for_later") || heldToday) throw error;
+    session = await api(`/api/sessions/${sessionId}`);
+    askFirst = true;
+    await startOrAsk();
+  }
+}
+
 async function start() {
   const mimeType = TYPES.find((type) => MediaRecorder.isTypeSupported(type)) ?? "";
   recording = await api(`/api/sessions/${sessionId}/recordings`, {
     method: "POST",
-    body: { mime_type: mimeType || "video/webm" },
+    body: { mime_type: mimeType || "video/webm", held_today: heldToday },
   });
   // A keyframe every 2 s, so a trim later re-encodes at most 2 s at each end.
   const options = { videoBitsPerSecond: 2500000, videoKeyFrameIntervalDuration: 2000 };
@@ -120,7 +185,7 @@ async function start() {
   ticker = setInterval(tick, 250);
   $("toggle").textContent = "Stop and save";
   $("toggle").classList.add("recording");
-  showStatus("Recording.");
+  showStatus(heldToday ? `Filming. Session ${session.number} is now recorded as held today.` : "Filming.");
 }
 
 function stop(message = "Saving the clip…") {
@@ -148,11 +213,12 @@ async function finish() {
 
 async function main() {
   await startPage();
-  const session = await api(`/api/sessions/${sessionId}`);
+  session = await api(`/api/sessions/${sessionId}`);
+  childId = (await api(`/api/programmes/${session.programme_id}`)).child_id;
   const storage = await api("/api/storage");
   minFree = storage.min_free_bytes;
   showDisk(storage.free_bytes);
-  $("title").textContent = `Record session ${session.number}`;
+  $("title").textContent = `Film session ${session.number}`;
   $("back").href = `/sessions/${sessionId}`;
   $("back").textContent = `← Session ${session.number}`;
   try {
@@ -166,7 +232,7 @@ async function main() {
   showStatus("Ready. Start when the carer and child are settled.");
   $("toggle").addEventListener("click", () => {
     if (recorder) stop();
-    else start().catch((error) => showStatus(error.message, { error: true }));
+    else startOrAsk().catch((error) => showStatus(error.message, { error: true }));
   });
   addEventListener("beforeunload", (event) => {
     if (recorder && (recorder.state === "recording" || pending.length)) event.preventDefault();

@@ -6,6 +6,7 @@ import { clockTime, csrfHeader, formatDate, h, showStatus, startPage, words } fr
 const sessionId = location.pathname.split("/")[2];
 let canWrite = false;
 let polling = null;
+let preparingNotice = ""; // "… is being made ready to play", shown until no clip is preparing
 
 function clipItem(clip, number) {
   const name = clip.origin === "trim" ? `Clip ${number} (trimmed)` : `Clip ${number}`;
@@ -69,6 +70,10 @@ async function loadClips() {
   const list = document.getElementById("clips");
   list.replaceChildren(...(clips.length ? clips.map((c, i) => clipItem(c, i + 1)) : [h("li", {}, "No film yet.")]));
   const busy = clips.some((c) => c.status === "processing");
+  if (!busy && preparingNotice && document.getElementById("status").textContent === preparingNotice) {
+    showStatus(""); // ready: the clip's own line says so
+    preparingNotice = "";
+  }
   clearTimeout(polling);
   if (busy) polling = setTimeout(loadClips, 1500);
 }
@@ -118,7 +123,8 @@ async function main() {
     showStatus(`Uploading ${file.name}…`);
     try {
       await upload(file);
-      showStatus(`${file.name} imported; it is being made ready to play.`);
+      preparingNotice = `${file.name} imported; it is being made ready to play.`;
+      showStatus(preparingNotice);
       event.target.reset();
     } catch (error) {
       showStatus(error.message, { error: true });
