@@ -293,7 +293,7 @@ def test_users_see_their_own_team_only(as_: Callable[[str], Caller], cast: Cast)
     assert as_("worker_a1").get(f"/api/users/{cast.user_ids['worker_b']}").status_code == 404
     assert as_("admin").ok("GET", "/api/users")["count"] == 7
     assert as_("worker_b").ok("GET", "/api/teams")["data"] == [
-        {"id": cast.team_ids["south"], "name": "South Team"}
+        {"id": cast.team_ids["south"], "name": "South Team", "display_name": "", "contact": ""}
     ]
 
 

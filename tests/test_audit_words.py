@@ -101,3 +101,22 @@ def test_a_kind_it_does_not_know_keeps_its_stored_words() -> None:
         Row("report.statement3", None, None, None, "CSV, 2026-04-01 to 2026-06-30"), KNOWN
     )
     assert report == Said("the dashboard", "/dashboard", "CSV, 1 Apr 2026 to 30 Jun 2026")
+
+
+def test_a_consent_is_named_by_whose_and_what_and_a_sign_in_by_how() -> None:
+    consent = f"{9:032x}"
+    known = Known(children={CHILD: "BROWSER-1"}, consents={consent: "Sam's filming consent"})
+    withdrawn = describe(
+        Row("consent.update", "consent", consent, CHILD, "changed: withdrawn_on"), known
+    )
+    assert withdrawn == Said(
+        "Sam's filming consent", f"/children/{CHILD}", "changed: date withdrawn"
+    )
+    unseen = describe(Row("consent.update", "consent", consent, CHILD), Known())
+    assert unseen.about == "a consent" and unseen.href is None
+    assert describe(Row("sign_in", "user", USER, None, "cookie"), KNOWN).detail == (
+        "on the sign-in page"
+    )
+    assert describe(Row("sign_in", "user", USER, None, "bearer"), KNOWN).detail == (
+        "with a token (an app or a script)"
+    )

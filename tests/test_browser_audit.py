@@ -69,6 +69,9 @@ def test_a_manager_reads_the_trail_in_words_and_opens_what_a_row_is_about(
     expect(shared.locator("td").last).to_contain_text("for Sam: reel of 2 moments, open until")
     imported = row("added a clip", "clip 1 of 1 Feb 2026")
     expect(imported.locator("td").last).to_have_text("clip 1 of 1 Feb 2026 · imported from a file")
+    given = row("added a consent", "Sam's consent to share with them")
+    expect(given.get_by_role("link", name="Sam's consent to share with them")).to_be_visible()
+    expect(row("signed in", "manager_a").locator("td").last).to_have_text("on the sign-in page")
     expect(page.locator("#trail")).not_to_contain_text(clip["id"])  # no ids in words
     expect(page.locator("#trail")).not_to_contain_text(reel["id"])
     no_sideways_scroll(page)

@@ -126,7 +126,9 @@ def test_the_dashboard_counts_by_financial_quarter_and_clears_a_bad_range(
         "(30 Jun 2026)."
     )
     expect(page.get_by_label("Proportion", exact=True)).to_have_text("—")
-    expect(page.locator("#fraction")).to_have_text("")
+    expect(page.locator("#fraction")).to_have_text(
+        "No figures until the period above is put right."
+    )
     expect(page.locator("#trend")).to_be_empty()
     expect(page.locator("#breakdown tbody tr")).to_have_count(0)
     expect(page.locator("#fidelity tbody tr")).to_have_count(0)

@@ -96,7 +96,7 @@ def test_a_worker_shares_a_reel_and_the_carer_watches_it_with_their_name_over_it
     phone = browser.new_context(viewport={"width": 800, "height": 900})
     carer = phone.new_page()
     carer.goto(url)
-    heading = carer.get_by_role("heading", name="Your worker has shared a video with you")
+    heading = carer.get_by_role("heading", name="A video for you")
     expect(heading).to_be_visible()
     carer.get_by_role("button", name="Watch the video").click()
     # the token has left the address bar: the video's page is the link's own

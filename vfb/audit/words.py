@@ -53,6 +53,7 @@ class Known:
     clips: Mapping[str, ClipFacts] = field(default_factory=dict)
     reels: Mapping[str, ReelFacts] = field(default_factory=dict)
     links: Mapping[str, LinkFacts] = field(default_factory=dict)
+    consents: Mapping[str, str] = field(default_factory=dict)  # id → "Sam's filming consent"
     moments: Mapping[str, str] = field(default_factory=dict)  # id → its clip's id
     comments: Mapping[str, str] = field(default_factory=dict)  # id → its moment's id
 
@@ -167,6 +168,8 @@ def _about(row: Row, known: Known) -> tuple[str | None, str | None]:
         return known.children[child], child_page
     if kind == "carer" and ident in known.carers:
         return known.carers[ident], child_page
+    if kind == "consent" and ident in known.consents:
+        return known.consents[ident], child_page
     if kind == "session" and ident in known.sessions:
         return session_words(known.sessions[ident]), f"/sessions/{ident}"
     if kind == "clip" and ident in known.clips:
@@ -230,10 +233,22 @@ def _filters(detail: str, known: Known) -> str:
     return _iso_days(said)
 
 
+SIGN_IN_WORDS = {"cookie": "on the sign-in page", "bearer": "with a token (an app or a script)"}
+
+
+def consent_words(carer: str, scope: str) -> str:
+    """ "Sam's filming consent", "Sam's consent to share with the carer"."""
+    if scope == "share_with_carer":
+        return f"{carer}'s consent to share with them"
+    return f"{carer}'s {scope.replace('_', ' ')} consent"
+
+
 def _detail(row: Row, known: Known) -> str | None:
     detail = row.detail
     if not detail:
         return None
+    if row.action == "sign_in" and detail in SIGN_IN_WORDS:
+        return SIGN_IN_WORDS[detail]
     verb = row.action.rsplit(".", 1)[-1]
     if verb == "update" and detail.startswith("changed: "):
         fields = [f.strip() for f in detail.removeprefix("changed: ").split(",")]

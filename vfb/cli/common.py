@@ -21,6 +21,7 @@ from vfb.errors import InvalidInput, VfbError
 from vfb.services import audit
 from vfb.services.audit_keys import KeySource
 from vfb.settings import Settings, ensure_data_dir
+from vfb.validation_words import sentence
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -70,11 +71,11 @@ def parse_day(value: str, option: str) -> date:
 def validation_problem(error: ValidationError) -> str:
     """The first problem in plain words; a setting is named as the operator set it (`VFB_PORT`)."""
     first = error.errors()[0]
-    field = "_".join(str(part) for part in first["loc"])
-    message = first["msg"].removeprefix("Value error, ")
+    _, words = sentence(first)  # the same words as the pages and the API give
     if error.title == "Settings":
-        return f"the setting VFB_{field.upper()} is not valid: {message}."
-    return f"{field}: {message}" if field else message
+        field = "_".join(str(part) for part in first["loc"])
+        return f"the setting VFB_{field.upper()} is not valid: {words}"
+    return words
 
 
 @contextmanager

@@ -19,6 +19,7 @@ from vfb.audit.words import (
     ReelFacts,
     Row,
     SessionFacts,
+    consent_words,
     describe,
 )
 from vfb.models import (
@@ -28,6 +29,7 @@ from vfb.models import (
     CarerComment,
     Child,
     Clip,
+    Consent,
     Moment,
     Programme,
     ProgrammeCarer,
@@ -36,6 +38,7 @@ from vfb.models import (
     ShareLink,
     User,
 )
+from vfb.models.enums import ConsentScope
 from vfb.services.access import child_in_reach
 
 
@@ -77,6 +80,15 @@ def known_for(db: Session, rows: Sequence[AuditEvent], by: User) -> Known:
         ).all()
     )
 
+    consents = {
+        ident: consent_words(name, ConsentScope(scope).value)
+        for ident, name, scope in db.exec(
+            select(Consent.id, Carer.display_name, Consent.scope)
+            .join(Carer, col(Carer.id) == Consent.carer_id)
+            .join(Child, col(Child.id) == Carer.child_id)
+            .where(col(Consent.id).in_(_targets(rows, "consent")), reach)
+        ).all()
+    }
     links = {
         ident: LinkFacts(name, reel_id)
         for ident, name, reel_id in db.exec(
@@ -167,6 +179,7 @@ def known_for(db: Session, rows: Sequence[AuditEvent], by: User) -> Known:
         children=children,
         users=users,
         carers=carers,
+        consents=consents,
         sessions=sessions,
         clips=clips,
         reels=reels,

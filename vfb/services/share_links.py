@@ -241,7 +241,8 @@ class Sender:
 
     @property
     def heading(self) -> str:
-        return f"{self.worker_name or 'Your worker'} has shared a video with you"
+        """The landing page's heading; the line under it says who it is from."""
+        return "A video for you"
 
     @property
     def contact_line(self) -> str:

@@ -53,7 +53,8 @@ function openForm(title, specs, buttonText, submit, options = {}) {
     { ...options, extra: [cancel] },
   );
   dialog.showModal();
-  form.querySelector("input, select")?.focus();
+  const first = options.focus ? form.elements.namedItem(options.focus) : null;
+  (first instanceof HTMLElement ? first : form.querySelector("input, select"))?.focus();
 }
 
 function gist(id, text) {
@@ -345,7 +346,11 @@ function programmeSection(programme, consents, sessions, fidelity, moments) {
   }
   function editSession(session) {
     const planned = session.status === "planned";
-    const values = planned ? { ...session, status: "held" } : session;
+    // Marking a visit booked for a later day as held means it was held today, not then.
+    const today = todayIso();
+    const values = planned
+      ? { ...session, status: "held", held_on: session.held_on > today ? today : session.held_on }
+      : session;
     openForm(
       planned ? `Mark session ${session.number} as held` : `Edit session ${session.number}`,
       SESSION_FIELDS,
@@ -355,7 +360,7 @@ function programmeSection(programme, consents, sessions, fidelity, moments) {
         await renderProgrammes();
         showStatus(`Session ${session.number} saved.`);
       },
-      { values },
+      { values, focus: "duration_minutes" },
     );
   }
   if (programme.status !== "declined") {

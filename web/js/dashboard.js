@@ -190,7 +190,7 @@ async function fidelity() {
 /** Empties every figure of the period, so none is read as the answer for a range that has none. */
 function clearFigures() {
   $("proportion").textContent = "—";
-  $("fraction").textContent = "";
+  $("fraction").textContent = "No figures until the period above is put right.";
   $("print-period").textContent = "";
   $("trend").replaceChildren();
   $("funnel").replaceChildren();

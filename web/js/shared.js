@@ -53,7 +53,7 @@ async function show() {
     setTimeout(show, 1500);
     return;
   }
-  statusLine.textContent = `Hello ${data.carer_name}. Press play to watch.`;
+  statusLine.textContent = "Press play to watch.";
   watermark.textContent = `${data.carer_name} · ${longDate(data.today)}`;
   moveWatermark();
   setInterval(moveWatermark, 20000);
