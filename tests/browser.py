@@ -110,7 +110,7 @@ def child(server: str) -> dict[str, str]:
 
 @pytest.fixture
 def page(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context(locale="en-GB")  # as our users: dates read 02/12/2026
+    context = browser.new_context()
     opened = context.new_page()
     problems: list[str] = []
 
