@@ -152,6 +152,7 @@ RULES: dict[tuple[str, str], Callable[[str], int]] = {
     ("GET", "/api/reports/fidelity"): REPORTS,
     ("GET", "/api/reports/alerts"): REPORTS,
     ("GET", "/api/reports/outcomes"): REPORTS,
+    ("GET", "/api/reports/periods"): SIGNED_IN,  # dates only: the dashboard's quarters
     ("GET", "/api/audit"): MANAGERS,
     # the carer's side: no account counts, only the cookie a share link gives
     ("GET", "/s/{token}"): CARER_COOKIE,
