@@ -108,24 +108,46 @@ def child(server: str) -> dict[str, str]:
     }
 
 
+# Set once a test's own body has run: what a page logs after that (the test's server already
+# stopped, a poll that can no longer reach it) is not the test's problem.
+TEST_BODY_DONE = pytest.StashKey[bool]()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item: pytest.Item) -> Iterator[None]:
+    try:
+        yield
+    finally:
+        item.stash[TEST_BODY_DONE] = True
+
+
 @pytest.fixture
-def page(browser: Browser) -> Iterator[Page]:
+def page(browser: Browser, request: pytest.FixtureRequest) -> Iterator[Page]:
     context = browser.new_context()
     opened = context.new_page()
     problems: list[str] = []
 
     def on_console(message: ConsoleMessage) -> None:
+        if request.node.stash.get(TEST_BODY_DONE, False):
+            return
         # API refusals the test provokes are logged by Chromium too; those are expected.
         if message.type == "error" and not message.text.startswith("Failed to load resource"):
             problems.append(message.text)  # e.g. a CSP refusal
 
     def on_response(response: Response) -> None:
+        if request.node.stash.get(TEST_BODY_DONE, False):
+            return
         if "/api/" not in response.url and response.status >= 400:
             problems.append(f"{response.status} {response.url}")
 
     opened.on("console", on_console)
     opened.on("response", on_response)
-    opened.on("pageerror", lambda error: problems.append(str(error)))
+    opened.on(
+        "pageerror",
+        lambda error: (
+            None if request.node.stash.get(TEST_BODY_DONE, False) else problems.append(str(error))
+        ),
+    )
     yield opened
     context.close()
     assert problems == [], f"the page logged errors: {problems}"

@@ -12,7 +12,13 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from tests.browser import browser, child, page, server  # noqa: F401 (fixtures for every module)
+from tests.browser import (  # noqa: F401 (fixtures and the test-body hook for every module)
+    browser,
+    child,
+    page,
+    pytest_runtest_call,
+    server,
+)
 from tests.media import Samples
 from tests.support import (
     SECRET,
