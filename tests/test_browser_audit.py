@@ -9,6 +9,7 @@ import httpx2 as httpx
 import pytest
 from playwright.sync_api import Page, expect
 
+from tests.axe import assert_accessible
 from tests.browser import no_sideways_scroll, sign_in, wait_until
 from tests.test_browser_review import call, clip  # noqa: F401  (a fixture)
 
@@ -75,6 +76,7 @@ def test_a_manager_reads_the_trail_in_words_and_opens_what_a_row_is_about(
     expect(page.locator("#trail")).not_to_contain_text(clip["id"])  # no ids in words
     expect(page.locator("#trail")).not_to_contain_text(reel["id"])
     no_sideways_scroll(page)
+    assert_accessible(page)
     page.set_viewport_size({"width": 768, "height": 1024})
     no_sideways_scroll(page)
 

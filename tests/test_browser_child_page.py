@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page, expect
 
+from tests.axe import assert_accessible
 from tests.browser import no_sideways_scroll, sign_in
 from tests.media import Samples
 from tests.test_browser_review import call, imported
@@ -74,6 +75,7 @@ def test_the_summary_and_sections_fit_a_laptop_and_a_tablet(
         .filter(has=page.get_by_role("rowheader", name="2"))
     )
     expect(row.get_by_role("button", name="Mark as held", exact=True)).to_be_visible()
+    assert_accessible(page)
     # a visit booked for next week, marked as held, was held today; "saved" is said in view
     page.mouse.wheel(0, 2000)
     row.get_by_role("button", name="Mark as held", exact=True).click()

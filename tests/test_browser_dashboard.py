@@ -10,6 +10,7 @@ import httpx2 as httpx
 import pytest
 from playwright.sync_api import Page, expect
 
+from tests.axe import assert_accessible
 from tests.browser import api_token, no_sideways_scroll, sign_in, wait_until
 from tests.support import child_body
 from vfb.programme.periods import financial_year
@@ -113,6 +114,7 @@ def test_the_dashboard_counts_by_financial_quarter_and_clears_a_bad_range(
     expect(rows.nth(3)).to_contain_text("2026-27 Q1: 1 Apr 2026 to 30 Jun 2026")
     expect(rows.nth(3)).to_contain_text("2 of 2")  # May's programme is in the first quarter
     no_sideways_scroll(page)
+    assert_accessible(page)
     page.set_viewport_size({"width": 768, "height": 1024})
     no_sideways_scroll(page)
 

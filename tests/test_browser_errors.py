@@ -9,6 +9,7 @@ from typing import Any
 
 from playwright.sync_api import Locator, Page, expect
 
+from tests.axe import assert_accessible
 from tests.browser import no_sideways_scroll, sign_in, wait_until
 from tests.media import Samples
 from tests.test_browser_review import call, imported
@@ -134,6 +135,7 @@ def test_the_clip_page_keeps_its_words_by_the_trim_and_says_where_a_trim_came_fr
             "Set the in point (I) and the out point (O) first."
         )
         no_sideways_scroll(page)
+        assert_accessible(page)
     # the source is a link to the clip it was cut from, which says nothing of a trim
     page.locator("#made-from").get_by_role("link", name="clip 1").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Session 1: clip 1")
@@ -183,6 +185,7 @@ def test_filming_a_visit_booked_for_later_asks_first_and_loses_nothing(
     expect(dialog).to_contain_text(f"{question}: record it as held today?")
     expect(dialog.get_by_role("button", name="Yes, it is held today")).to_be_focused()
     no_sideways_scroll(page)
+    assert_accessible(page)
     dialog.get_by_role("button", name="Cancel").click()
     expect(dialog).to_be_hidden()
     expect(page.locator("#status")).to_contain_text("Not filming: nothing was recorded.")

@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, expect
 
+from tests.axe import assert_accessible
 from tests.browser import no_sideways_scroll, sign_in, wait_until
 
 pytestmark = pytest.mark.browser
@@ -31,9 +32,11 @@ def test_the_caseload_session_and_admin_pages_fit_a_laptop_and_a_tablet(
         for size in WIDTHS:
             page.set_viewport_size(size)
             no_sideways_scroll(page)
+        assert_accessible(page)
     page.context.clear_cookies()
     sign_in(page, server, "admin", "/admin")
     expect(page.get_by_text("worker_a1").first).to_be_visible()
     for size in WIDTHS:
         page.set_viewport_size(size)
         no_sideways_scroll(page)
+    assert_accessible(page)

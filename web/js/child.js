@@ -35,6 +35,11 @@ const withdrawn = new Map();
 
 const $ = (id) => document.getElementById(id);
 
+// The column of a table's buttons: named for screen readers, blank on screen.
+const ACTIONS = "Actions";
+const columnHeading = (text) =>
+  h("th", { scope: "col" }, text === ACTIONS ? h("span", { class: "visually-hidden" }, text) : text);
+
 // A form in the page's one form dialog: opened by a button, closed when saved or cancelled.
 function openForm(title, specs, buttonText, submit, options = {}) {
   const dialog = $("form-dialog");
@@ -179,12 +184,12 @@ function consentTable(programme, consents, caption) {
     }
     return h("tr", { "data-consent": consent.id, tabindex: "-1" }, ...cells);
   });
-  const headings = ["Carer", "Scope", "Given", "State", ...(canWrite ? [""] : [])];
+  const headings = ["Carer", "Scope", "Given", "State", ...(canWrite ? [ACTIONS] : [])];
   return h(
     "table",
     { class: "grid compact consents" },
     h("caption", {}, caption),
-    h("thead", {}, h("tr", {}, ...headings.map((t) => h("th", { scope: "col" }, t)))),
+    h("thead", {}, h("tr", {}, ...headings.map(columnHeading))),
     h("tbody", {}, ...(rows.length ? rows : [h("tr", {}, h("td", { colspan: headings.length }, "None yet."))])),
   );
 }
@@ -232,13 +237,13 @@ function sessionTable(sessions, onEdit) {
   );
   const headings = [
     "No.", "Date", "Status", "Length", "Where", "Filmed", "Reviewed with carer", "Highlights",
-    ...(canWrite ? [""] : []),
+    ...(canWrite ? [ACTIONS] : []),
   ];
   return h(
     "table",
     { class: "grid compact sessions" },
     h("caption", {}, "Sessions"),
-    h("thead", {}, h("tr", {}, ...headings.map((t) => h("th", { scope: "col" }, t)))),
+    h("thead", {}, h("tr", {}, ...headings.map(columnHeading))),
     h("tbody", {}, ...(rows.length ? rows : [h("tr", {}, h("td", { colspan: 9 }, "None yet."))])),
   );
 }
