@@ -216,3 +216,35 @@ def test_filming_a_visit_booked_for_later_asks_first_and_loses_nothing(
     page.wait_for_url(f"{server}/clips/*", timeout=30000)
     clips: list[Any] = call(server, child, "GET", f"/api/sessions/{booked['id']}/clips")
     assert len(clips) == 1
+
+
+def test_importing_into_a_visit_booked_for_later_asks_the_same_question(
+    page: Page, server: str, child: dict[str, str], samples: Samples
+) -> None:
+    later = date.today() + timedelta(days=7)
+    booked = call(
+        server, child, "POST", f"/api/programmes/{child['programme']}/sessions",
+        json={"held_on": later.isoformat(), "status": "planned"},
+    )  # fmt: skip
+    sign_in(page, server, "worker_a1", f"/sessions/{booked['id']}")
+    title = page.get_by_role("heading", level=1)
+    expect(title).to_contain_text("(Planned)")
+    page.get_by_label("Import a video from a phone or camera").set_input_files(
+        samples.get("indexed.mp4")
+    )
+    page.get_by_role("button", name="Import", exact=True).click()
+    dialog = page.get_by_role("dialog", name="This visit is booked for another day")
+    expect(dialog).to_contain_text("record it as held today?")
+    dialog.get_by_role("button", name="Choose another visit").click()
+    other = dialog.get_by_role("link", name="Import into session 1 · ")
+    expect(other).to_have_attribute("href", f"/sessions/{child['session']}")
+    dialog.get_by_role("button", name="Cancel").click()
+    expect(page.locator("#status")).to_contain_text("Not imported: nothing was sent.")
+    assert call(server, child, "GET", f"/api/sessions/{booked['id']}/clips") == []
+
+    page.get_by_role("button", name="Import", exact=True).click()
+    dialog.get_by_role("button", name="Yes, it is held today").click()
+    expect(page.get_by_role("list", name="Clips").get_by_role("listitem")).to_have_count(1)
+    expect(title).to_contain_text("(Held)")
+    held = call(server, child, "GET", f"/api/sessions/{booked['id']}")
+    assert (held["status"], held["held_on"]) == ("held", date.today().isoformat())

@@ -89,3 +89,36 @@ def test_filming_todays_booked_visit_makes_it_held(
     today = book(worker, family, TODAY.isoformat())
     worker.ok("POST", f"/api/sessions/{today['id']}/recordings", 201, json={})
     assert worker.ok("GET", f"/api/sessions/{today['id']}")["status"] == "held"
+
+
+@pytest.mark.media
+def test_importing_into_a_visit_booked_for_later_asks_first_then_holds_it_today(
+    family: Family, as_: Callable[[str], Caller], samples: Samples
+) -> None:
+    """Imported footage follows filming's rule: refused before a byte is stored, unless the worker
+    says the visit is being held today; then the visit is held today, with the clip."""
+    worker = as_("worker_a1")
+    later = book(worker, family, "2026-03-09")
+    path = f"/api/sessions/{later['id']}/clips"
+    video = samples.get("indexed.mp4")
+
+    def send(query: str = "", who: Caller = worker) -> Any:
+        with video.open("rb") as file:
+            return who.post(path + query, files={"file": (video.name, file, "video/mp4")})
+
+    refused = send()
+    assert refused.status_code == 409
+    assert refused.json() == {
+        "error": "booked_for_later",
+        "detail": f"Session {later['number']} is booked for 9 March 2026; import its footage "
+        "then, or say that it is being held today.",
+    }
+    assert send("?held_today=true", as_("supervisor_a")).status_code == 403
+    assert worker.ok("GET", path) == []
+    assert worker.ok("GET", f"/api/sessions/{later['id']}")["status"] == "planned"
+
+    made = send("?held_today=true")
+    assert made.status_code == 201, made.text
+    held = worker.ok("GET", f"/api/sessions/{later['id']}")
+    assert (held["status"], held["held_on"]) == ("held", TODAY.isoformat())
+    assert [clip["id"] for clip in worker.ok("GET", path)] == [made.json()["id"]]

@@ -21,6 +21,7 @@ from vfb.services.consents import require_active_consent
 from vfb.services.media_store import MediaStore
 from vfb.services.moments import forget_moments
 from vfb.services.reels import forget_reels_showing
+from vfb.services.sessions import hold_booked_visit
 from vfb.settings import Settings
 
 INTERACTION_MIN_MS = 10 * 60 * 1000
@@ -74,6 +75,32 @@ def session_for_filming(
     require_active_consent(
         db=db, programme_id=programme.id, scope=ConsentScope.filming, today=today, doing=doing
     )
+    return session, programme
+
+
+def session_for_import(
+    *, db: Session, session_id: str, by: User, now: datetime, held_today: bool
+) -> tuple[ProgrammeSession, Programme]:
+    """The session a worker imports footage into, checked before a byte is stored. Footage of a
+    booked visit means it took place: it is held, by the one rule filming follows (a visit booked
+    for a later day only if the worker said it is being held today). Committed with the clip, so
+    an upload that fails changes nothing."""
+    session, programme = session_for_filming(
+        db=db,
+        session_id=session_id,
+        by=by,
+        today=now.date(),
+        doing="import footage for this session",
+    )
+    hold_booked_visit(
+        session,
+        programme,
+        now,
+        once_held="import its footage then, or say that it is being held today.",
+        held_today=held_today,
+    )
+    db.add(session)
+    db.add(programme)
     return session, programme
 
 

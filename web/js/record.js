@@ -3,8 +3,8 @@
 // for another day is asked about before filming starts, so that nothing filmed waits on an answer.
 
 import { api, ApiError } from "./api.js";
-import { clockTime, csrfHeader, fileSize, h, showStatus, startPage, todayIso } from "./ui.js";
-import { longDate, visitLabel, visitsToOffer } from "./visit-choice.js";
+import { clockTime, csrfHeader, fileSize, showStatus, startPage } from "./ui.js";
+import { askBookedForLater, bookedForLater } from "./booked-visit.js";
 
 const sessionId = location.pathname.split("/")[2];
 const TYPES = [
@@ -105,49 +105,10 @@ function tick() {
   }
 }
 
-const bookedForLater = () => session.status === "planned" && session.held_on > todayIso();
-
-/**
- * Asks whether a visit booked for a later day is being held today: "yes", or "cancel" (the
- * other visits are links to their own Film pages).
- * @returns {Promise<"yes" | "cancel">}
- */
-async function askBookedForLater() {
-  const dialog = /** @type {HTMLDialogElement} */ ($("booked"));
-  const today = todayIso();
-  const day = longDate(session.held_on);
-  const shown = session.held_on.slice(0, 4) === today.slice(0, 4) ? day.replace(/ \d{4}$/, "") : day;
-  $("booked-why").textContent = `This visit is booked for ${shown}: record it as held today?`;
-  $("other-visits").hidden = true;
-  const visits = await api(`/api/programmes/${session.programme_id}/sessions`).catch(() => []);
-  const others = visitsToOffer(visits, today).filter((visit) => visit.id !== session.id);
-  $("other-visit-list").replaceChildren(
-    ...others.map((visit) => h("li", {}, h("a", { href: `/sessions/${visit.id}/record` }, `Film s${visitLabel(visit, today).slice(1)}`))),
-    h("li", {}, h("a", { href: `/children/${childId}` }, "Add a visit on the child's page")),
-  );
-  dialog.showModal();
-  $("booked-yes").focus();
-  return new Promise((resolve) => {
-    const done = (answer) => {
-      dialog.close();
-      resolve(answer);
-    };
-    $("booked-yes").onclick = () => done("yes");
-    $("booked-cancel").onclick = () => done("cancel");
-    $("booked-other").onclick = () => {
-      $("other-visits").hidden = false;
-      $("other-visit-list").querySelector("a")?.focus();
-    };
-    dialog.oncancel = (event) => {
-      event.preventDefault(); // Escape: the same as Cancel
-      done("cancel");
-    };
-  });
-}
-
 async function startOrAsk() {
-  if ((askFirst || bookedForLater()) && !heldToday) {
-    if ((await askBookedForLater()) !== "yes") {
+  if ((askFirst || bookedForLater(session)) && !heldToday) {
+    const how = { childId, doing: /** @type {const} */ ("Film"), pageOf: (id) => `/sessions/${id}/record` };
+    if ((await askBookedForLater(session, how)) !== "yes") {
       showStatus("Not filming: nothing was recorded. Start when you are ready, or choose another visit.");
       return;
     }

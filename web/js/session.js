@@ -1,6 +1,7 @@
 // A session's film: its clips (with their preparation progress), importing a file, recording.
 
 import { api } from "./api.js";
+import { askBookedForLater, bookedForLater } from "./booked-visit.js";
 import { clockTime, csrfHeader, formatDate, h, showStatus, startPage, words } from "./ui.js";
 
 const sessionId = location.pathname.split("/")[2];
@@ -78,12 +79,12 @@ async function loadClips() {
   if (busy) polling = setTimeout(loadClips, 1500);
 }
 
-function upload(file) {
+function upload(file, heldToday) {
   // XMLHttpRequest, because fetch cannot report upload progress.
   return new Promise((resolve, reject) => {
     const request = new XMLHttpRequest();
     const bar = document.getElementById("upload");
-    request.open("POST", `/api/sessions/${sessionId}/clips`);
+    request.open("POST", `/api/sessions/${sessionId}/clips${heldToday ? "?held_today=true" : ""}`);
     for (const [name, value] of Object.entries(csrfHeader())) request.setRequestHeader(name, value);
     request.responseType = "json";
     request.upload.onprogress = (event) => {
@@ -104,13 +105,16 @@ function upload(file) {
 
 async function main() {
   const me = await startPage();
-  const session = await api(`/api/sessions/${sessionId}`);
+  let session = await api(`/api/sessions/${sessionId}`);
   const programme = await api(`/api/programmes/${session.programme_id}`);
   const child = await api(`/api/children/${programme.child_id}`);
   canWrite = me.role === "worker" || me.role === "manager";
-  document.title = `${child.reference} session ${session.number} · vfb`;
-  document.getElementById("title").textContent =
-    `${child.reference} · session ${session.number} · ${formatDate(session.held_on)} (${words(session.status)})`;
+  const showTitle = () => {
+    document.title = `${child.reference} session ${session.number} · vfb`;
+    document.getElementById("title").textContent =
+      `${child.reference} · session ${session.number} · ${formatDate(session.held_on)} (${words(session.status)})`;
+  };
+  showTitle();
   const back = document.getElementById("back");
   back.href = `/children/${child.id}`;
   back.textContent = `← ${child.reference}`;
@@ -120,9 +124,20 @@ async function main() {
     event.preventDefault();
     const file = document.getElementById("file").files[0];
     if (!file) return;
+    let heldToday = false;
+    if (bookedForLater(session)) {
+      const how = { childId: child.id, doing: "Import into", pageOf: (id) => `/sessions/${id}` };
+      if ((await askBookedForLater(session, how)) !== "yes") {
+        showStatus("Not imported: nothing was sent. Import it when the visit is held, or into another visit.");
+        return;
+      }
+      heldToday = true;
+    }
     showStatus(`Uploading ${file.name}…`);
     try {
-      await upload(file);
+      await upload(file, heldToday);
+      session = await api(`/api/sessions/${sessionId}`); // footage of a booked visit: now held
+      showTitle();
       preparingNotice = `${file.name} imported; it is being made ready to play.`;
       showStatus(preparingNotice);
       event.target.reset();

@@ -86,18 +86,28 @@ def list_clips(
     },
 )
 async def import_clip(
-    session_id: IdPath, request: Request, db: DbDep, now: NowDep, user: CurrentUser
+    session_id: IdPath,
+    request: Request,
+    db: DbDep,
+    now: NowDep,
+    user: CurrentUser,
+    held_today: Annotated[
+        bool,
+        Query(description="The visit, booked for a later day, is being held today: hold it"),
+    ] = False,
 ) -> ClipPublic:
     """Import a video file (multipart field `file`), streamed to disk. It becomes a clip once a
-    video frame in it decodes; the clip is `processing` until it is playable and ready."""
+    video frame in it decodes; the clip is `processing` until it is playable and ready. A booked
+    visit becomes held; one booked for a later day is refused (409 `booked_for_later`) unless
+    `held_today`."""
     store = _store(request)
     session, programme = await run_in_threadpool(
-        clips.session_for_filming,
+        clips.session_for_import,
         db=db,
         session_id=session_id,
         by=user,
-        today=now.date(),
-        doing="import footage for this session",
+        now=now,
+        held_today=held_today,
     )
     clip_id, folder = store.new_clip_dir(programme.id)
     received = folder / ".upload.part"
