@@ -137,6 +137,14 @@ def test_the_carer_reads_who_the_video_is_from(
         viewing = phone.get(f"/shared/{link['id']}/viewing").json()
     assert viewing["from_line"] == "Sam, this is from Alex Morgan & Co at Riverside Family Support."
     assert viewing["contact_line"] == "Contact: 01234 567890, Mon–Fri"
+    # a link switched off still says whom to ask; a token vfb never made names no one
+    as_("worker_a1").ok("POST", f"/api/share-links/{link['id']}/revoke")
+    with TestClient(app, base_url="http://127.0.0.1", follow_redirects=False) as phone:
+        gone = phone.get(f"/s/{token_of(link)}")
+        unknown = phone.get("/s/" + "x" * 22)
+    assert gone.status_code == 410 and "switched off by your worker" in gone.text
+    assert '<p class="shared-contact">Contact: 01234 567890, Mon–Fri</p>' in gone.text
+    assert unknown.status_code == 410 and "Contact:" not in unknown.text
 
     # the trail says what changed, not the words
     trail = as_("manager_a").ok("GET", "/api/audit", params={"action": "team.update"})["data"]

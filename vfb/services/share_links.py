@@ -260,19 +260,45 @@ class Viewing:
     sender: Sender
 
 
+class LinkGone(Gone):
+    """A link that worked once and does not now: its team's contact line (set by the admin for
+    carers) goes with the reason, so the carer knows whom to ask."""
+
+    def __init__(self, detail: str, contact_line: str) -> None:
+        super().__init__(detail)
+        self.contact_line = contact_line
+
+
 def _usable(db: Session, link: ShareLink, now: datetime) -> Viewing:
-    """The link's viewing, or `Gone` in words a carer understands."""
+    """The link's viewing, or `LinkGone` in words a carer understands."""
+    programme = db.get(Programme, link.programme_id)
+    carer = db.get(Carer, link.carer_id)
+    assert programme is not None and carer is not None
+    child = db.get(Child, programme.child_id)
+    assert child is not None
+    team = db.get(Team, child.team_id)
+    contact = Sender("", "", team.contact if team else "").contact_line
+    try:
+        return _checked(db, link, now, programme, carer, child, team)
+    except Gone as error:
+        raise LinkGone(error.detail, contact) from None
+
+
+def _checked(
+    db: Session,
+    link: ShareLink,
+    now: datetime,
+    programme: Programme,
+    carer: Carer,
+    child: Child,
+    team: Team | None,
+) -> Viewing:
     if link.revoked_at is not None:
         raise Gone("This link has been switched off by your worker. Ask them for a new one.")
     if now >= link.expires_at:
         raise Gone(
             f"This link expired on {fmt(link.expires_at.date())}. Ask your worker for a new one."
         )
-    programme = db.get(Programme, link.programme_id)
-    carer = db.get(Carer, link.carer_id)
-    assert programme is not None and carer is not None
-    child = db.get(Child, programme.child_id)
-    assert child is not None
     if child.closed_on is not None and child.closed_on <= now.date():
         raise Gone(
             "Your time with the programme has finished, so this link no longer works. "
@@ -293,7 +319,6 @@ def _usable(db: Session, link: ShareLink, now: datetime) -> Viewing:
     reel = db.get(Reel, link.reel_id)
     if reel is None or reel.status is ReelStatus.failed:
         raise Gone("This video is no longer available. Ask your worker for a new link.")
-    team = db.get(Team, child.team_id)
     from_them = Sender(
         worker_name=sender.full_name if sender else "",
         team_name=team.display_name if team else "",

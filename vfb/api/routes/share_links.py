@@ -101,6 +101,8 @@ def revoke_share_link(
 
 
 def _gone_page(error: Gone) -> HTMLResponse:
+    line = error.contact_line if isinstance(error, share_links.LinkGone) else ""
+    contact = f'<p class="shared-contact">{escape(line)}</p>\n' if line else ""
     body = f"""<!doctype html>
 <html lang="en-GB"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -109,7 +111,7 @@ def _gone_page(error: Gone) -> HTMLResponse:
 <link rel="stylesheet" href="/static/css/shared.css">
 </head><body class="shared"><main class="shared-main">
 <h1>This video is not available</h1><p id="status" class="shared-words">{escape(error.detail)}</p>
-</main></body></html>"""
+{contact}</main></body></html>"""
     return HTMLResponse(body, status_code=410, headers=NO_STORE)
 
 
