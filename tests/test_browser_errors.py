@@ -157,14 +157,18 @@ def test_the_clip_page_keeps_its_words_by_the_trim_and_says_where_a_trim_came_fr
     no_pydantic_words(page)
 
 
+def booked_next_week(server: str, child: dict[str, str]) -> tuple[date, dict[str, Any]]:
+    later = date.today() + timedelta(days=7)
+    path = f"/api/programmes/{child['programme']}/sessions"
+    return later, call(
+        server, child, "POST", path, json={"held_on": later.isoformat(), "status": "planned"}
+    )
+
+
 def test_filming_a_visit_booked_for_later_asks_first_and_loses_nothing(
     page: Page, server: str, child: dict[str, str]
 ) -> None:
-    later = date.today() + timedelta(days=7)
-    booked = call(
-        server, child, "POST", f"/api/programmes/{child['programme']}/sessions",
-        json={"held_on": later.isoformat(), "status": "planned"},
-    )  # fmt: skip
+    later, booked = booked_next_week(server, child)
     sign_in(page, server, "worker_a1", f"/sessions/{booked['id']}/record")
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Film session {booked['number']}")
     expect(page).to_have_title("Film · vfb")
@@ -221,11 +225,7 @@ def test_filming_a_visit_booked_for_later_asks_first_and_loses_nothing(
 def test_importing_into_a_visit_booked_for_later_asks_the_same_question(
     page: Page, server: str, child: dict[str, str], samples: Samples
 ) -> None:
-    later = date.today() + timedelta(days=7)
-    booked = call(
-        server, child, "POST", f"/api/programmes/{child['programme']}/sessions",
-        json={"held_on": later.isoformat(), "status": "planned"},
-    )  # fmt: skip
+    _, booked = booked_next_week(server, child)
     sign_in(page, server, "worker_a1", f"/sessions/{booked['id']}")
     title = page.get_by_role("heading", level=1)
     expect(title).to_contain_text("(Planned)")
