@@ -27,7 +27,7 @@ function row({ child, programmes }) {
   return h(
     "tr",
     {},
-    h("th", { scope: "row" }, h("a", { href: `/children/${child.id}` }, child.reference), closed),
+    h("th", { scope: "row" }, h("a", { href: `/children/${child.id}`, class: "nowrap" }, child.reference), closed),
     h("td", {}, age(child.date_of_birth)),
     h("td", {}, words(child.attachment_status)),
     h("td", {}, workers.get(child.worker_id) ?? "Unallocated"),
