@@ -329,8 +329,8 @@ def test_an_audit_key_too_short_or_misspelt_is_refused_in_words(
     family: Family, settings: Settings
 ) -> None:
     for key, words in (
-        ("0123abcd", "the audit key is 4 bytes long; it must be at least 32 random bytes"),
-        ("not a key!", "the audit key must be written as hex or base64"),
+        ("0123abcd", "The audit key is 4 bytes long; it must be at least 32 random bytes"),
+        ("not a key!", "The audit key must be written as hex or base64"),
     ):
         result = CliRunner().invoke(
             cli, ["audit", "verify"], env=cli_env(settings) | {"VFB_AUDIT_KEY": key}
