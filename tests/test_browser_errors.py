@@ -93,6 +93,7 @@ def test_a_form_shows_each_error_beside_its_field_in_plain_words(page: Page, ser
     add.click()
     expect(page.get_by_role("status")).to_have_text("Added casey.")
     expect(form.locator(".field-error")).to_have_count(0)
+    expect(form.get_by_label("Username")).to_have_value("")  # what was sent is cleared
     # a refusal about no field stays by the button, in view
     form.get_by_label("Username").fill("casey")
     form.get_by_label("Password (10 characters or more)").fill("a long enough password")

@@ -95,6 +95,30 @@ export function readForm(form, specs) {
 // `submit(body)` saves, and its error, if any, is shown in the form in plain words: each field's
 // beside that field, the rest beside the submit button. `extra` buttons (e.g. Cancel) go beside
 // the submit button.
+/** @param {HTMLFormElement} form */
+function snapshot(form) {
+  return new Map(
+    [...form.querySelectorAll("input, select, textarea")].map((el) => [el, el.type === "checkbox" ? el.checked : el.value]),
+  );
+}
+
+// After a save, empties what was sent; anything typed while it was saving stays (never lost).
+function resetUnchanged(form, sent) {
+  for (const [el, was] of sent) {
+    if (!el.isConnected) continue;
+    if (el.type === "checkbox") {
+      if (el.checked === was) el.checked = el.defaultChecked;
+    } else if (el.value === was) {
+      if (el instanceof HTMLSelectElement) {
+        const chosen = [...el.options].findIndex((option) => option.defaultSelected);
+        el.selectedIndex = Math.max(chosen, 0);
+      } else {
+        el.value = el.defaultValue;
+      }
+    }
+  }
+}
+
 export function buildForm(form, specs, buttonText, submit, { values = {}, extra = [] } = {}) {
   const alert = h("p", { class: "error", role: "alert", hidden: true });
   const fields = specs.map((spec) => {
@@ -109,9 +133,10 @@ export function buildForm(form, specs, buttonText, submit, { values = {}, extra 
     clearErrors(form);
     const button = form.querySelector("button[type=submit]");
     button.disabled = true;
+    const sent = snapshot(form);
     try {
       await submit(readForm(form, specs));
-      form.reset();
+      resetUnchanged(form, sent);
     } catch (problem) {
       showRefusal(form, alert, specs, problem);
     } finally {
