@@ -108,7 +108,8 @@ def test_the_ruler_goes_from_seconds_to_frames_and_a_single_frame_is_wide_enough
     expect(timeline).to_have_attribute("data-unit", "seconds")
     labels = page.locator("#timeline .tl-label").all_inner_texts()
     assert labels[0] == "0:00" and labels[1] in ("0:01", "0:02"), labels
-    assert view(page)["start"] == 0 and abs(view(page)["end"] - clip["duration_ms"]) <= 20
+    whole = view(page)
+    assert whole["start"] == 0 and abs(whole["end"] - clip["duration_ms"]) <= 20
 
     at(page, 4.0)
     zoom_to_frames(page)
@@ -130,8 +131,10 @@ def test_the_ruler_goes_from_seconds_to_frames_and_a_single_frame_is_wide_enough
         landed.append(int(now_ms(page) // FRAME_MS))
     assert landed == [125, 126]
 
-    page.keyboard.press("Shift+Z")
-    assert view(page)["end"] - view(page)["start"] > 1.9 * (v["end"] - v["start"])
+    page.keyboard.press("Shift+Z")  # drawn at the next frame: wait for it, then read it once
+    wait_until(page, f"document.getElementById('timeline').dataset.startMs !== '{v['start']:g}'")
+    wider = view(page)
+    assert wider["end"] - wider["start"] > 1.9 * (v["end"] - v["start"])
     page.keyboard.press("w")
     expect(timeline).to_have_attribute("data-start-ms", "0")
     expect(page.get_by_role("button", name="Whole clip (W)")).to_be_disabled()
@@ -292,7 +295,8 @@ def test_dragging_across_the_timeline_makes_a_range_that_a_number_key_marks(
     page.keyboard.press("2")  # Responsiveness, over the dragged range
     expect(page.locator("#status")).to_contain_text("Responsiveness marked at")
     [made] = call(server, child, "GET", f"/api/clips/{clip['id']}/moments")
-    per_px = (view(page)["end"] - view(page)["start"]) / view(page)["width"]
+    now = view(page)
+    per_px = (now["end"] - now["start"]) / now["width"]
     assert abs(made["start_ms"] - 2000) <= per_px + FRAME_MS, made
     assert abs(made["end_ms"] - 3000) <= per_px + FRAME_MS, made
     # on whole frames: the first millisecond of a frame
@@ -339,7 +343,8 @@ def test_dragging_an_edge_shows_its_time_and_frame_and_saves_at_the_end(
     expect(page.locator(".moment-time")).not_to_have_text("00:00:02.000 – 00:00:04.000")
     [stored] = call(server, child, "GET", f"/api/clips/{clip['id']}/moments")
     assert stored["id"] == moment["id"] and stored["start_ms"] == 2000
-    per_px = (view(page)["end"] - view(page)["start"]) / view(page)["width"]
+    now = view(page)
+    per_px = (now["end"] - now["start"]) / now["width"]
     assert abs(stored["end_ms"] - 5000) <= per_px + FRAME_MS, stored
     frame = math.floor(stored["end_ms"] * 30 / 1000 + 1e-6)
     assert shown.endswith(f"frame {frame}"), (shown, stored)
