@@ -83,7 +83,9 @@ def test_a_burst_of_wrong_passwords_checks_at_most_the_limit(
         statuses = Counter(a.status_code for a in answers)
         assert set(statuses) <= {200, 401, 429}, statuses
         checked = statuses[200] + statuses[401]
-        assert checked <= 5, statuses
+        # five failures lock the username; the right password, checked before the fifth, clears
+        # the count, so up to four wrong ones before it and five after it are checked
+        assert statuses[401] <= (9 if statuses[200] else 5), statuses
         assert statuses[429] == 60 - checked
         refused = next(a for a in answers if a.status_code == 429).json()["detail"]
         assert "Too many failed sign-ins for this username" in refused
