@@ -2,10 +2,10 @@
 
     .venv/bin/python bench/audit.py [--rows N] [--trail N] [--postgres URL]
 
-1. Appending: N rows through `vfb.services.audit.append` (the head row locked, the previous MAC
-   read, the row signed with HMAC-SHA-256 and written), one transaction each, as requests write
-   them; beside it the SHA-256 chain's append as it was before the chain was keyed, and the
-   reference, the same rows INSERTed plainly (no chain), one transaction each.
+1. Appending: N rows through `vfb.services.protection.audit_trail.append` (the head row
+   locked, the previous MAC read, the row signed with HMAC-SHA-256 and written), one transaction
+   each, as requests write them; beside it the SHA-256 chain's append as it was before the chain
+   was keyed, and the reference, the same rows INSERTed plainly (no chain), one transaction each.
 2. The rule alone: one row's MAC (HMAC-SHA-256 of the previous MAC and the canonical JSON), beside
    one row's unkeyed SHA-256, computed in memory (no database).
 3. Verifying: `vfb audit verify`'s check (`verify_chain`) of a keyed trail of N rows, and of an
@@ -37,8 +37,8 @@ from vfb.audit.chain import GENESIS, legacy_hash, row_mac  # noqa: E402
 from vfb.audit.keys import AuditKey, new_secret  # noqa: E402
 from vfb.db import make_engine, upgrade  # noqa: E402
 from vfb.models import AuditEvent  # noqa: E402
-from vfb.services import audit  # noqa: E402
-from vfb.services.audit_keys import KeySource  # noqa: E402
+from vfb.services.protection import audit_trail  # noqa: E402
+from vfb.services.protection.audit_keys import KeySource  # noqa: E402
 from vfb.settings import Settings  # noqa: E402
 
 T0 = datetime(2026, 11, 1, 9, 0, tzinfo=UTC)
@@ -51,15 +51,15 @@ def fresh_engine(url: str | None) -> Engine:
             connection.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
     else:
         folder = Path(tempfile.mkdtemp(prefix="vfb-bench-audit-"))
-        engine = make_engine(f"sqlite:///{folder / 'audit.sqlite3'}")
+        engine = make_engine(f"sqlite:///{folder / 'audit_trail.sqlite3'}")
     upgrade(engine)
     keys = Path(tempfile.mkdtemp(prefix="vfb-bench-audit-keys-"))
-    audit.use_keys(engine, KeySource(Settings(data_dir=keys)))
+    audit_trail.use_keys(engine, KeySource(Settings(data_dir=keys)))
     return engine
 
 
-def actor(i: int) -> audit.Actor:
-    return audit.Actor(
+def actor(i: int) -> audit_trail.Actor:
+    return audit_trail.Actor(
         f"worker{i % 40}",
         "worker",
         f"{i % 40:032x}",
@@ -73,7 +73,7 @@ def append_chained(engine: Engine, rows: int) -> float:
     start = time.perf_counter()
     for i in range(rows):
         with Session(engine) as db:
-            audit.append(
+            audit_trail.append(
                 db, "clip.stream", target_type="clip", target_id=f"{i:032x}", actor=actor(i)
             )
             db.commit()
@@ -147,7 +147,7 @@ def bulk_fill(engine: Engine, rows: int, *, keyed: bool) -> None:
         with Session(engine) as db:
             for i in range(done, min(rows, done + 1000)):
                 if keyed:
-                    audit.append(
+                    audit_trail.append(
                         db, "clip.stream", target_type="clip", target_id=f"{i:032x}", actor=actor(i)
                     )
                 else:
@@ -174,7 +174,7 @@ def read_plain(engine: Engine) -> float:
 def verify(engine: Engine) -> tuple[float, int, bool]:
     start = time.perf_counter()
     with Session(engine) as db:
-        result = audit.verify_chain(db)
+        result = audit_trail.verify_chain(db)
     return time.perf_counter() - start, result.rows, result.intact
 
 

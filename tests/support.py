@@ -23,9 +23,10 @@ from sqlmodel import Session
 from vfb.db import make_engine, upgrade
 from vfb.models import TeamCreate, UserCreate
 from vfb.models.enums import Role
-from vfb.services import audit, users
-from vfb.services.audit_keys import AUDIT_KEY_FILE, KeySource
-from vfb.services.auth import SignInPolicy, sign_in
+from vfb.services.accounts import users
+from vfb.services.accounts.sign_in import SignInPolicy, sign_in
+from vfb.services.protection import audit_trail
+from vfb.services.protection.audit_keys import AUDIT_KEY_FILE, KeySource
 from vfb.settings import Settings
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
@@ -120,7 +121,7 @@ class Databases:
         engine = make_engine(self.template_url)
         # The cast's sign-ins are audit rows: signed with a key each fresh copy's data folder gets.
         self.keys = workdir / "data"
-        audit.use_keys(engine, KeySource(Settings(data_dir=self.keys)))
+        audit_trail.use_keys(engine, KeySource(Settings(data_dir=self.keys)))
         upgrade(engine)
         self.cast = build_cast(engine)
         if not self.server_url:

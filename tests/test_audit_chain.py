@@ -348,8 +348,8 @@ def test_an_audit_key_given_in_the_environment(
     from sqlmodel import Session
 
     from vfb.db import make_engine, upgrade
-    from vfb.services import audit
-    from vfb.services.audit_keys import KeySource
+    from vfb.services.protection import audit_trail
+    from vfb.services.protection.audit_keys import KeySource
 
     key = "ab" * 32
     url = databases.empty(tmp_path)
@@ -357,10 +357,10 @@ def test_an_audit_key_given_in_the_environment(
     engine = make_engine(url)
     try:
         upgrade(engine)
-        audit.use_keys(engine, KeySource(fresh))
+        audit_trail.use_keys(engine, KeySource(fresh))
         with Session(engine) as db:
             for _ in range(3):
-                audit.append(db, "clip.stream", actor=audit.Actor.operator())
+                audit_trail.append(db, "clip.stream", actor=audit_trail.Actor.operator())
             db.commit()
     finally:
         engine.dispose()
@@ -387,8 +387,8 @@ def test_an_install_with_unkeyed_rows_upgrades_and_keeps_them_checkable(
 
     from vfb.audit.chain import GENESIS, legacy_hash
     from vfb.db import make_engine, upgrade
-    from vfb.services import audit
-    from vfb.services.audit_keys import KeySource
+    from vfb.services.protection import audit_trail
+    from vfb.services.protection.audit_keys import KeySource
 
     url = databases.empty(tmp_path)
     settings = Settings(data_dir=tmp_path / "data", database_url=url)
@@ -426,10 +426,10 @@ def test_an_install_with_unkeyed_rows_upgrades_and_keeps_them_checkable(
     assert "seq=5 " in anchored.output and "key=- unkeyed=5" in anchored.output
     engine = make_engine(url)
     try:
-        audit.use_keys(engine, KeySource(settings))
+        audit_trail.use_keys(engine, KeySource(settings))
         with Session(engine) as db:
-            audit.append(db, "clip.stream", actor=audit.Actor.operator())
-            audit.append(db, "clip.stream", actor=audit.Actor.operator())
+            audit_trail.append(db, "clip.stream", actor=audit_trail.Actor.operator())
+            audit_trail.append(db, "clip.stream", actor=audit_trail.Actor.operator())
             db.commit()
         [entry] = _key_lines(settings)
         assert entry.startswith("6:")  # the key file records where the unkeyed rows end
@@ -455,8 +455,8 @@ def test_an_old_unkeyed_row_rewritten_breaks_the_first_keyed_row(
 
     from vfb.audit.chain import GENESIS, legacy_hash
     from vfb.db import make_engine, upgrade
-    from vfb.services import audit
-    from vfb.services.audit_keys import KeySource
+    from vfb.services.protection import audit_trail
+    from vfb.services.protection.audit_keys import KeySource
 
     url = databases.empty(tmp_path)
     settings = Settings(data_dir=tmp_path / "data", database_url=url)
@@ -478,9 +478,9 @@ def test_an_old_unkeyed_row_rewritten_breaks_the_first_keyed_row(
                 text("UPDATE audit_head SET seq = 1, hash = :h WHERE id = 1"), {"h": row["hash"]}
             )
         upgrade(engine)
-        audit.use_keys(engine, KeySource(settings))
+        audit_trail.use_keys(engine, KeySource(settings))
         with Session(engine) as db:
-            audit.append(db, "clip.stream", actor=audit.Actor.operator())
+            audit_trail.append(db, "clip.stream", actor=audit_trail.Actor.operator())
             db.commit()
         forged = dict(row, actor_name="someone else")
         forged_hash = legacy_hash(GENESIS, forged)

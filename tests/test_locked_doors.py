@@ -21,8 +21,9 @@ from tests.test_clips import imported
 from vfb.programme.measure import Counts
 from vfb.review.exchange import from_csv, to_csv
 from vfb.review.moments import Moment
-from vfb.services import audit, reports
-from vfb.services.audit import AuditFilter
+from vfb.services import reports
+from vfb.services.protection import audit_trail
+from vfb.services.protection.audit_trail import AuditFilter
 from vfb.spreadsheet import as_written, safe_cell
 
 
@@ -137,7 +138,7 @@ def test_moments_csv_through_the_api_is_neutralised(
 def test_the_audit_csv_keeps_a_hostile_username_as_text(app: FastAPI, client: Any) -> None:
     client.post("/api/auth/token", data={"username": "=cmd|'/c calc'!A1", "password": "x"})
     with Session(app.state.engine) as db:
-        text = "".join(audit.csv_rows(db, AuditFilter(), app.state.settings.zone))
+        text = "".join(audit_trail.csv_rows(db, AuditFilter(), app.state.settings.zone))
     rows = list(csv.DictReader(io.StringIO(text)))
     names = [r["actor_name"] for r in rows if r["action"] == "sign_in.failed"]
     assert names == ["'=cmd|'/c calc'!a1"]

@@ -19,7 +19,7 @@ from tests.media import Samples
 from tests.support import Caller, FakeClock, cli_env
 from tests.test_clips import imported, media_files
 from vfb.cli.main import app as cli
-from vfb.services.retention import DailyPurge, RetentionPolicy
+from vfb.services.protection.retention import DailyPurge, RetentionPolicy
 from vfb.settings import Settings
 
 

@@ -13,9 +13,6 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, create_engine, event
 
-import vfb.services.audit
-import vfb.services.derived  # noqa: F401 (its session events keep the derived fields)
-
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 
 

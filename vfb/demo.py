@@ -38,7 +38,8 @@ from vfb.models.enums import (
     Role,
     SessionStatus,
 )
-from vfb.services import children, consents, programmes, sessions, users
+from vfb.services.accounts import users
+from vfb.services.record import children, consents, programmes, visits
 
 PASSWORDS_FILE = "demo-passwords.txt"
 ACCOUNTS = (
@@ -169,7 +170,7 @@ def _held(
     highlights = [Highlight.sensitivity, Highlight.strengths]
     if n > 1:
         highlights.append(Highlight.positive_change)
-    sessions.add_session(
+    visits.add_session(
         db=db,
         programme_id=programme_id,
         data=SessionCreate(
@@ -190,7 +191,7 @@ def _held(
 def _planned(
     db: Session, manager: User, now: datetime, programme_id: str, held_on: date, n: int
 ) -> None:
-    sessions.add_session(
+    visits.add_session(
         db=db,
         programme_id=programme_id,
         data=SessionCreate(number=n, held_on=held_on, status=SessionStatus.planned),

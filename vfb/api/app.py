@@ -30,13 +30,13 @@ from vfb.api.routes import (
 )
 from vfb.clock import Clock, local_now, system_clock
 from vfb.db import make_engine
-from vfb.services import audit as audit_trail
-from vfb.services.audit_anchors import DailyAnchor, anchor_path
-from vfb.services.audit_keys import KeySource
-from vfb.services.auth import SignInPolicy
-from vfb.services.media_jobs import MediaJobs, job_options
-from vfb.services.media_store import MediaStore
-from vfb.services.retention import DailyPurge, retention_policy
+from vfb.services.accounts.sign_in import SignInPolicy
+from vfb.services.infra.footage_store import MediaStore
+from vfb.services.infra.media_worker import MediaJobs, job_options
+from vfb.services.protection import audit_trail
+from vfb.services.protection.audit_anchors import DailyAnchor, anchor_path
+from vfb.services.protection.audit_keys import KeySource
+from vfb.services.protection.retention import DailyPurge, retention_policy
 from vfb.settings import Settings, ensure_data_dir, secret_key
 
 

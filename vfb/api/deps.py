@@ -14,9 +14,9 @@ from vfb.clock import local_now
 from vfb.errors import NotAllowed, NotSignedIn
 from vfb.models import User
 from vfb.security import csrf_token, same
-from vfb.services.access import require_admin
-from vfb.services.audit import Actor, use_actor
-from vfb.services.auth import SignInPolicy, signed_in_user, time_left
+from vfb.services.accounts.sign_in import SignInPolicy, signed_in_user, time_left
+from vfb.services.protection.access import require_admin
+from vfb.services.protection.audit_trail import Actor, use_actor
 
 SESSION_COOKIE = "vfb_session"
 CSRF_COOKIE = "vfb_csrf"

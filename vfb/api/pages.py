@@ -12,7 +12,7 @@ from fastapi.responses import FileResponse, RedirectResponse, Response
 import vfb
 from vfb.api.deps import SESSION_COOKIE, DbDep, KeyDep, NowDep, PolicyDep
 from vfb.errors import NotSignedIn
-from vfb.services.auth import signed_in_user
+from vfb.services.accounts.sign_in import signed_in_user
 
 router = APIRouter(include_in_schema=False)
 

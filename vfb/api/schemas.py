@@ -7,8 +7,8 @@ from typing import Any, Generic, TypeVar
 from pydantic import BaseModel, Field
 
 from vfb.models import ChildPublic, UserPublic
-from vfb.services.caseload import ProgrammeSummary
-from vfb.services.paging import Page
+from vfb.services.infra.paging import Page
+from vfb.services.record.caseload import ProgrammeSummary
 
 T = TypeVar("T")
 

@@ -18,8 +18,8 @@ from sqlalchemy.exc import SQLAlchemyError
 from vfb.clock import local_now, system_clock
 from vfb.db import make_engine, upgrade
 from vfb.errors import InvalidInput, VfbError
-from vfb.services import audit
-from vfb.services.audit_keys import KeySource
+from vfb.services.protection import audit_trail
+from vfb.services.protection.audit_keys import KeySource
 from vfb.settings import Settings, ensure_data_dir
 from vfb.validation_words import sentence
 
@@ -83,7 +83,7 @@ def open_database(settings: Settings) -> Iterator[Engine]:
     """The database, migrated to the latest schema (a no-op when it already is), closed after."""
     ensure_data_dir(settings)
     engine = make_engine(settings.resolved_database_url)
-    audit.use_keys(engine, KeySource(settings))
+    audit_trail.use_keys(engine, KeySource(settings))
     try:
         upgrade(engine)
         yield engine

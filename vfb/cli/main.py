@@ -16,8 +16,8 @@ from vfb.demo import is_empty, read_accounts, seed
 from vfb.errors import InvalidInput
 from vfb.models import TeamCreate, UserCreate, UserUpdate
 from vfb.models.enums import Role
-from vfb.services import users
-from vfb.services.audit import Actor, set_default_actor
+from vfb.services.accounts import users
+from vfb.services.protection.audit_trail import Actor, set_default_actor
 from vfb.settings import Settings, ensure_data_dir
 
 app = typer.Typer(

@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 
     from vfb.capture.recorder import RecorderProgress, StopReason
     from vfb.models import Clip
-    from vfb.services.media_jobs import MediaJobs
+    from vfb.services.infra.media_worker import MediaJobs
 
 
 def _progress() -> Progress:
@@ -101,8 +101,8 @@ def trim_command(
 
 
 def _jobs(settings: Settings, engine: Engine) -> MediaJobs:
-    from vfb.services.media_jobs import MediaJobs, job_options
-    from vfb.services.media_store import MediaStore
+    from vfb.services.infra.footage_store import MediaStore
+    from vfb.services.infra.media_worker import MediaJobs, job_options
 
     store = MediaStore(settings.media_dir)
     return MediaJobs(
@@ -127,7 +127,7 @@ def _prepare(jobs: MediaJobs, clip_id: str) -> Clip:
 def _say_clip(clip: Clip) -> None:
     from vfb.capture.timecode import format_timecode
     from vfb.models.enums import ClipStatus
-    from vfb.services import clips
+    from vfb.services.footage import clips
 
     if clip.status is ClipStatus.failed:
         console.print(f"[red]The clip could not be made playable:[/] {clip.detail}")
@@ -149,8 +149,8 @@ def import_command(
     """Import a video file as a clip of a session (needs the carer's filming consent)."""
     from vfb.errors import TooLarge
     from vfb.models.enums import ClipOrigin
-    from vfb.services import clips
-    from vfb.services.media_store import MediaStore
+    from vfb.services.footage import clips
+    from vfb.services.infra.footage_store import MediaStore
 
     settings = Settings()
     store = MediaStore(settings.media_dir)
@@ -210,8 +210,8 @@ def record_command(
     from vfb.capture.sources import DeviceSource, FrameSource, SyntheticSource
     from vfb.capture.timecode import format_timecode
     from vfb.models import RecordingCreate
-    from vfb.services import recordings
-    from vfb.services.media_store import MediaStore
+    from vfb.services.footage import recordings
+    from vfb.services.infra.footage_store import MediaStore
 
     settings = Settings()
     store = MediaStore(settings.media_dir)
@@ -333,7 +333,7 @@ def seed_demo_clip(settings: Settings, engine: Engine) -> str | None:
     from vfb.capture.ffmpeg import run_ffmpeg
     from vfb.models import Programme, ProgrammeSession
     from vfb.models.enums import ClipOrigin, ProgrammeStatus, SessionStatus
-    from vfb.services import clips
+    from vfb.services.footage import clips
 
     jobs = _jobs(settings, engine)
     with Session(engine) as db:

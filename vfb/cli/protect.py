@@ -16,10 +16,10 @@ from sqlmodel import Session
 from vfb.audit.chain import parse_anchor
 from vfb.cli.common import console, err_console, now, open_database, parse_day, plain_errors
 from vfb.errors import InvalidInput
-from vfb.services import audit
-from vfb.services.audit_anchors import anchor_now, anchor_path, read_anchors
-from vfb.services.media_store import MediaStore
-from vfb.services.retention import purge, retention_policy
+from vfb.services.infra.footage_store import MediaStore
+from vfb.services.protection import audit_trail
+from vfb.services.protection.audit_anchors import anchor_now, anchor_path, read_anchors
+from vfb.services.protection.retention import purge, retention_policy
 from vfb.settings import Settings
 
 audit_app = typer.Typer(help="The audit trail.", no_args_is_help=True)
@@ -53,7 +53,7 @@ def verify_command(
         )
     anchors = found.anchors + [a for a in given if a is not None]
     with open_database(settings) as engine, Session(engine) as db:
-        result = audit.verify_chain(db, anchors)
+        result = audit_trail.verify_chain(db, anchors)
     problems = [f.words() for f in result.breaks] + [
         f"line {n} of the anchor file {path.name} is not an anchor (it was changed by hand)"
         for n in found.unreadable
@@ -101,8 +101,8 @@ def rotate_key_command() -> None:
     path = anchor_path(settings)
     with open_database(settings) as engine:
         with Session(engine) as db:
-            audit.use_actor(db, audit.Actor.operator())
-            first, new_id, old_id = audit.rotate_key(db)
+            audit_trail.use_actor(db, audit_trail.Actor.operator())
+            first, new_id, old_id = audit_trail.rotate_key(db)
             db.commit()
         anchor = anchor_now(engine, path, now(settings))
     was = f" (key {old_id} signed the rows before it)" if old_id else ""
@@ -128,17 +128,17 @@ def export_command(
 ) -> None:
     """Write the audit trail (or the rows chosen) as CSV, oldest first."""
     settings = Settings()
-    wanted = audit.AuditFilter(
+    wanted = audit_trail.AuditFilter(
         child_id=child,
         actor_id=user,
         on_or_after=parse_day(start, "--from") if start else None,
         on_or_before=parse_day(end, "--to") if end else None,
     )
     with open_database(settings) as engine, Session(engine) as db:
-        audit.record_export(db, wanted)
+        audit_trail.record_export(db, wanted)
         out = csv_file.open("w", newline="", encoding="utf-8") if csv_file else sys.stdout
         try:
-            for piece in audit.csv_rows(db, wanted, settings.zone):
+            for piece in audit_trail.csv_rows(db, wanted, settings.zone):
                 out.write(piece)
         finally:
             if csv_file:

@@ -63,7 +63,7 @@ class Child(ChildBase, table=True):
     )
     created_at: datetime = Field(sa_type=UTCDateTime)
     updated_at: datetime = Field(sa_type=UTCDateTime)
-    # Kept by vfb (below, and vfb/services/derived.py) so that the statement 3 report is one
+    # Kept by vfb (below, and vfb/services/infra/derived.py) so that the statement 3 report is one
     # indexed pass over this table: the birthdays that set the age bands and the end of preschool
     # age, and the earliest date each programme milestone was reached.
     turns_1_on: date | None = None

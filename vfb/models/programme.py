@@ -44,7 +44,7 @@ class Programme(ProgrammeBase, table=True):
     ended_on: date | None = None
     created_at: datetime = Field(sa_type=UTCDateTime)
     updated_at: datetime = Field(sa_type=UTCDateTime)
-    # Kept by vfb/services/derived.py whenever the programme, its sessions, the child's
+    # Kept by vfb/services/infra/derived.py whenever the programme, its sessions, the child's
     # assessments or the worker's training change: what the team fidelity list reads.
     held_sessions: int = 0
     first_held_on: date | None = None

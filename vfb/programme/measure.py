@@ -1,7 +1,7 @@
 """The QS133 statement 3 measure for one child and one reporting period (DOMAIN.md), as pure
 functions over plain records: who is in the denominator, and which of the counts they add to.
 
-The report itself is computed by the database (vfb/services/reports.py) from the same rules, with
+The report itself is computed by the database (vfb/services/reports/) from the same rules, with
 each child's birthdays and programme milestones stored beside it; the tests hold the two to the
 same answers.
 """

@@ -16,8 +16,8 @@ from vfb.api.deps import CurrentUser, DbDep, IdFilter, NowDep, PagingDep, wants_
 from vfb.api.schemas import ERROR_RESPONSES
 from vfb.errors import InvalidInput, NotAllowed
 from vfb.models.enums import Role
-from vfb.services import audit
-from vfb.services.audit_names import AuditRowPublic
+from vfb.services.protection import audit_trail
+from vfb.services.protection.audit_names import AuditRowPublic
 
 router = APIRouter(prefix="/api", tags=["audit"], responses=ERROR_RESPONSES)
 
@@ -34,7 +34,7 @@ class AuditPage(BaseModel):
     response_model=AuditPage,
     responses={200: {"content": {"text/csv": {}}, "description": "Rows (JSON or CSV)"}},
 )
-def audit_trail(
+def audit_page(
     request: Request,
     db: DbDep,
     now: NowDep,
@@ -55,7 +55,7 @@ def audit_trail(
         raise NotAllowed("The audit trail is for managers.")
     if start and end and start > end:
         raise InvalidInput("The first day comes after the last day.")
-    wanted = audit.AuditFilter(
+    wanted = audit_trail.AuditFilter(
         team_id=user.team_id,
         child_id=child_id,
         actor_id=user_id,
@@ -67,11 +67,11 @@ def audit_trail(
     if wants_csv(request):
         name = f"audit-{now:%Y-%m-%d}.csv"
         engine = request.app.state.engine
-        audit.record_export(db, wanted)
+        audit_trail.record_export(db, wanted)
 
         def csv_stream() -> Iterator[str]:  # its own session: the request's closes before streaming
             with Session(engine) as streaming:
-                yield from audit.csv_rows(streaming, wanted, zone)
+                yield from audit_trail.csv_rows(streaming, wanted, zone)
 
         return StreamingResponse(
             csv_stream(),
@@ -81,7 +81,7 @@ def audit_trail(
                 "Cache-Control": "no-store",
             },
         )
-    rows, count = audit.read_events(
+    rows, count = audit_trail.read_events(
         db, wanted, zone, by=user, limit=paging.limit, offset=paging.offset
     )
     return AuditPage(

@@ -22,7 +22,7 @@ from vfb.api.deps import (
 from vfb.api.schemas import ERROR_RESPONSES, SignedIn, SignInNow, Token
 from vfb.models import UserPublic
 from vfb.security import csrf_token
-from vfb.services.auth import sign_in, sign_out, time_left
+from vfb.services.accounts.sign_in import sign_in, sign_out, time_left
 
 router = APIRouter(prefix="/api", tags=["auth"], responses=ERROR_RESPONSES)
 

@@ -18,8 +18,8 @@ from vfb.models import (
     ChildPublic,
     ChildUpdate,
 )
-from vfb.services import access
-from vfb.services import children as service
+from vfb.services.protection import access
+from vfb.services.record import children as service
 
 router = APIRouter(prefix="/api", tags=["children"], responses=ERROR_RESPONSES)
 

@@ -24,9 +24,10 @@ from vfb.errors import Conflict, InvalidInput, TooLarge
 from vfb.models import ClipPublic, RecordingCreate, RecordingPublic, TrimRequest
 from vfb.models.enums import ClipOrigin, ClipStatus
 from vfb.review.elan import clip_file_name
-from vfb.services import access, clips, recordings, viewing
-from vfb.services.media_jobs import MediaJobs
-from vfb.services.media_store import MediaStore
+from vfb.services.footage import clips, recordings, viewing
+from vfb.services.infra.footage_store import MediaStore
+from vfb.services.infra.media_worker import MediaJobs
+from vfb.services.protection import access
 
 router = APIRouter(prefix="/api", tags=["clips"], responses=MEDIA_ERROR_RESPONSES)
 

@@ -27,7 +27,8 @@ from vfb.review.elan import clip_file_name, frame_ms, to_eaf
 from vfb.review.exchange import to_csv
 from vfb.review.schemes import all_schemes
 from vfb.review.webvtt import Track, to_webvtt
-from vfb.services import access, audit, moments, shared_review
+from vfb.services.protection import access, audit_trail
+from vfb.services.review import joint_review, moments
 
 router = APIRouter(prefix="/api", tags=["moments"], responses=ERROR_RESPONSES)
 
@@ -117,7 +118,7 @@ def export_moments(
     dependent tiers, the media named `clip-<id>.mp4`). Each export is in the audit trail."""
     found, scheme = moments.list_moments(db=db, clip_id=clip_id, by=user)
     clip, programme = access.get_clip(db=db, clip_id=clip_id, by=user)
-    audit.append(
+    audit_trail.append(
         db,
         "moments.export",
         target_type="clip",
@@ -355,7 +356,7 @@ def record_shared_review(
     """Record a joint review held in this session: `reviewed_with_carer` becomes true, the minutes
     are added to `review_minutes`, and the NICE highlights of the moments shown are added to
     `review_highlights`."""
-    session = shared_review.record_shared_review(
+    session = joint_review.record_shared_review(
         db=db, session_id=session_id, data=data, by=user, now=now
     )
     return SessionPublic.model_validate(session)

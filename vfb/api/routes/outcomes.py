@@ -12,7 +12,7 @@ from vfb.models import (
     PlacementBreakdownCreate,
     PlacementBreakdownPublic,
 )
-from vfb.services import outcomes
+from vfb.services.record import outcomes
 
 router = APIRouter(prefix="/api", tags=["outcomes"], responses=ERROR_RESPONSES)
 

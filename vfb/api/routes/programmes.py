@@ -26,9 +26,10 @@ from vfb.models import (
     SessionUpdate,
 )
 from vfb.models.enums import ProgrammeStatus
-from vfb.services import access, consents, programmes, sessions
-from vfb.services.caseload import caseload
-from vfb.services.fidelity import programme_fidelity
+from vfb.services.protection import access
+from vfb.services.record import consents, programmes, visits
+from vfb.services.record.caseload import caseload
+from vfb.services.record.scorecard import programme_fidelity
 
 router = APIRouter(prefix="/api", tags=["programmes"], responses=ERROR_RESPONSES)
 
@@ -162,13 +163,13 @@ def withdraw_consent(
 def add_session(
     programme_id: IdPath, data: SessionCreate, db: DbDep, now: NowDep, user: CurrentUser
 ) -> SessionPublic:
-    session = sessions.add_session(db=db, programme_id=programme_id, data=data, by=user, now=now)
+    session = visits.add_session(db=db, programme_id=programme_id, data=data, by=user, now=now)
     return SessionPublic.model_validate(session)
 
 
 @router.get("/programmes/{programme_id}/sessions", response_model=list[SessionPublic])
 def list_sessions(programme_id: IdPath, db: DbDep, user: CurrentUser) -> list[SessionPublic]:
-    found = sessions.list_sessions(db=db, programme_id=programme_id, by=user)
+    found = visits.list_sessions(db=db, programme_id=programme_id, by=user)
     return [SessionPublic.model_validate(s) for s in found]
 
 
@@ -181,14 +182,14 @@ def get_session(session_id: IdPath, db: DbDep, user: CurrentUser) -> SessionPubl
 def update_session(
     session_id: IdPath, data: SessionUpdate, db: DbDep, now: NowDep, user: CurrentUser
 ) -> SessionPublic:
-    session = sessions.update_session(db=db, session_id=session_id, data=data, by=user, now=now)
+    session = visits.update_session(db=db, session_id=session_id, data=data, by=user, now=now)
     return SessionPublic.model_validate(session)
 
 
 @router.delete("/sessions/{session_id}", status_code=204)
 def delete_session(session_id: IdPath, db: DbDep, user: CurrentUser) -> Response:
     """Remove a session entered by mistake (a visit that did not happen is `cancelled`)."""
-    sessions.delete_session(db=db, session_id=session_id, by=user)
+    visits.delete_session(db=db, session_id=session_id, by=user)
     return Response(status_code=204)
 
 

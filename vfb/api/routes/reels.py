@@ -10,9 +10,10 @@ from vfb.api.deps import CurrentUser, DbDep, IdPath, NowDep
 from vfb.api.footage import footage_response
 from vfb.api.schemas import MEDIA_ERROR_RESPONSES
 from vfb.models import Reel, ReelCreate, ReelPlanPublic, ReelPublic
-from vfb.services import reels, viewing
-from vfb.services.media_jobs import MediaJobs
-from vfb.services.media_store import MediaStore
+from vfb.services.footage import viewing
+from vfb.services.infra.footage_store import MediaStore
+from vfb.services.infra.media_worker import MediaJobs
+from vfb.services.review import reels
 
 router = APIRouter(prefix="/api", tags=["reels"], responses=MEDIA_ERROR_RESPONSES)
 

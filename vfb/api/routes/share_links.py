@@ -25,9 +25,9 @@ from vfb.api.schemas import ERROR_RESPONSES
 from vfb.errors import Gone
 from vfb.models import ShareLinkCreate, ShareLinkPublic
 from vfb.models.enums import ReelStatus
-from vfb.services import share_links
-from vfb.services.media_jobs import MediaJobs
-from vfb.services.media_store import MediaStore
+from vfb.services.infra.footage_store import MediaStore
+from vfb.services.infra.media_worker import MediaJobs
+from vfb.services.protection import share_links
 
 router = APIRouter(prefix="/api", tags=["share links"], responses=ERROR_RESPONSES)
 carer_router = APIRouter(include_in_schema=False)

@@ -83,7 +83,7 @@ def _fill_derived_fields() -> None:
 
     from vfb.models import Child, Programme
     from vfb.programme.measure import birthdays
-    from vfb.services.derived import refresh
+    from vfb.services.infra.derived import refresh
 
     with Session(bind=op.get_bind()) as db:
         children = db.exec(select(Child)).all()

@@ -9,8 +9,8 @@ from sqlmodel import Session
 from vfb.models import User
 from vfb.programme.fidelity import Scorecard, score
 from vfb.programme.programme_models import ProgrammeModel, load_model
-from vfb.services.access import get_programme
-from vfb.services.derived import programme_record
+from vfb.services.infra.derived import programme_record
+from vfb.services.protection.access import get_programme
 
 
 def programme_fidelity(

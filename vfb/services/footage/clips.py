@@ -16,12 +16,12 @@ from vfb.errors import Conflict, NotFound
 from vfb.models import Clip, ClipPublic, Moment, Programme, ProgrammeSession, TrimRequest, User
 from vfb.models.clip import ThumbnailsPublic
 from vfb.models.enums import ClipOrigin, ClipStatus, ConsentScope
-from vfb.services.access import get_clip, get_session, require_case_writer
-from vfb.services.consents import require_active_consent
-from vfb.services.media_store import MediaStore
-from vfb.services.moments import forget_moments
-from vfb.services.reels import forget_reels_showing
-from vfb.services.sessions import hold_booked_visit
+from vfb.services.infra.footage_store import MediaStore
+from vfb.services.protection.access import get_clip, get_session, require_case_writer
+from vfb.services.record.consents import require_active_consent
+from vfb.services.record.visits import hold_booked_visit
+from vfb.services.review.moments import forget_moments
+from vfb.services.review.reels import forget_reels_showing
 from vfb.settings import Settings
 
 INTERACTION_MIN_MS = 10 * 60 * 1000

@@ -26,11 +26,11 @@ from vfb.capture.reel import ReelPart, ReelPlan
 from vfb.errors import VfbError
 from vfb.models import Clip, ProgrammeSession, Reel
 from vfb.models.enums import ClipOrigin, ClipStatus, ReelStatus
-from vfb.services import audit
-from vfb.services.clips import bounds_of, record_made_clip, refresh_filmed_seconds
-from vfb.services.media_store import MediaStore
-from vfb.services.recordings import recover_idle
-from vfb.services.reels import build_reel, reel_file
+from vfb.services.footage.clips import bounds_of, record_made_clip, refresh_filmed_seconds
+from vfb.services.footage.recordings import recover_idle
+from vfb.services.infra.footage_store import MediaStore
+from vfb.services.protection import audit_trail
+from vfb.services.review.reels import build_reel, reel_file
 from vfb.settings import Settings
 
 logger = logging.getLogger("vfb.media")
@@ -120,7 +120,7 @@ class MediaJobs:
         """Recover abandoned recordings, then prepare the oldest clip no other worker has taken
         (or make the oldest reel). True if it worked."""
         with Session(self.engine) as db:
-            audit.use_actor(db, audit.Actor.system(self.now))
+            audit_trail.use_actor(db, audit_trail.Actor.system(self.now))
             recovered = self._recover(db)
             now = self.now()
             waiting = db.exec(

@@ -39,12 +39,12 @@ from vfb.models import (
 )
 from vfb.models.enums import ConsentScope, ReelStatus
 from vfb.programme.rules import fmt
-from vfb.services import audit
-from vfb.services.access import get_programme, require_case_writer
-from vfb.services.consents import require_active_consent
-from vfb.services.media_store import MediaStore
-from vfb.services.reels import ready_reel_file, start_reel
-from vfb.services.viewing import start_viewing
+from vfb.services.footage.viewing import start_viewing
+from vfb.services.infra.footage_store import MediaStore
+from vfb.services.protection import audit_trail
+from vfb.services.protection.access import get_programme, require_case_writer
+from vfb.services.record.consents import require_active_consent
+from vfb.services.review.reels import ready_reel_file, start_reel
 from vfb.settings import is_loopback_url
 
 TOKEN_BYTES = 16  # 128 bits
@@ -155,7 +155,7 @@ def create_link(
         expires_at=now + timedelta(hours=data.expires_in_hours),
     )
     db.add(link)
-    audit.append(
+    audit_trail.append(
         db,
         "share_link.create",
         target_type="share_link",
@@ -205,7 +205,7 @@ def revoke_link(
     if link.revoked_at is None:
         link.revoked_at = now
         db.add(link)
-        audit.append(
+        audit_trail.append(
             db,
             "share_link.revoke",
             target_type="share_link",
@@ -327,8 +327,10 @@ def _checked(
     return Viewing(link, carer.display_name, programme.child_id, reel, from_them)
 
 
-def _carer_actor(viewing: Viewing, origin: str | None, now: datetime) -> audit.Actor:
-    return audit.Actor(f"carer: {viewing.carer_name}", "carer", origin=origin, clock=lambda: now)
+def _carer_actor(viewing: Viewing, origin: str | None, now: datetime) -> audit_trail.Actor:
+    return audit_trail.Actor(
+        f"carer: {viewing.carer_name}", "carer", origin=origin, clock=lambda: now
+    )
 
 
 def _by_token(db: Session, token: str, key: str) -> ShareLink:
@@ -390,7 +392,7 @@ def open_link(
     link.viewer_hash = _keyed("viewer", value, key)
     link.opened_at = now
     db.add(link)
-    audit.append(
+    audit_trail.append(
         db,
         "share_link.open",
         target_type="share_link",
@@ -419,7 +421,7 @@ def watch(*, store: MediaStore, viewing: Viewing) -> Path:
 
 
 def start_view(*, db: Session, viewing: Viewing, now: datetime, origin: str | None) -> bool:
-    """A view of the link is a viewing (vfb.services.viewing): in the audit trail as the
+    """A view of the link is a viewing (vfb.services.footage.viewing): in the audit trail as the
     carer's, and counted in `views`; the rest of a viewing (a seek) is neither."""
     link_id = viewing.link.id
 

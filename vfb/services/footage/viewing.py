@@ -16,10 +16,10 @@ from sqlmodel import Session, col, select
 
 from vfb.models import AuditEvent, Clip, Programme, Reel, User
 from vfb.models.enums import ConsentScope, Role
-from vfb.services import audit
-from vfb.services.access import get_clip
-from vfb.services.consents import require_active_consent
-from vfb.services.reels import get_reel
+from vfb.services.protection import audit_trail
+from vfb.services.protection.access import get_clip
+from vfb.services.record.consents import require_active_consent
+from vfb.services.review.reels import get_reel
 
 OVERSEERS = (Role.supervisor, Role.manager)
 VIEWING_WINDOW = timedelta(minutes=30)
@@ -56,7 +56,7 @@ def watch_clip(
     clip, programme = get_clip(db=db, clip_id=clip_id, by=by)
     _supervision_allowed(db, programme, by, today)
     if record:
-        audit.append(
+        audit_trail.append(
             db,
             action,
             target_type="clip",
@@ -78,7 +78,7 @@ def watch_reel(*, db: Session, reel_id: str, by: User, today: date) -> tuple[Ree
 
 
 def _recorded_within_window(
-    db: Session, action: str, target_type: str, target_id: str, who: audit.Actor
+    db: Session, action: str, target_type: str, target_id: str, who: audit_trail.Actor
 ) -> bool:
     now = who.clock()
     query = select(AuditEvent.seq).where(
@@ -102,19 +102,19 @@ def start_viewing(
     target_id: str,
     child_id: str,
     detail: str | None = None,
-    actor: audit.Actor | None = None,
+    actor: audit_trail.Actor | None = None,
     also: Callable[[], None] | None = None,
 ) -> bool:
     """Record a viewing (committed), unless this request is the rest of one already recorded
     (see the module's rule); `also` is done in the same transaction as a new viewing's row.
     True if a new viewing was recorded."""
-    who = actor or audit.actor_of(db)
+    who = actor or audit_trail.actor_of(db)
     if _recorded_within_window(db, action, target_type, target_id, who):
         return False
     with _starting:
         if _recorded_within_window(db, action, target_type, target_id, who):
             return False
-        audit.append(
+        audit_trail.append(
             db,
             action,
             target_type=target_type,

@@ -9,7 +9,7 @@ A CSV export of the measure and every reading of the fidelity list (which names 
 in the audit trail, once per request.
 
 The rules are vfb/programme/measure.py's and vfb/programme/fidelity.py's; the counts read the
-fields vfb/services/derived.py keeps beside each child and programme.
+fields vfb/services/infra/derived.py keeps beside each child and programme.
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ from vfb.programme.periods import (
     quarters_up_to,
 )
 from vfb.programme.rules import fmt
-from vfb.services import audit
+from vfb.services.protection import audit_trail
 from vfb.spreadsheet import SafeWriter
 
 NOT_RECORDED = "not recorded"
@@ -240,9 +240,9 @@ def export_statement3(db: Session, report: Statement3, *, suppress: bool = False
         said += f", by {report.group_by}"
     if report.team_id is None:
         said += ", every team"
-    elif report.team_id != audit.actor_of(db).team_id:
+    elif report.team_id != audit_trail.actor_of(db).team_id:
         said += f", team {report.team_id}"
-    audit.record_read(db, "report.statement3", detail=said)
+    audit_trail.record_read(db, "report.statement3", detail=said)
     return statement3_csv(report, suppress=suppress)
 
 
@@ -377,7 +377,7 @@ def fidelity_list(
             )
         )
     shown = f"{count} programme{'' if count == 1 else 's'}"
-    audit.record_read(db, "report.fidelity", detail=shown)
+    audit_trail.record_read(db, "report.fidelity", detail=shown)
     return FidelityList(rows=rows, count=int(count), verdicts=verdicts)
 
 

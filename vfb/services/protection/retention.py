@@ -22,9 +22,9 @@ from sqlmodel import Session, col, select
 from vfb.models import Clip, Programme, ProgrammeSession, Recording
 from vfb.models.enums import ClipOrigin, ClipStatus, ProgrammeStatus, RecordingStatus
 from vfb.programme.rules import fmt
-from vfb.services import audit
-from vfb.services.footage import delete_programme_footage
-from vfb.services.media_store import MediaStore
+from vfb.services.footage.deletion import delete_programme_footage
+from vfb.services.infra.footage_store import MediaStore
+from vfb.services.protection import audit_trail
 from vfb.settings import Settings
 
 logger = logging.getLogger("vfb.retention")
@@ -167,7 +167,7 @@ def purge(
         clip = db.get(Clip, item.clip_id)
         assert clip is not None
         store.source_file(item.programme_id, clip.id, clip.source_ext).unlink(missing_ok=True)
-        audit.append(
+        audit_trail.append(
             db,
             "retention.original",
             target_type="clip",
@@ -207,7 +207,7 @@ class DailyPurge:
 
     def run_once(self) -> PurgeReport:
         with Session(self.engine) as db:
-            audit.use_actor(db, audit.Actor.system(self.now))
+            audit_trail.use_actor(db, audit_trail.Actor.system(self.now))
             report = purge(db, self.store, self.now().date(), self.policy)
         if report.expired:
             logger.info("retention: %s", report.words())

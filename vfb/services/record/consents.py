@@ -23,8 +23,7 @@ from vfb.models import (
 )
 from vfb.models.enums import ConsentScope
 from vfb.programme.rules import check_consent_given, check_consent_withdrawal, fmt
-from vfb.services.access import get_consent, get_programme, require_case_writer
-from vfb.services.footage import (
+from vfb.services.footage.deletion import (
     Footage,
     FootageDeleted,
     delete_programme_footage,
@@ -32,7 +31,8 @@ from vfb.services.footage import (
     sharing_allowed,
     working_links,
 )
-from vfb.services.media_store import MediaStore
+from vfb.services.infra.footage_store import MediaStore
+from vfb.services.protection.access import get_consent, get_programme, require_case_writer
 
 
 def public(consent: Consent) -> ConsentPublic:

@@ -18,7 +18,7 @@ from vfb.models import (
 )
 from vfb.models.enums import ProgrammeStatus, SessionStatus
 from vfb.programme.rules import SessionFacts, check_session, fmt
-from vfb.services.access import get_programme, get_session, require_case_writer
+from vfb.services.protection.access import get_programme, get_session, require_case_writer
 
 
 def _facts(values: dict[str, Any]) -> SessionFacts:

@@ -21,7 +21,7 @@ from vfb.errors import NotSignedIn, SignInLocked, WrongCredentials
 from vfb.models import AuthSession, LoginThrottle, User
 from vfb.models.user import USERNAME_PATTERN
 from vfb.security import new_token, token_id, verify_password
-from vfb.services.audit import Actor, append
+from vfb.services.protection.audit_trail import Actor, append
 
 # Refreshing `last_seen_at` on every request would write on every read; a minute's slack is fine
 # against a 30-minute idle limit (a tenth of a shorter one, so "Stay signed in" always refreshes).

@@ -17,10 +17,10 @@ from vfb.models import Clip, Programme, ProgrammeSession, Recording, RecordingCr
 from vfb.models.base import new_id
 from vfb.models.clip import RecordingPublic
 from vfb.models.enums import ClipOrigin, RecordingStatus
-from vfb.services.access import get_recording, require_case_writer
-from vfb.services.clips import accept_source, session_for_filming
-from vfb.services.media_store import MediaStore
-from vfb.services.sessions import hold_booked_visit
+from vfb.services.footage.clips import accept_source, session_for_filming
+from vfb.services.infra.footage_store import MediaStore
+from vfb.services.protection.access import get_recording, require_case_writer
+from vfb.services.record.visits import hold_booked_visit
 
 _locks: defaultdict[str, threading.Lock] = defaultdict(threading.Lock)
 

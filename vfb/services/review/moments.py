@@ -30,9 +30,9 @@ from vfb.review.csv_import import Columns, read_csv
 from vfb.review.elan import frame_ms, read_eaf
 from vfb.review.imports import Plan, Reading, plan, plural
 from vfb.review.schemes import Scheme, load_scheme
-from vfb.services import audit
-from vfb.services.access import get_clip, get_programme, require_case_writer
-from vfb.services.versions import claim_version
+from vfb.services.infra.versions import claim_version
+from vfb.services.protection import audit_trail
+from vfb.services.protection.access import get_clip, get_programme, require_case_writer
 from vfb.validation_words import sentence
 
 STALE_MOMENT = (
@@ -100,7 +100,7 @@ def list_moments(*, db: Session, clip_id: str, by: User) -> tuple[list[Moment], 
 def read_moments(*, db: Session, clip_id: str, by: User) -> tuple[list[Moment], Scheme]:
     """The clip's moments for someone to read (their notes too): in the audit trail, once."""
     clip, programme = get_clip(db=db, clip_id=clip_id, by=by)
-    audit.record_read(
+    audit_trail.record_read(
         db, "moments.read", target_type="clip", target_id=clip.id, child_id=programme.child_id
     )
     return list_moments(db=db, clip_id=clip_id, by=by)
@@ -260,7 +260,7 @@ def programme_moments(
 ) -> tuple[list[tuple[Moment, ProgrammeSession]], Scheme]:
     """Every moment of a programme with the session it was filmed in, oldest session first."""
     programme = get_programme(db=db, programme_id=programme_id, by=by)
-    audit.record_read(
+    audit_trail.record_read(
         db,
         "moments.read",
         target_type="programme",

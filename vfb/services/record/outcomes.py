@@ -16,7 +16,7 @@ from vfb.models import (
     Programme,
     User,
 )
-from vfb.services.access import get_child, require_case_writer
+from vfb.services.protection.access import get_child, require_case_writer
 
 
 def add_score(*, db: Session, data: CarerScoreCreate, by: User, now: datetime) -> CarerScore:

@@ -15,8 +15,8 @@ from sqlmodel import Session, col, select
 
 from vfb.models import Child, Programme, ProgrammeSession, User
 from vfb.models.enums import SessionStatus
-from vfb.services.access import child_in_reach
-from vfb.services.paging import Page, page
+from vfb.services.infra.paging import Page, page
+from vfb.services.protection.access import child_in_reach
 
 
 class ProgrammeSummary(BaseModel):

@@ -11,8 +11,8 @@ from vfb.errors import Conflict, InvalidInput
 from vfb.models import Moment, ProgrammeSession, SharedReviewCreate, User
 from vfb.models.enums import Highlight, SessionStatus
 from vfb.review.schemes import load_scheme
-from vfb.services.access import get_clip, get_session, require_case_writer
-from vfb.services.sessions import hold_booked_visit
+from vfb.services.protection.access import get_clip, get_session, require_case_writer
+from vfb.services.record.visits import hold_booked_visit
 
 
 def record_shared_review(

@@ -21,9 +21,9 @@ from vfb.models import (
 )
 from vfb.models.enums import Role
 from vfb.programme.rules import check_assessment_date, check_child_dates
-from vfb.services import audit
-from vfb.services.access import child_in_reach, get_carer, get_child, require_case_writer
-from vfb.services.paging import Page, apply_changes, page
+from vfb.services.infra.paging import Page, apply_changes, page
+from vfb.services.protection import audit_trail
+from vfb.services.protection.access import child_in_reach, get_carer, get_child, require_case_writer
 
 
 def _check_allocation(*, db: Session, team_id: str, worker_id: str | None, by: User) -> None:
@@ -82,7 +82,9 @@ def create_child(*, db: Session, data: ChildCreate, by: User, now: datetime) -> 
 
 def read_child(*, db: Session, child_id: str, by: User) -> Child:
     child = get_child(db=db, child_id=child_id, by=by)
-    audit.record_read(db, "child.read", target_type="child", target_id=child.id, child_id=child.id)
+    audit_trail.record_read(
+        db, "child.read", target_type="child", target_id=child.id, child_id=child.id
+    )
     return child
 
 
@@ -164,14 +166,16 @@ def update_carer(*, db: Session, carer: Carer, data: CarerUpdate, by: User) -> C
 
 def list_carers(*, db: Session, child_id: str, by: User) -> list[Carer]:
     get_child(db=db, child_id=child_id, by=by)
-    audit.record_read(db, "carers.read", target_type="child", target_id=child_id, child_id=child_id)
+    audit_trail.record_read(
+        db, "carers.read", target_type="child", target_id=child_id, child_id=child_id
+    )
     statement = select(Carer).where(Carer.child_id == child_id).order_by(col(Carer.created_at))
     return list(db.exec(statement).all())
 
 
 def read_carer(*, db: Session, carer_id: str, by: User) -> Carer:
     carer = get_carer(db=db, carer_id=carer_id, by=by)
-    audit.record_read(
+    audit_trail.record_read(
         db, "carers.read", target_type="carer", target_id=carer.id, child_id=carer.child_id
     )
     return carer

@@ -21,9 +21,9 @@ from vfb.models import (
 )
 from vfb.models.enums import Role
 from vfb.security import hash_password
-from vfb.services import audit
-from vfb.services.access import require_admin
-from vfb.services.paging import Page, page
+from vfb.services.infra.paging import Page, page
+from vfb.services.protection import audit_trail
+from vfb.services.protection.access import require_admin
 
 
 def create_team(*, db: Session, data: TeamCreate, by: User | None, now: datetime) -> Team:
@@ -224,8 +224,8 @@ def _audit(
 ) -> None:
     """A row about a team or account by the admin or operator, at `now`, in that team's trail
     (so its manager sees who changed their staff)."""
-    who = replace(audit.actor_of(db), team_id=team_id, clock=lambda: now)
-    audit.append(db, action, target_type=kind, target_id=target_id, detail=detail, actor=who)
+    who = replace(audit_trail.actor_of(db), team_id=team_id, clock=lambda: now)
+    audit_trail.append(db, action, target_type=kind, target_id=target_id, detail=detail, actor=who)
 
 
 def end_sign_ins(*, db: Session, user_id: str, now: datetime) -> None:

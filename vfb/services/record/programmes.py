@@ -26,8 +26,13 @@ from vfb.programme.rules import (
     initial_status,
 )
 from vfb.review.schemes import load_scheme
-from vfb.services.access import child_in_reach, get_child, get_programme, require_case_writer
-from vfb.services.paging import Page, page
+from vfb.services.infra.paging import Page, page
+from vfb.services.protection.access import (
+    child_in_reach,
+    get_child,
+    get_programme,
+    require_case_writer,
+)
 
 
 def _check_worker(db: Session, *, worker_id: str, child: Child, by: User) -> None:

@@ -45,11 +45,11 @@ from vfb.models import (
     Reel,
     User,
 )
-from vfb.services.audit_keys import KeySource
+from vfb.services.protection.audit_keys import KeySource
 
 if TYPE_CHECKING:
-    from vfb.services.audit_names import AuditRowPublic
-from vfb.services.derived import BUSY as DERIVED_BUSY
+    from vfb.services.protection.audit_names import AuditRowPublic
+from vfb.services.infra.derived import BUSY as DERIVED_BUSY
 from vfb.spreadsheet import SafeWriter
 
 ACTOR = "vfb.audit.actor"
@@ -388,9 +388,11 @@ def read_events(
     db: Session, wanted: AuditFilter, zone: ZoneInfo, *, by: User, limit: int, offset: int
 ) -> tuple[list[AuditRowPublic], int]:
     """`list_events` for `by` to read, with names and words where they may see them
-    (vfb/services/audit_names.py), on record as `audit.read` once the page is read (so a page
-    does not show its own reading)."""
-    from vfb.services.audit_names import described  # it reads the records this module audits
+    (vfb/services/protection/audit_names.py), on record as `audit.read` once the page is read (so a
+    page does not show its own reading)."""
+    from vfb.services.protection.audit_names import (
+        described,  # it reads the records this module audits
+    )
 
     rows, count = list_events(db, wanted, zone, limit=limit, offset=offset)
     page = described(db, rows, by)

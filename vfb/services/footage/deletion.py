@@ -17,8 +17,8 @@ from sqlmodel import Session, col, select
 from vfb.models import Clip, Consent, Programme, ProgrammeSession, Recording, Reel, ShareLink
 from vfb.models.enums import ClipStatus, ConsentScope, RecordingStatus
 from vfb.programme.rules import fmt
-from vfb.services import audit
-from vfb.services.media_store import MediaStore
+from vfb.services.infra.footage_store import MediaStore
+from vfb.services.protection import audit_trail
 
 
 @dataclass(frozen=True)
@@ -216,7 +216,7 @@ def delete_programme_footage(
         footage.footage_ms,
     )
     programme = db.get(Programme, programme_id)
-    audit.append(
+    audit_trail.append(
         db,
         "footage.delete",
         target_type="programme",

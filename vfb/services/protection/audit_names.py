@@ -1,7 +1,8 @@
 """The names a page of the audit trail may show its reader: for each row, the child's reference and
 the record it is about, in words and with its page (vfb/audit/words.py), looked up in a few queries
-per page and only among the records the reader may see (vfb/services/access.py). A record out of
-reach (another team's child, an account that moved away) stays unnamed. Stored rows are not touched.
+per page and only among the records the reader may see (vfb/services/protection/access.py). A
+record out of reach (another team's child, an account that moved away) stays unnamed. Stored rows
+are not touched.
 """
 
 from __future__ import annotations
@@ -39,7 +40,7 @@ from vfb.models import (
     User,
 )
 from vfb.models.enums import ConsentScope
-from vfb.services.access import child_in_reach
+from vfb.services.protection.access import child_in_reach
 
 
 class AuditRowPublic(AuditEventPublic):

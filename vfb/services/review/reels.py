@@ -17,10 +17,10 @@ from vfb.models import Clip, Moment, Programme, ProgrammeSession, Reel, ReelCrea
 from vfb.models.enums import ClipStatus, ConsentScope, ReelStatus
 from vfb.review.moments import play_span
 from vfb.review.schemes import load_scheme
-from vfb.services.access import get_programme, require_case_writer
-from vfb.services.consents import require_active_consent
-from vfb.services.media_store import MediaStore
-from vfb.services.moments import carer_caption
+from vfb.services.infra.footage_store import MediaStore
+from vfb.services.protection.access import get_programme, require_case_writer
+from vfb.services.record.consents import require_active_consent
+from vfb.services.review.moments import carer_caption
 
 MakeReel = Callable[[list[ReelPart], Path, ReelPlan, Callable[[float], None]], int]
 

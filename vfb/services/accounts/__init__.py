@@ -1,0 +1,1 @@
+"""Accounts: teams and users, signing in and out."""

@@ -1,0 +1,2 @@
+"""The programme record: children, carers, assessments, programmes, visits, consents,
+outcomes and caseloads."""
