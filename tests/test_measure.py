@@ -1,4 +1,5 @@
-"""The statement 3 rules as pure functions, boundary by boundary (DOMAIN.md)."""
+"""The statement 3 rules as pure functions, boundary by boundary (docs/domain.md, "The statement 3
+measure")."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""The closed vocabularies of DOMAIN.md, as string enums (stored as their values)."""
+"""The closed vocabularies of docs/domain.md ("The people and records"), as string enums (stored
+as their values)."""
 
 from enum import StrEnum
 

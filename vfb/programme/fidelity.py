@@ -1,4 +1,5 @@
-"""Fidelity: was a programme delivered as its model describes? (DOMAIN.md, `nice-ng26`.)
+"""Fidelity: was a programme delivered as its model describes? (docs/domain.md, "Fidelity: the
+`nice-ng26` programme model".)
 
 Pure functions over plain records. Only held sessions count; cancelled and did-not-attend visits
 are reported beside them. For an unfinished programme a criterion that can still be met is

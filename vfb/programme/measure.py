@@ -1,5 +1,6 @@
-"""The QS133 statement 3 measure for one child and one reporting period (DOMAIN.md), as pure
-functions over plain records: who is in the denominator, and which of the counts they add to.
+"""The QS133 statement 3 measure for one child and one reporting period (docs/domain.md, "The
+statement 3 measure"), as pure functions over plain records: who is in the denominator, and which
+of the counts they add to.
 
 The report itself is computed by the database (vfb/services/reports/) from the same rules, with
 each child's birthdays and programme milestones stored beside it; the tests hold the two to the

@@ -1,5 +1,6 @@
 """Reporting periods: the UK financial year (1 April to 31 March) and its quarters (Q1 is April to
-June, Q4 January to March), as the statement 3 report and the dashboard use them (DOMAIN.md).
+June, Q4 January to March), as the statement 3 report and the dashboard use them (docs/domain.md,
+"The statement 3 measure").
 
 One rule, here only: the server reports by these quarters and gives the dashboard its ranges, so the
 page never works them out itself.

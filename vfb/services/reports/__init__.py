@@ -1,7 +1,8 @@
 """The manager's reports, computed by the database in one indexed pass (never by loading every row
 into Python), with the same SQL on SQLite and PostgreSQL:
 
-- the QS133 statement 3 measure for a period, whole and broken down (DOMAIN.md);
+- the QS133 statement 3 measure for a period, whole and broken down (docs/domain.md, "The
+  statement 3 measure");
 - the team fidelity list, each programme with its verdict and failing criteria;
 - alerts for active programmes.
 
