@@ -397,9 +397,11 @@ def test_every_route_has_an_access_rule(app: FastAPI) -> None:
 
 
 def test_every_page_is_public_or_asks_strangers_to_sign_in(app: FastAPI, client: Any) -> None:
+    pages = 0
     for route in app_routes(app):
         if route.method != "GET" or covered(route) or route.path.startswith("/static"):
             continue
+        pages += 1
         path = route.path
         for name in route.params:
             path = path.replace("{" + name + "}", "f" * 32)
@@ -411,6 +413,7 @@ def test_every_page_is_public_or_asks_strangers_to_sign_in(app: FastAPI, client:
         else:
             assert response.status_code == 303, path
             assert response.headers["location"].startswith("/signin?next="), path
+    assert pages >= 10, f"only {pages} pages found: the route listing has lost the pages"
 
 
 def test_the_access_matrix(app: FastAPI, world: World, client: Any, cast: Any) -> None:

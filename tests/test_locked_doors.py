@@ -131,7 +131,9 @@ def test_moments_csv_through_the_api_is_neutralised(
             json={"start_ms": 1000, "category": "strengths", "note": formula, "caption": formula},
         )
     body = worker.get(f"/api/clips/{ready_clip['id']}/moments.csv").text
-    for row in list(csv.DictReader(io.StringIO(body))):
+    rows = list(csv.DictReader(io.StringIO(body)))
+    assert len(rows) == len(FORMULAS), body
+    for row in rows:
         assert row["note"][0] == row["caption"][0] == "'", row
 
 

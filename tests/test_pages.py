@@ -48,14 +48,17 @@ def test_pages_answer_head(client: TestClient) -> None:
 
 
 def test_the_front_end_needs_no_network_and_no_inline_script() -> None:
+    checked: set[str] = set()
     for path in Path(web_dir()).rglob("*"):
         if path.suffix not in (".html", ".js", ".css"):
             continue
+        checked.add(path.suffix)
         text = path.read_text()
         assert not re.search(r"""(src|href|from|url\()\s*=?\s*["']?(https?:)?//""", text), path
         if path.suffix == ".html":
             assert not re.search(r"<script(?![^>]*\bsrc=)", text), f"inline script in {path}"
             assert " style=" not in text, f"inline style in {path}"
+    assert checked == {".html", ".js", ".css"}, f"no pages, scripts or styles in {web_dir()}"
 
 
 def test_static_modules_are_served_as_javascript(client: TestClient) -> None:

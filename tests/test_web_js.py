@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -14,9 +15,13 @@ JS_TESTS = Path(__file__).parent / "js"
 def test_the_javascript_unit_tests_pass() -> None:
     node = shutil.which("node")
     if node is None:
+        if os.environ.get("CI"):
+            pytest.fail("node is not installed: the JavaScript unit tests cannot run")
         pytest.skip("node is not installed")
+    files = sorted(str(p) for p in JS_TESTS.glob("*.test.mjs"))
+    assert files, f"no *.test.mjs in {JS_TESTS}"
     ran = subprocess.run(
-        [node, "--test", *sorted(str(p) for p in JS_TESTS.glob("*.test.mjs"))],
+        [node, "--test", *files],
         capture_output=True,
         text=True,
         timeout=120,
