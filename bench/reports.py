@@ -42,7 +42,11 @@ from vfb.models import (  # noqa: E402
     User,
 )
 from vfb.models.base import new_id  # noqa: E402
-from vfb.models.enums import (  # noqa: E402
+from vfb.programme.fidelity import ProgrammeRecord, Status, Visit, score  # noqa: E402
+from vfb.programme.measure import GROUP_FIELDS, birthdays  # noqa: E402
+from vfb.programme.programme_models import load_model  # noqa: E402
+from vfb.services import reports  # noqa: E402
+from vfb.vocabulary import (  # noqa: E402
     AttachmentStatus,
     CareStatus,
     Disability,
@@ -51,10 +55,6 @@ from vfb.models.enums import (  # noqa: E402
     ProgrammeStatus,
     SessionStatus,
 )
-from vfb.programme.fidelity import ProgrammeRecord, Status, Visit, score  # noqa: E402
-from vfb.programme.measure import GROUP_FIELDS, birthdays  # noqa: E402
-from vfb.programme.programme_models import load_model  # noqa: E402
-from vfb.services import reports  # noqa: E402
 
 DATA = ROOT / "bench" / ".data"
 NOW = datetime(2026, 11, 1, 9, 0, tzinfo=UTC)

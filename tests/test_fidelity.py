@@ -11,10 +11,10 @@ from dateutil.relativedelta import relativedelta
 
 from tests.conftest import Family
 from tests.support import Caller, session_body
-from vfb.models.enums import Highlight as H
-from vfb.models.enums import Location, ProgrammeStatus, SessionStatus
 from vfb.programme.fidelity import ProgrammeRecord, Scorecard, Status, Verdict, Visit, score
 from vfb.programme.programme_models import load_model
+from vfb.vocabulary import Highlight as H
+from vfb.vocabulary import Location, ProgrammeStatus, SessionStatus
 
 MODEL = load_model("nice-ng26")
 FIRST = date(2026, 1, 5)

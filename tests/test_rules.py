@@ -7,10 +7,7 @@ from datetime import date
 import pytest
 
 from vfb.errors import Conflict, InvalidInput
-from vfb.models.enums import ProgrammeStatus as S
-from vfb.models.enums import SessionStatus
 from vfb.programme.rules import (
-    PROGRAMME_TRANSITIONS,
     ProgrammeState,
     SessionFacts,
     change_programme,
@@ -18,6 +15,8 @@ from vfb.programme.rules import (
     check_session,
     initial_status,
 )
+from vfb.vocabulary import PROGRAMME_TRANSITIONS, SessionStatus
+from vfb.vocabulary import ProgrammeStatus as S
 
 OFFERED_ON = date(2026, 1, 5)
 

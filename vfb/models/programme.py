@@ -6,7 +6,7 @@ from sqlalchemy import JSON
 from sqlmodel import Field, SQLModel
 
 from vfb.models.base import EnumText, InputModel, UTCDateTime, new_id
-from vfb.models.enums import ProgrammeStatus
+from vfb.vocabulary import ProgrammeStatus
 
 
 class ProgrammeBase(SQLModel):

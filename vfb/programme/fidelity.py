@@ -15,9 +15,9 @@ from enum import StrEnum
 
 from dateutil.relativedelta import relativedelta
 
-from vfb.models.enums import Highlight, Location, ProgrammeStatus, SessionStatus
 from vfb.programme.programme_models import ProgrammeModel
 from vfb.programme.rules import fmt
+from vfb.vocabulary import FINISHED, Highlight, Location, ProgrammeStatus, SessionStatus
 
 
 class Status(StrEnum):
@@ -332,7 +332,7 @@ def score(record: ProgrammeRecord, model: ProgrammeModel, *, today: date) -> Sco
         (v for v in record.visits if v.status is SessionStatus.held),
         key=lambda v: (v.held_on, v.number),
     )
-    finished = record.status in (ProgrammeStatus.completed, ProgrammeStatus.withdrawn)
+    finished = record.status in FINISHED
     context = _Context(held=held, record=record, model=model, finished=finished, today=today)
     criteria = [criterion(context) for criterion in CRITERIA]
     return Scorecard(verdict=_verdict(record.status, criteria), criteria=criteria)

@@ -8,7 +8,7 @@ from functools import cache
 from pathlib import Path
 
 from vfb.errors import InvalidInput
-from vfb.models.enums import Highlight, Location
+from vfb.vocabulary import Highlight, Location
 
 MODELS_DIR = Path(__file__).parent / "programme_models"
 

@@ -11,8 +11,8 @@ from pydantic import BaseModel, Field
 
 from vfb.api.deps import CurrentUser, DbDep, NowDep, wants_csv
 from vfb.api.schemas import ERROR_RESPONSES
-from vfb.models.enums import ProgrammeStatus
 from vfb.services import reports
+from vfb.vocabulary import ProgrammeStatus
 
 router = APIRouter(prefix="/api/reports", tags=["reports"], responses=ERROR_RESPONSES)
 

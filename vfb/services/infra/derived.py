@@ -2,9 +2,10 @@
 each programme's held sessions and stored fidelity verdict, and each child's earliest programme
 milestones (for the statement 3 counts).
 
-It is kept by database-session events, whatever the write path (API, CLI, the media worker): a
-flush notes which programmes its changes touch, and just before the commit their derived fields
-are recomputed with the pure fidelity rules, in the same transaction.
+It is kept by database events (`install`), whatever the write path (API, CLI, the media worker): a
+child's birthdays whenever the child is written; and a flush notes which programmes its changes
+touch, and just before the commit their derived fields are recomputed with the pure fidelity
+rules, in the same transaction.
 
 The stored verdict is computed as if no time had passed since the last held session; the one rule
 that changes with the date (`span` fails once today is after the latest allowed last session) is
@@ -13,7 +14,7 @@ stored as `span_deadline` and applied by the queries, so nothing goes stale over
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date
 from typing import Any
 
@@ -22,9 +23,10 @@ from sqlalchemy import event, inspect
 from sqlmodel import Session, col, select
 
 from vfb.models import Assessment, Child, Programme, ProgrammeSession, User
-from vfb.models.enums import ProgrammeStatus, SessionStatus
 from vfb.programme.fidelity import ProgrammeRecord, Status, Verdict, Visit, score
+from vfb.programme.measure import birthdays
 from vfb.programme.programme_models import load_model
+from vfb.vocabulary import ProgrammeStatus, SessionStatus
 
 PENDING = "vfb.derived.pending"
 BUSY = "vfb.derived.busy"
@@ -109,7 +111,24 @@ def refresh(db: Session, programme_ids: set[str], child_ids: Iterable[str] = ())
 # -- the events --------------------------------------------------------------------------------
 
 
-@event.listens_for(Session, "after_flush")
+def install() -> None:
+    """Keep the derived fields from now on (idempotent): called by
+    `vfb.services.infra.hooks.install_hooks`, wherever an engine is made."""
+    for target, name, listener in _LISTENERS:
+        if not event.contains(target, name, listener):
+            event.listen(target, name, listener)
+
+
+def _keep_birthdays(_mapper: object, _connection: object, child: Child) -> None:
+    (
+        child.turns_1_on,
+        child.turns_2_on,
+        child.turns_3_on,
+        child.turns_4_on,
+        child.turns_5_on,
+    ) = birthdays(child.date_of_birth)
+
+
 def _note_changes(session: Session, _context: Any) -> None:
     if session.info.get(BUSY):
         return
@@ -128,7 +147,6 @@ def _note_changes(session: Session, _context: Any) -> None:
             pending["workers"].add(record.id)  # only training changes a worker's fidelity
 
 
-@event.listens_for(Session, "before_commit")
 def _refresh_before_commit(session: Session) -> None:
     if session.info.get(BUSY):
         return
@@ -157,3 +175,11 @@ def _refresh_before_commit(session: Session) -> None:
     finally:
         session.info[BUSY] = False
         session.info.pop(PENDING, None)
+
+
+_LISTENERS: tuple[tuple[Any, str, Callable[..., None]], ...] = (
+    (Child, "before_insert", _keep_birthdays),
+    (Child, "before_update", _keep_birthdays),
+    (Session, "after_flush", _note_changes),
+    (Session, "before_commit", _refresh_before_commit),
+)

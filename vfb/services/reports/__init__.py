@@ -24,7 +24,6 @@ from sqlmodel import Session, col, select
 
 from vfb.errors import InvalidInput, NotAllowed, NotFound
 from vfb.models import CarerScore, Child, PlacementBreakdown, Programme, Team, User
-from vfb.models.enums import ProgrammeStatus, Role
 from vfb.programme.measure import GROUP_FIELDS, Counts
 from vfb.programme.periods import (
     Period,
@@ -36,6 +35,7 @@ from vfb.programme.periods import (
 from vfb.programme.rules import fmt
 from vfb.services.protection import audit_trail
 from vfb.spreadsheet import SafeWriter
+from vfb.vocabulary import ProgrammeStatus, Role
 
 NOT_RECORDED = "not recorded"
 QUIET_DAYS = 21  # an active programme with no held session for longer than this is flagged

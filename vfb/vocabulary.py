@@ -1,4 +1,9 @@
-"""The closed vocabularies of DOMAIN.md, as string enums (stored as their values)."""
+"""The closed vocabularies of DOMAIN.md, as string enums (stored as their values), and the moves a
+programme may make between its statuses.
+
+One home for every closed list the records, the rules, the API and the pages share. Nothing here
+knows about the web or the database: this module imports only the standard library.
+"""
 
 from enum import StrEnum
 
@@ -111,3 +116,17 @@ class ReelStatus(StrEnum):
 class ScoreTiming(StrEnum):
     before = "before"
     after = "after"
+
+
+# Which status a programme may move to from each status. Reopening a finished programme is allowed
+# because records are corrected after the fact; skipping straight from offered to completed is not.
+PROGRAMME_TRANSITIONS: dict[ProgrammeStatus, frozenset[ProgrammeStatus]] = {
+    ProgrammeStatus.offered: frozenset(
+        {ProgrammeStatus.active, ProgrammeStatus.declined, ProgrammeStatus.withdrawn}
+    ),
+    ProgrammeStatus.declined: frozenset({ProgrammeStatus.offered, ProgrammeStatus.active}),
+    ProgrammeStatus.active: frozenset({ProgrammeStatus.completed, ProgrammeStatus.withdrawn}),
+    ProgrammeStatus.completed: frozenset({ProgrammeStatus.active}),
+    ProgrammeStatus.withdrawn: frozenset({ProgrammeStatus.active}),
+}
+FINISHED = frozenset({ProgrammeStatus.completed, ProgrammeStatus.withdrawn})
