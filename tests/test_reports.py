@@ -30,7 +30,7 @@ from vfb.programme.measure import (
     age_band,
     counts_for,
 )
-from vfb.services import reports
+from vfb.services.reports import statement3 as reports
 from vfb.vocabulary import AttachmentStatus, CareStatus, Disability
 
 CARE = list(CareStatus)

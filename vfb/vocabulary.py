@@ -86,6 +86,31 @@ class Highlight(StrEnum):
     positive_change = "positive_change"
 
 
+class Verdict(StrEnum):
+    """A programme's fidelity verdict (vfb/programme/fidelity.py), stored beside it."""
+
+    met = "met"
+    not_met = "not_met"
+    on_track = "on_track"
+    off_track = "off_track"
+    not_started = "not_started"
+
+
+class CriterionCode(StrEnum):
+    """The fidelity criteria of a programme model, in the order a scorecard lists them."""
+
+    assessment_before_start = "assessment_before_start"
+    sessions = "sessions"
+    session_length = "session_length"
+    span = "span"
+    filming = "filming"
+    shared_review = "shared_review"
+    highlights = "highlights"
+    positive_change = "positive_change"
+    home = "home"
+    trained_worker = "trained_worker"
+
+
 class ClipStatus(StrEnum):
     processing = "processing"  # being made playable or prepared for review
     ready = "ready"

@@ -9,7 +9,9 @@ rules, in the same transaction.
 
 The stored verdict is computed as if no time had passed since the last held session; the one rule
 that changes with the date (`span` fails once today is after the latest allowed last session) is
-stored as `span_deadline` and applied by the queries, so nothing goes stale overnight.
+stored as `span_deadline` and applied when the verdict is read (`fidelity.verdict_now`, and its SQL
+form in the reports), so nothing goes stale overnight. Both are vfb/programme/fidelity.py's
+(`stored_judgement`).
 """
 
 from __future__ import annotations
@@ -18,15 +20,14 @@ from collections.abc import Callable, Iterable
 from datetime import date
 from typing import Any
 
-from dateutil.relativedelta import relativedelta
 from sqlalchemy import event, inspect
 from sqlmodel import Session, col, select
 
 from vfb.models import Assessment, Child, Programme, ProgrammeSession, User
-from vfb.programme.fidelity import ProgrammeRecord, Status, Verdict, Visit, score
+from vfb.programme.fidelity import ProgrammeRecord, Visit, stored_judgement
 from vfb.programme.measure import birthdays
 from vfb.programme.programme_models import load_model
-from vfb.vocabulary import ProgrammeStatus, SessionStatus
+from vfb.vocabulary import ProgrammeStatus, SessionStatus, Verdict
 
 PENDING = "vfb.derived.pending"
 BUSY = "vfb.derived.busy"
@@ -65,17 +66,12 @@ def refresh_programme(db: Session, programme: Programme) -> None:
     programme.held_sessions = len(held)
     programme.first_held_on = held[0] if held else None
     programme.last_held_on = held[-1] if held else None
-    model = load_model(programme.model)
-    card = score(record, model, today=date.min)  # as if no time had passed: see above
-    failing = [c for c in card.criteria if c.status is Status.failed]
-    programme.fidelity_verdict = card.verdict.value
+    judged = stored_judgement(record, load_model(programme.model))
+    failing = judged.failing
+    programme.fidelity_verdict = judged.card.verdict.value
     programme.fidelity_failing = " " + " ".join(c.code for c in failing) + " " if failing else ""
-    programme.fidelity_notes = {c.code: c.detail for c in failing}
-    span = next(c for c in card.criteria if c.code == "span")
-    pending = span.status is Status.pending and held
-    programme.span_deadline = (
-        held[0] + relativedelta(months=model.span_months[1]) if pending else None
-    )
+    programme.fidelity_notes = {c.code.value: c.detail for c in failing}
+    programme.span_deadline = judged.span_deadline
     db.add(programme)
 
 
