@@ -33,6 +33,7 @@ chromium:
 lint: $(STAMP)
 	$(BIN)/ruff check vfb tests bench
 	$(BIN)/ruff format --check vfb tests bench
+	$(BIN)/lint-imports
 
 types: $(STAMP)
 	$(BIN)/mypy vfb

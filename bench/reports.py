@@ -25,7 +25,6 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from dateutil.relativedelta import relativedelta
 from sqlalchemy import Engine, create_engine, text
 from sqlmodel import Session
 
@@ -42,7 +41,13 @@ from vfb.models import (  # noqa: E402
     User,
 )
 from vfb.models.base import new_id  # noqa: E402
-from vfb.models.enums import (  # noqa: E402
+from vfb.programme.fidelity import ProgrammeRecord, Visit, stored_judgement  # noqa: E402
+from vfb.programme.measure import GROUP_FIELDS, birthdays  # noqa: E402
+from vfb.programme.programme_models import load_model  # noqa: E402
+from vfb.services.reports.alerts import alerts  # noqa: E402
+from vfb.services.reports.fidelity_list import fidelity_list  # noqa: E402
+from vfb.services.reports.statement3 import statement3  # noqa: E402
+from vfb.vocabulary import (  # noqa: E402
     AttachmentStatus,
     CareStatus,
     Disability,
@@ -50,11 +55,8 @@ from vfb.models.enums import (  # noqa: E402
     Location,
     ProgrammeStatus,
     SessionStatus,
+    Verdict,
 )
-from vfb.programme.fidelity import ProgrammeRecord, Status, Visit, score  # noqa: E402
-from vfb.programme.measure import GROUP_FIELDS, birthdays  # noqa: E402
-from vfb.programme.programme_models import load_model  # noqa: E402
-from vfb.services import reports  # noqa: E402
 
 DATA = ROOT / "bench" / ".data"
 NOW = datetime(2026, 11, 1, 9, 0, tzinfo=UTC)
@@ -123,7 +125,7 @@ def caseload(engine: Engine, children: int, seed: int = 7) -> None:
         )
         child["first_completed_on"] = min((p["ended_on"] for p in done), default=None)
         child["first_completed_met_on"] = min(
-            (p["ended_on"] for p in done if p["fidelity_verdict"] == "met"), default=None
+            (p["ended_on"] for p in done if p["fidelity_verdict"] == Verdict.met), default=None
         )
         rows["child"].append(child)
     with engine.begin() as db:
@@ -190,11 +192,9 @@ def programme(
     record = ProgrammeRecord(
         ProgrammeStatus(status), visits, [assessed] if assessed else [], worker["trained_on"]
     )
-    card = score(record, MODEL, today=date.min)
-    failing = [c for c in card.criteria if c.status is Status.failed]
+    judged = stored_judgement(record, MODEL)
+    card, failing = judged.card, judged.failing
     held = [v.held_on for v in visits if v.status is SessionStatus.held]
-    span = next(c for c in card.criteria if c.code == "span")
-    deadline = held[0] + relativedelta(months=MODEL.span_months[1]) if held else None
     return {
         "id": programme_id, "child_id": child_id, "worker_id": worker["id"], "offered_on": offered,
         "accepted": status != "declined", "model": "nice-ng26", "coding_scheme": "nice",
@@ -202,8 +202,8 @@ def programme(
         "held_sessions": len(held), "first_held_on": held[0] if held else None,
         "last_held_on": held[-1] if held else None, "fidelity_verdict": card.verdict.value,
         "fidelity_failing": " " + " ".join(c.code for c in failing) + " " if failing else "",
-        "fidelity_notes": {c.code: c.detail for c in failing},
-        "span_deadline": deadline if span.status is Status.pending else None,
+        "fidelity_notes": {c.code.value: c.detail for c in failing},
+        "span_deadline": judged.span_deadline,
     }  # fmt: skip
 
 
@@ -223,27 +223,27 @@ def measure(engine: Engine) -> dict[str, float]:
     with Session(engine) as db:
         team = db.exec(text("select id from team order by name limit 1")).scalar_one()  # type: ignore[call-overload]
         figures["statement 3, all teams"] = timed(
-            lambda: reports.statement3(db=db, by=None, start=start, end=end)
+            lambda: statement3(db=db, by=None, start=start, end=end)
         )
         for name in GROUP_FIELDS:
             figures[f"  by {name}"] = timed(
-                lambda n=name: reports.statement3(db=db, by=None, start=start, end=end, group_by=n)
+                lambda n=name: statement3(db=db, by=None, start=start, end=end, group_by=n)
             )
         figures["statement 3, one team"] = timed(
-            lambda: reports.statement3(db=db, by=None, start=start, end=end, team_id=team)
+            lambda: statement3(db=db, by=None, start=start, end=end, team_id=team)
         )
         figures["team fidelity list (first page, count, verdicts), all teams"] = timed(
-            lambda: reports.fidelity_list(db=db, by=None, today=TODAY)
+            lambda: fidelity_list(db=db, by=None, today=TODAY)
         )
         figures["team fidelity list, one team, off track only"] = timed(
-            lambda: reports.fidelity_list(
-                db=db, by=None, today=TODAY, team_id=team, verdict="off_track"
+            lambda: fidelity_list(
+                db=db, by=None, today=TODAY, team_id=team, verdict=Verdict.off_track
             )
         )
         figures["alerts, one team"] = timed(
-            lambda: reports.alerts(db=db, by=None, today=TODAY, team_id=team)
+            lambda: alerts(db=db, by=None, today=TODAY, team_id=team)
         )
-        total = reports.statement3(db=db, by=None, start=start, end=end).total
+        total = statement3(db=db, by=None, start=start, end=end).total
     print(f"  denominator {total.denominator:,}, numerator {total.started:,}", flush=True)
     return figures
 

@@ -22,12 +22,12 @@ from sqlmodel import Session
 
 from vfb.db import make_engine, upgrade
 from vfb.models import TeamCreate, UserCreate
-from vfb.models.enums import Role
 from vfb.services.accounts import users
 from vfb.services.accounts.sign_in import SignInPolicy, sign_in
 from vfb.services.protection import audit_trail
 from vfb.services.protection.audit_keys import AUDIT_KEY_FILE, KeySource
 from vfb.settings import Settings
+from vfb.vocabulary import Role
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 TODAY = T0.date()

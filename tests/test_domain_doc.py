@@ -10,10 +10,9 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from vfb.models.enums import ProgrammeStatus
+from vfb.vocabulary import PROGRAMME_TRANSITIONS, ProgrammeStatus
 from vfb.programme.fidelity import ProgrammeRecord, score
 from vfb.programme.programme_models import MODELS_DIR, load_model
-from vfb.programme.rules import PROGRAMME_TRANSITIONS
 
 DOMAIN = Path(__file__).parent.parent / "docs" / "domain.md"
 

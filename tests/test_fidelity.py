@@ -11,10 +11,19 @@ from dateutil.relativedelta import relativedelta
 
 from tests.conftest import Family
 from tests.support import Caller, session_body
-from vfb.models.enums import Highlight as H
-from vfb.models.enums import Location, ProgrammeStatus, SessionStatus
-from vfb.programme.fidelity import ProgrammeRecord, Scorecard, Status, Verdict, Visit, score
+from vfb.programme.fidelity import (
+    ProgrammeRecord,
+    Scorecard,
+    Status,
+    Visit,
+    failing_now,
+    score,
+    stored_judgement,
+    verdict_now,
+)
 from vfb.programme.programme_models import load_model
+from vfb.vocabulary import Highlight as H
+from vfb.vocabulary import Location, ProgrammeStatus, SessionStatus, Verdict
 
 MODEL = load_model("nice-ng26")
 FIRST = date(2026, 1, 5)
@@ -230,6 +239,32 @@ def test_missing_figures_are_pending_while_active_and_fail_once_finished() -> No
 )
 def test_verdicts(status: ProgrammeStatus, verdict: Verdict) -> None:
     assert card(record(ten_visits(), status)).verdict is verdict
+
+
+def test_the_verdict_today_from_the_stored_one_is_the_scorecards() -> None:
+    """What the reports read (the verdict stored as if no time had passed, and the deadline of a
+    pending span) says what the scorecard says on any day, before and after the deadline."""
+    short = ten_visits()[:4]
+    short[1] = replace(short[1], duration_minutes=45)
+    deadline = FIRST + relativedelta(months=4)
+    days = (FIRST, deadline - timedelta(days=1), deadline, deadline + timedelta(days=1))
+    for visits, status in (
+        (ten_visits()[:4], ProgrammeStatus.active),
+        (short, ProgrammeStatus.active),
+        (ten_visits(), ProgrammeStatus.completed),
+    ):
+        rec = record(visits, status)
+        stored = stored_judgement(rec, MODEL)
+        assert stored.span_deadline == (deadline if status is ProgrammeStatus.active else None)
+        for today in days:
+            scored = card(rec, today)
+            assert verdict_now(stored.card.verdict, stored.span_deadline, today=today) is (
+                scored.verdict
+            )
+    on_track = stored_judgement(record(ten_visits()[:4], ProgrammeStatus.active), MODEL)
+    late = deadline + timedelta(days=1)
+    assert failing_now(on_track.card.verdict, [], on_track.span_deadline, today=late) == ["span"]
+    assert failing_now(on_track.card.verdict, [], on_track.span_deadline, today=deadline) == []
 
 
 def test_an_active_programme_with_a_broken_criterion_is_off_track() -> None:

@@ -21,9 +21,9 @@ from tests.test_clips import imported
 from vfb.programme.measure import Counts
 from vfb.review.exchange import from_csv, to_csv
 from vfb.review.moments import Moment
-from vfb.services import reports
 from vfb.services.protection import audit_trail
 from vfb.services.protection.audit_trail import AuditFilter
+from vfb.services.reports import statement3 as reports
 from vfb.spreadsheet import as_written, safe_cell
 
 

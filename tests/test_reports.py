@@ -23,7 +23,6 @@ from tests.conftest import Family
 from tests.support import PASSWORD, T0, Caller, Cast, FakeClock, session_body
 from vfb.cli.main import app as cli
 from vfb.models import Child
-from vfb.models.enums import AttachmentStatus, CareStatus, Disability
 from vfb.programme.measure import (
     ChildRecord,
     Counts,
@@ -31,7 +30,8 @@ from vfb.programme.measure import (
     age_band,
     counts_for,
 )
-from vfb.services import reports
+from vfb.services.reports import statement3 as reports
+from vfb.vocabulary import AttachmentStatus, CareStatus, Disability
 
 CARE = list(CareStatus)
 ETHNICITY = [None, "White British", "Mixed", "Black Caribbean", "Asian"]

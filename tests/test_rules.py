@@ -7,8 +7,6 @@ from datetime import date
 import pytest
 
 from vfb.errors import Conflict, InvalidInput
-from vfb.models.enums import ProgrammeStatus as S
-from vfb.models.enums import SessionStatus
 from vfb.programme.rules import (
     ProgrammeState,
     SessionFacts,
@@ -17,6 +15,8 @@ from vfb.programme.rules import (
     check_session,
     initial_status,
 )
+from vfb.vocabulary import PROGRAMME_TRANSITIONS, SessionStatus
+from vfb.vocabulary import ProgrammeStatus as S
 
 OFFERED_ON = date(2026, 1, 5)
 

@@ -1,4 +1,5 @@
-"""The database: engines with the durability vfb needs, and migrations to the latest schema."""
+"""The database: engines with the durability and the event hooks vfb needs, and migrations to the
+latest schema."""
 
 from __future__ import annotations
 
@@ -13,12 +14,17 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, create_engine, event
 
+from vfb.services.infra.hooks import install_hooks
+
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 
 
 def make_engine(url: str) -> Engine:
     """An engine for `url`. SQLite gets WAL, foreign keys and synchronous=FULL on every connection:
-    consent and audit rows must survive a power cut."""
+    consent and audit rows must survive a power cut. Making one installs vfb's database event
+    hooks (the audit trail, the derived fields), so every caller has them: the app, each command,
+    the migrations and the tests."""
+    install_hooks()
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
         event.listen(engine, "connect", _sqlite_pragmas)

@@ -27,7 +27,9 @@ from vfb.models import (
     User,
     UserCreate,
 )
-from vfb.models.enums import (
+from vfb.services.accounts import users
+from vfb.services.record import children, consents, programmes, visits
+from vfb.vocabulary import (
     AttachmentStatus,
     CareStatus,
     ConsentScope,
@@ -38,8 +40,6 @@ from vfb.models.enums import (
     Role,
     SessionStatus,
 )
-from vfb.services.accounts import users
-from vfb.services.record import children, consents, programmes, visits
 
 PASSWORDS_FILE = "demo-passwords.txt"
 ACCOUNTS = (

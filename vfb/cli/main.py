@@ -15,10 +15,10 @@ from vfb.db import current_revision, head_revision, make_engine
 from vfb.demo import is_empty, read_accounts, seed
 from vfb.errors import InvalidInput
 from vfb.models import TeamCreate, UserCreate, UserUpdate
-from vfb.models.enums import Role
 from vfb.services.accounts import users
 from vfb.services.protection.audit_trail import Actor, set_default_actor
 from vfb.settings import Settings, ensure_data_dir
+from vfb.vocabulary import Role
 
 app = typer.Typer(
     help="vfb: tooling for video feedback programmes.",

@@ -126,8 +126,8 @@ def _prepare(jobs: MediaJobs, clip_id: str) -> Clip:
 
 def _say_clip(clip: Clip) -> None:
     from vfb.capture.timecode import format_timecode
-    from vfb.models.enums import ClipStatus
     from vfb.services.footage import clips
+    from vfb.vocabulary import ClipStatus
 
     if clip.status is ClipStatus.failed:
         console.print(f"[red]The clip could not be made playable:[/] {clip.detail}")
@@ -148,9 +148,9 @@ def import_command(
 ) -> None:
     """Import a video file as a clip of a session (needs the carer's filming consent)."""
     from vfb.errors import TooLarge
-    from vfb.models.enums import ClipOrigin
     from vfb.services.footage import clips
     from vfb.services.infra.footage_store import MediaStore
+    from vfb.vocabulary import ClipOrigin
 
     settings = Settings()
     store = MediaStore(settings.media_dir)
@@ -332,8 +332,8 @@ def seed_demo_clip(settings: Settings, engine: Engine) -> str | None:
 
     from vfb.capture.ffmpeg import run_ffmpeg
     from vfb.models import Programme, ProgrammeSession
-    from vfb.models.enums import ClipOrigin, ProgrammeStatus, SessionStatus
     from vfb.services.footage import clips
+    from vfb.vocabulary import ClipOrigin, ProgrammeStatus, SessionStatus
 
     jobs = _jobs(settings, engine)
     with Session(engine) as db:

@@ -12,7 +12,7 @@ from sqlmodel import Session
 
 from vfb.cli.common import console, open_database, parse_day, plain_errors
 from vfb.programme.measure import GROUP_FIELDS
-from vfb.services import reports
+from vfb.services.reports.statement3 import counts_public, export_statement3, statement3
 from vfb.settings import Settings
 
 report_app = typer.Typer(help="Reports for commissioners and managers.", no_args_is_help=True)
@@ -43,17 +43,15 @@ def statement3_command(
     first, last = parse_day(start, "--from"), parse_day(end, "--to")
     settings = Settings()
     with open_database(settings) as engine, Session(engine) as db:
-        report = reports.statement3(
-            db=db, by=None, start=first, end=last, team_id=team, group_by=group_by
-        )
-        written = reports.export_statement3(db, report, suppress=suppress) if csv_file else None
+        report = statement3(db=db, by=None, start=first, end=last, team_id=team, group_by=group_by)
+        written = export_statement3(db, report, suppress=suppress) if csv_file else None
     table = Table(
         "group" if group_by else "",
         "denominator", "numerator", "proportion", "offered", "completed", "to fidelity",
         title=f"QS133 statement 3, {first.isoformat()} to {last.isoformat()}",
     )  # fmt: skip
-    rows = [("All", reports.counts_public(report.total))]
-    rows += [(g.key, reports.counts_public(g.counts, suppress=suppress)) for g in report.groups]
+    rows = [("All", counts_public(report.total))]
+    rows += [(g.key, counts_public(g.counts, suppress=suppress)) for g in report.groups]
     for key, values in rows:
         share = values["proportion"]
         shown = "—" if share is None else share if isinstance(share, str) else f"{share:.1%}"

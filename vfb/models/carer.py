@@ -5,7 +5,7 @@ from datetime import datetime
 from sqlmodel import Field, SQLModel
 
 from vfb.models.base import EnumText, InputModel, UTCDateTime, new_id
-from vfb.models.enums import Relationship
+from vfb.vocabulary import Relationship
 
 
 class CarerBase(SQLModel):

@@ -2,12 +2,11 @@
 
 from datetime import date, datetime
 
-from sqlalchemy import UniqueConstraint, event
+from sqlalchemy import UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from vfb.models.base import EnumText, InputModel, UTCDateTime, new_id
-from vfb.models.enums import AttachmentStatus, CareStatus, Disability
-from vfb.programme.measure import birthdays
+from vfb.vocabulary import AttachmentStatus, CareStatus, Disability
 
 
 class ChildBase(SQLModel):
@@ -63,7 +62,7 @@ class Child(ChildBase, table=True):
     )
     created_at: datetime = Field(sa_type=UTCDateTime)
     updated_at: datetime = Field(sa_type=UTCDateTime)
-    # Kept by vfb (below, and vfb/services/infra/derived.py) so that the statement 3 report is one
+    # Kept by vfb/services/infra/derived.py so that the statement 3 report is one
     # indexed pass over this table: the birthdays that set the age bands and the end of preschool
     # age, and the earliest date each programme milestone was reached.
     turns_1_on: date | None = None
@@ -75,18 +74,6 @@ class Child(ChildBase, table=True):
     first_started_on: date | None = None
     first_completed_on: date | None = None
     first_completed_met_on: date | None = None
-
-
-@event.listens_for(Child, "before_insert")
-@event.listens_for(Child, "before_update")
-def _keep_birthdays(_mapper: object, _connection: object, child: Child) -> None:
-    (
-        child.turns_1_on,
-        child.turns_2_on,
-        child.turns_3_on,
-        child.turns_4_on,
-        child.turns_5_on,
-    ) = birthdays(child.date_of_birth)
 
 
 class ChildPublic(ChildBase):

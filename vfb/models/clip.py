@@ -8,7 +8,7 @@ from sqlalchemy import BigInteger
 from sqlmodel import Field, SQLModel
 
 from vfb.models.base import EnumText, InputModel, UTCDateTime, new_id
-from vfb.models.enums import ClipOrigin, ClipStatus, RecordingStatus
+from vfb.vocabulary import ClipOrigin, ClipStatus, RecordingStatus
 
 
 class ClipBase(SQLModel):

@@ -5,7 +5,7 @@ from datetime import date, datetime
 from sqlmodel import Field, SQLModel
 
 from vfb.models.base import EnumText, InputModel, UTCDateTime, new_id
-from vfb.models.enums import ConsentScope
+from vfb.vocabulary import ConsentScope
 
 
 class ConsentBase(SQLModel):

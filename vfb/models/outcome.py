@@ -6,7 +6,7 @@ from datetime import date, datetime
 from sqlmodel import Field, SQLModel
 
 from vfb.models.base import EnumText, InputModel, UTCDateTime, new_id
-from vfb.models.enums import ScoreTiming
+from vfb.vocabulary import ScoreTiming
 
 
 class CarerScoreCreate(InputModel):

@@ -6,7 +6,7 @@ from sqlalchemy import JSON
 from sqlmodel import Field, SQLModel
 
 from vfb.models.base import EnumText, InputModel, UTCDateTime, new_id
-from vfb.models.enums import ProgrammeStatus
+from vfb.vocabulary import ProgrammeStatus, Verdict
 
 
 class ProgrammeBase(SQLModel):
@@ -49,7 +49,7 @@ class Programme(ProgrammeBase, table=True):
     held_sessions: int = 0
     first_held_on: date | None = None
     last_held_on: date | None = None
-    fidelity_verdict: str = Field(default="not_started", max_length=16, index=True)
+    fidelity_verdict: str = Field(default=Verdict.not_started.value, max_length=16, index=True)
     fidelity_failing: str = Field(default="", max_length=400, description="' code code '")
     fidelity_notes: dict[str, str] = Field(default_factory=dict, sa_type=JSON)
     span_deadline: date | None = Field(

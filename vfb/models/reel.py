@@ -6,7 +6,7 @@ from sqlalchemy import JSON, BigInteger
 from sqlmodel import Field, SQLModel
 
 from vfb.models.base import EnumText, InputModel, UTCDateTime, new_id
-from vfb.models.enums import ReelStatus
+from vfb.vocabulary import ReelStatus
 
 
 class ReelCreate(InputModel):

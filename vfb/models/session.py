@@ -6,7 +6,7 @@ from sqlalchemy import UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from vfb.models.base import EnumList, EnumText, InputModel, UTCDateTime, new_id
-from vfb.models.enums import Highlight, Location, SessionStatus
+from vfb.vocabulary import Highlight, Location, SessionStatus
 
 
 class SessionBase(SQLModel):

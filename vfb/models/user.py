@@ -6,7 +6,7 @@ from pydantic import field_validator
 from sqlmodel import Field, SQLModel
 
 from vfb.models.base import EnumText, InputModel, UTCDateTime, new_id
-from vfb.models.enums import Role
+from vfb.vocabulary import Role
 
 USERNAME_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._@-]{1,63}$"
 FULL_NAME_MAX = 80

@@ -16,23 +16,23 @@ from enum import StrEnum
 
 from dateutil.relativedelta import relativedelta
 
-from vfb.models.enums import Highlight, Location, ProgrammeStatus, SessionStatus
 from vfb.programme.programme_models import ProgrammeModel
 from vfb.programme.rules import fmt
+from vfb.vocabulary import (
+    FINISHED,
+    CriterionCode,
+    Highlight,
+    Location,
+    ProgrammeStatus,
+    SessionStatus,
+    Verdict,
+)
 
 
 class Status(StrEnum):
     passed = "pass"
     failed = "fail"
     pending = "pending"
-
-
-class Verdict(StrEnum):
-    met = "met"
-    not_met = "not_met"
-    on_track = "on_track"
-    off_track = "off_track"
-    not_started = "not_started"
 
 
 @dataclass(frozen=True)
@@ -57,7 +57,7 @@ class ProgrammeRecord:
 
 @dataclass(frozen=True)
 class Criterion:
-    code: str
+    code: CriterionCode
     status: Status
     detail: str
 
@@ -92,7 +92,7 @@ def _listed(problems: list[str]) -> str:
 
 
 def assessment_before_start(c: _Context) -> Criterion:
-    code = "assessment_before_start"
+    code = CriterionCode.assessment_before_start
     if not c.held:
         return Criterion(code, c.missing, "No session has been held yet.")
     first = c.held[0].held_on
@@ -117,7 +117,7 @@ def assessment_before_start(c: _Context) -> Criterion:
 
 
 def sessions(c: _Context) -> Criterion:
-    code = "sessions"
+    code = CriterionCode.sessions
     not_counted = [
         v
         for v in c.record.visits
@@ -134,7 +134,7 @@ def sessions(c: _Context) -> Criterion:
 
 
 def _every_held_session(
-    c: _Context, code: str, *, broken: list[str], unrecorded: list[str], passed: str
+    c: _Context, code: CriterionCode, *, broken: list[str], unrecorded: list[str], passed: str
 ) -> Criterion:
     """The shape of a rule every held session must meet: any break fails it; a figure not yet
     recorded leaves it missing (pending, or failed once finished)."""
@@ -151,7 +151,7 @@ def session_length(c: _Context) -> Criterion:
     floor = c.model.min_session_minutes
     return _every_held_session(
         c,
-        "session_length",
+        CriterionCode.session_length,
         broken=[
             f"session {v.number} lasted {v.duration_minutes} minutes"
             for v in c.held
@@ -167,7 +167,7 @@ def session_length(c: _Context) -> Criterion:
 
 
 def span(c: _Context) -> Criterion:
-    code = "span"
+    code = CriterionCode.span
     low, high = c.model.span_months
     if not c.held:
         return Criterion(code, c.missing, "No session has been held yet.")
@@ -203,7 +203,7 @@ def filming(c: _Context) -> Criterion:
     low, high = c.model.filmed_seconds
     return _every_held_session(
         c,
-        "filming",
+        CriterionCode.filming,
         broken=[
             f"session {v.number} filmed {minutes(v.filmed_seconds)}"
             for v in c.held
@@ -221,7 +221,7 @@ def filming(c: _Context) -> Criterion:
 def shared_review(c: _Context) -> Criterion:
     return _every_held_session(
         c,
-        "shared_review",
+        CriterionCode.shared_review,
         broken=[
             f"session {v.number} had no shared review" for v in c.held if not v.reviewed_with_carer
         ],
@@ -231,7 +231,7 @@ def shared_review(c: _Context) -> Criterion:
 
 
 def highlights(c: _Context) -> Criterion:
-    code = "highlights"
+    code = CriterionCode.highlights
     any_of = ", ".join(sorted(h.value for h in c.model.highlights_any_of))
     all_of = " and ".join(sorted(h.value for h in c.model.highlights_all_of))
     problems = []
@@ -254,7 +254,7 @@ def highlights(c: _Context) -> Criterion:
 
 
 def positive_change(c: _Context) -> Criterion:
-    code = "positive_change"
+    code = CriterionCode.positive_change
     start = c.model.positive_change_from_session
     acknowledged = [
         v
@@ -279,7 +279,7 @@ def home(c: _Context) -> Criterion:
     place = c.model.location
     return _every_held_session(
         c,
-        "home",
+        CriterionCode.home,
         broken=[
             f"session {v.number} was not at {place.value}" for v in c.held if v.location != place
         ],
@@ -289,7 +289,7 @@ def home(c: _Context) -> Criterion:
 
 
 def trained_worker(c: _Context) -> Criterion:
-    code = "trained_worker"
+    code = CriterionCode.trained_worker
     trained = c.record.worker_trained_on
     if not c.held:
         if trained is None:
@@ -329,14 +329,18 @@ CRITERIA: tuple[Callable[[_Context], Criterion], ...] = (
 
 def score(record: ProgrammeRecord, model: ProgrammeModel, *, today: date) -> Scorecard:
     """Every criterion of `model` for `record`, and the programme's verdict."""
-    held = sorted(
-        (v for v in record.visits if v.status is SessionStatus.held),
-        key=lambda v: (v.held_on, v.number),
-    )
-    finished = record.status in (ProgrammeStatus.completed, ProgrammeStatus.withdrawn)
+    held = _held(record)
+    finished = record.status in FINISHED
     context = _Context(held=held, record=record, model=model, finished=finished, today=today)
     criteria = [criterion(context) for criterion in CRITERIA]
     return Scorecard(verdict=_verdict(record.status, criteria), criteria=criteria)
+
+
+def _held(record: ProgrammeRecord) -> list[Visit]:
+    return sorted(
+        (v for v in record.visits if v.status is SessionStatus.held),
+        key=lambda v: (v.held_on, v.number),
+    )
 
 
 def _verdict(status: ProgrammeStatus, criteria: list[Criterion]) -> Verdict:
@@ -351,3 +355,56 @@ def _verdict(status: ProgrammeStatus, criteria: list[Criterion]) -> Verdict:
 
 def _ordinal(n: int) -> str:
     return {1: "first", 2: "second", 3: "third"}.get(n, f"{n}th")
+
+
+# -- the verdict kept beside a programme, and today's -------------------------------------------
+
+# The one rule that changes with the date: while `span` is pending (the last session is not yet
+# `span_months[0]` after the first), it fails once today is after its deadline, the latest day the
+# last session may be held. That turns an active programme that was on track off track; any other
+# verdict stays as it is. The reports' SQL applies this same table (vfb/services/reports/).
+LATE_SPAN_TURNS: dict[Verdict, Verdict] = {Verdict.on_track: Verdict.off_track}
+
+
+@dataclass(frozen=True)
+class StoredJudgement:
+    """What is kept beside a programme so that reports need not score it again: its scorecard as
+    if no time had passed since the last held session, and the deadline of a pending `span`."""
+
+    card: Scorecard
+    span_deadline: date | None
+
+    @property
+    def failing(self) -> list[Criterion]:
+        return [c for c in self.card.criteria if c.status is Status.failed]
+
+
+def stored_judgement(record: ProgrammeRecord, model: ProgrammeModel) -> StoredJudgement:
+    card = score(record, model, today=date.min)  # as if no time had passed
+    span_now = next(c for c in card.criteria if c.code is CriterionCode.span)
+    held = _held(record)
+    deadline = None
+    if span_now.status is Status.pending and held:
+        deadline = held[0].held_on + relativedelta(months=model.span_months[1])
+    return StoredJudgement(card, deadline)
+
+
+def span_is_late(span_deadline: date | None, *, today: date) -> bool:
+    return span_deadline is not None and span_deadline < today
+
+
+def verdict_now(stored: Verdict, span_deadline: date | None, *, today: date) -> Verdict:
+    """Today's verdict, from the stored one and the deadline of a pending `span` (the same as
+    `score(..., today=today).verdict`)."""
+    if span_is_late(span_deadline, today=today):
+        return LATE_SPAN_TURNS.get(stored, stored)
+    return stored
+
+
+def failing_now(
+    stored: Verdict, failing: list[CriterionCode], span_deadline: date | None, *, today: date
+) -> list[CriterionCode]:
+    """The stored failing criteria, with `span` added where the date alone turned the verdict."""
+    if verdict_now(stored, span_deadline, today=today) is not stored:
+        return [*failing, CriterionCode.span]
+    return failing

@@ -8,7 +8,7 @@ from functools import cache
 from pathlib import Path
 
 from vfb.errors import InvalidInput
-from vfb.models.enums import Highlight, Location
+from vfb.vocabulary import Highlight, Location
 
 MODELS_DIR = Path(__file__).parent / "programme_models"
 
@@ -25,6 +25,7 @@ class ProgrammeModel:
     highlights_any_of: frozenset[Highlight]
     highlights_all_of: frozenset[Highlight]
     positive_change_from_session: int
+    quiet_days: int  # an active programme with no held session for longer than this is flagged
 
 
 def known_models() -> tuple[str, ...]:
@@ -51,4 +52,5 @@ def load_model(name: str) -> ProgrammeModel:
         highlights_any_of=frozenset(Highlight(h) for h in data["highlights_any_of"]),
         highlights_all_of=frozenset(Highlight(h) for h in data["highlights_all_of"]),
         positive_change_from_session=int(data["positive_change_from_session"]),
+        quiet_days=int(data["quiet_days"]),
     )

@@ -10,21 +10,8 @@ from dataclasses import dataclass
 from datetime import date
 
 from vfb.errors import Conflict, InvalidInput
-from vfb.models.enums import ProgrammeStatus, SessionStatus
 from vfb.programme.programme_models import load_model
-
-# Which status a programme may move to from each status. Reopening a finished programme is allowed
-# because records are corrected after the fact; skipping straight from offered to completed is not.
-PROGRAMME_TRANSITIONS: dict[ProgrammeStatus, frozenset[ProgrammeStatus]] = {
-    ProgrammeStatus.offered: frozenset(
-        {ProgrammeStatus.active, ProgrammeStatus.declined, ProgrammeStatus.withdrawn}
-    ),
-    ProgrammeStatus.declined: frozenset({ProgrammeStatus.offered, ProgrammeStatus.active}),
-    ProgrammeStatus.active: frozenset({ProgrammeStatus.completed, ProgrammeStatus.withdrawn}),
-    ProgrammeStatus.completed: frozenset({ProgrammeStatus.active}),
-    ProgrammeStatus.withdrawn: frozenset({ProgrammeStatus.active}),
-}
-FINISHED = frozenset({ProgrammeStatus.completed, ProgrammeStatus.withdrawn})
+from vfb.vocabulary import FINISHED, PROGRAMME_TRANSITIONS, ProgrammeStatus, SessionStatus
 
 
 def fmt(d: date) -> str:

@@ -15,9 +15,9 @@ from sqlmodel import Session
 from vfb.api.deps import CurrentUser, DbDep, IdFilter, NowDep, PagingDep, wants_csv
 from vfb.api.schemas import ERROR_RESPONSES
 from vfb.errors import InvalidInput, NotAllowed
-from vfb.models.enums import Role
 from vfb.services.protection import audit_trail
 from vfb.services.protection.audit_names import AuditRowPublic
+from vfb.vocabulary import Role
 
 router = APIRouter(prefix="/api", tags=["audit"], responses=ERROR_RESPONSES)
 

@@ -22,12 +22,12 @@ from vfb.capture.still import still_jpeg
 from vfb.capture.timecode import format_timecode
 from vfb.errors import Conflict, InvalidInput, TooLarge
 from vfb.models import ClipPublic, RecordingCreate, RecordingPublic, TrimRequest
-from vfb.models.enums import ClipOrigin, ClipStatus
 from vfb.review.elan import clip_file_name
 from vfb.services.footage import clips, recordings, viewing
 from vfb.services.infra.footage_store import MediaStore
 from vfb.services.infra.media_worker import MediaJobs
 from vfb.services.protection import access
+from vfb.vocabulary import ClipOrigin, ClipStatus
 
 router = APIRouter(prefix="/api", tags=["clips"], responses=MEDIA_ERROR_RESPONSES)
 

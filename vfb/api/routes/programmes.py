@@ -25,11 +25,11 @@ from vfb.models import (
     SessionPublic,
     SessionUpdate,
 )
-from vfb.models.enums import ProgrammeStatus
 from vfb.services.protection import access
 from vfb.services.record import consents, programmes, visits
 from vfb.services.record.caseload import caseload
 from vfb.services.record.scorecard import programme_fidelity
+from vfb.vocabulary import ProgrammeStatus
 
 router = APIRouter(prefix="/api", tags=["programmes"], responses=ERROR_RESPONSES)
 

@@ -11,8 +11,11 @@ from pydantic import BaseModel, Field
 
 from vfb.api.deps import CurrentUser, DbDep, NowDep, wants_csv
 from vfb.api.schemas import ERROR_RESPONSES
-from vfb.models.enums import ProgrammeStatus
-from vfb.services import reports
+from vfb.services.reports import alerts as alerts_report
+from vfb.services.reports import fidelity_list as fidelity_report
+from vfb.services.reports import outcome_changes, scope
+from vfb.services.reports import statement3 as statement3_report
+from vfb.vocabulary import ProgrammeStatus
 
 router = APIRouter(prefix="/api/reports", tags=["reports"], responses=ERROR_RESPONSES)
 
@@ -41,17 +44,17 @@ def statement3(
     risk of attachment difficulties), `numerator` (= `started`: a programme with a held session by
     `to`), `proportion`, `offered`, `completed`, `completed_to_fidelity`, and `groups` when
     `group_by` is given."""
-    report = reports.statement3(
+    report = statement3_report.statement3(
         db=db, by=user, start=start, end=end, team_id=team_id, group_by=group_by
     )
     if wants_csv(request):
         name = f"statement3-{start.isoformat()}-{end.isoformat()}.csv"
         return Response(
-            reports.export_statement3(db, report, suppress=suppress),
+            statement3_report.export_statement3(db, report, suppress=suppress),
             media_type="text/csv; charset=utf-8",
             headers={"Content-Disposition": f'attachment; filename="{name}"'},
         )
-    return reports.statement3_public(report, suppress=suppress)
+    return statement3_report.statement3_public(report, suppress=suppress)
 
 
 class TrendPoint(BaseModel):
@@ -74,8 +77,8 @@ def statement3_quarters(
     """The measure for each of the `count` financial quarters (April–June is Q1) up to the one
     holding `to`."""
     points = []
-    for quarter in reports.quarters(end, count):
-        report = reports.statement3(
+    for quarter in scope.quarters(end, count):
+        report = statement3_report.statement3(
             db=db, by=user, start=quarter.start, end=quarter.end, team_id=team_id
         )
         total = report.total
@@ -108,7 +111,7 @@ class PeriodsPublic(BaseModel):
 def periods(now: NowDep, _user: CurrentUser) -> PeriodsPublic:
     """Today's financial quarter, the one before it and today's financial year (1 April to 31
     March), with their labels ("2026-27 Q1", "2026-27"): the dashboard's ranges."""
-    found = reports.periods(now.date())
+    found = scope.periods(now.date())
     return PeriodsPublic(
         **{name: PeriodPublic(from_=p.start, to=p.end, label=p.label) for name, p in found.items()}
     )
@@ -155,7 +158,7 @@ def fidelity(
     """Every programme of the team with its verdict and failing criteria, filterable by worker,
     status, verdict and period (programmes running at some time in it); `verdicts` counts them
     all by verdict."""
-    found = reports.fidelity_list(
+    found = fidelity_report.fidelity_list(
         db=db, by=user, today=now.date(), team_id=team_id, worker_id=worker_id, status=status,
         verdict=verdict, start=start, end=end, limit=limit, offset=offset,
     )  # fmt: skip
@@ -184,7 +187,7 @@ def alerts(
     """Active programmes needing attention: no held session for more than 21 days (`quiet`), or
     failing `assessment_before_start`, `session_length`, `filming`, `shared_review` or
     `trained_worker`."""
-    found = reports.alerts(db=db, by=user, today=now.date(), team_id=team_id)
+    found = alerts_report.alerts(db=db, by=user, today=now.date(), team_id=team_id)
     return [AlertPublic(**vars(a)) for a in found]
 
 
@@ -217,7 +220,7 @@ def outcomes(
     """For the period's denominator: the mean change in carer scores on each scale for children
     whose programme was completed (those with scores before and after), and the rate of
     placement breakdowns beside the proportion reached."""
-    found = reports.outcomes(db=db, by=user, start=start, end=end, team_id=team_id)
+    found = outcome_changes.outcomes(db=db, by=user, start=start, end=end, team_id=team_id)
     return OutcomesPublic(
         from_=start,
         to=end,

@@ -24,10 +24,10 @@ from vfb.api.pages import web_dir
 from vfb.api.schemas import ERROR_RESPONSES
 from vfb.errors import Gone
 from vfb.models import ShareLinkCreate, ShareLinkPublic
-from vfb.models.enums import ReelStatus
 from vfb.services.infra.footage_store import MediaStore
 from vfb.services.infra.media_worker import MediaJobs
 from vfb.services.protection import share_links
+from vfb.vocabulary import ReelStatus
 
 router = APIRouter(prefix="/api", tags=["share links"], responses=ERROR_RESPONSES)
 carer_router = APIRouter(include_in_schema=False)

@@ -7,8 +7,8 @@ from fastapi import APIRouter
 from vfb.api.deps import AdminUser, CurrentUser, DbDep, IdFilter, IdPath, NowDep, PagingDep
 from vfb.api.schemas import ERROR_RESPONSES, ListOf, list_of
 from vfb.models import TeamCreate, TeamPublic, TeamUpdate, UserCreate, UserPublic, UserUpdate
-from vfb.models.enums import Role
 from vfb.services.accounts import users as service
+from vfb.vocabulary import Role
 
 router = APIRouter(prefix="/api", tags=["teams and users"], responses=ERROR_RESPONSES)
 

@@ -19,11 +19,11 @@ from vfb.models import (
     UserCreate,
     UserUpdate,
 )
-from vfb.models.enums import Role
 from vfb.security import hash_password
 from vfb.services.infra.paging import Page, page
 from vfb.services.protection import audit_trail
 from vfb.services.protection.access import require_admin
+from vfb.vocabulary import Role
 
 
 def create_team(*, db: Session, data: TeamCreate, by: User | None, now: datetime) -> Team:

@@ -15,7 +15,6 @@ from vfb.capture.trim import TrimMode, trim
 from vfb.errors import Conflict, NotFound
 from vfb.models import Clip, ClipPublic, Moment, Programme, ProgrammeSession, TrimRequest, User
 from vfb.models.clip import ThumbnailsPublic
-from vfb.models.enums import ClipOrigin, ClipStatus, ConsentScope
 from vfb.services.infra.footage_store import MediaStore
 from vfb.services.protection.access import get_clip, get_session, require_case_writer
 from vfb.services.record.consents import require_active_consent
@@ -23,6 +22,7 @@ from vfb.services.record.visits import hold_booked_visit
 from vfb.services.review.moments import forget_moments
 from vfb.services.review.reels import forget_reels_showing
 from vfb.settings import Settings
+from vfb.vocabulary import ClipOrigin, ClipStatus, ConsentScope
 
 INTERACTION_MIN_MS = 10 * 60 * 1000
 INTERACTION_MAX_MS = 20 * 60 * 1000

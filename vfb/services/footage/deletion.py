@@ -15,10 +15,10 @@ from sqlalchemy import or_, update
 from sqlmodel import Session, col, select
 
 from vfb.models import Clip, Consent, Programme, ProgrammeSession, Recording, Reel, ShareLink
-from vfb.models.enums import ClipStatus, ConsentScope, RecordingStatus
 from vfb.programme.rules import fmt
 from vfb.services.infra.footage_store import MediaStore
 from vfb.services.protection import audit_trail
+from vfb.vocabulary import ClipStatus, ConsentScope, RecordingStatus
 
 
 @dataclass(frozen=True)

@@ -16,11 +16,11 @@ from vfb.errors import ChunkOutOfOrder, Conflict, DiskFull, VfbError
 from vfb.models import Clip, Programme, ProgrammeSession, Recording, RecordingCreate, User
 from vfb.models.base import new_id
 from vfb.models.clip import RecordingPublic
-from vfb.models.enums import ClipOrigin, RecordingStatus
 from vfb.services.footage.clips import accept_source, session_for_filming
 from vfb.services.infra.footage_store import MediaStore
 from vfb.services.protection.access import get_recording, require_case_writer
 from vfb.services.record.visits import hold_booked_visit
+from vfb.vocabulary import ClipOrigin, RecordingStatus
 
 _locks: defaultdict[str, threading.Lock] = defaultdict(threading.Lock)
 

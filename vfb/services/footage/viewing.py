@@ -15,11 +15,11 @@ from datetime import date, timedelta
 from sqlmodel import Session, col, select
 
 from vfb.models import AuditEvent, Clip, Programme, Reel, User
-from vfb.models.enums import ConsentScope, Role
 from vfb.services.protection import audit_trail
 from vfb.services.protection.access import get_clip
 from vfb.services.record.consents import require_active_consent
 from vfb.services.review.reels import get_reel
+from vfb.vocabulary import ConsentScope, Role
 
 OVERSEERS = (Role.supervisor, Role.manager)
 VIEWING_WINDOW = timedelta(minutes=30)

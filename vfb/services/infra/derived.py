@@ -2,29 +2,32 @@
 each programme's held sessions and stored fidelity verdict, and each child's earliest programme
 milestones (for the statement 3 counts).
 
-It is kept by database-session events, whatever the write path (API, CLI, the media worker): a
-flush notes which programmes its changes touch, and just before the commit their derived fields
-are recomputed with the pure fidelity rules, in the same transaction.
+It is kept by database events (`install`), whatever the write path (API, CLI, the media worker): a
+child's birthdays whenever the child is written; and a flush notes which programmes its changes
+touch, and just before the commit their derived fields are recomputed with the pure fidelity
+rules, in the same transaction.
 
 The stored verdict is computed as if no time had passed since the last held session; the one rule
 that changes with the date (`span` fails once today is after the latest allowed last session) is
-stored as `span_deadline` and applied by the queries, so nothing goes stale overnight.
+stored as `span_deadline` and applied when the verdict is read (`fidelity.verdict_now`, and its SQL
+form in the reports), so nothing goes stale overnight. Both are vfb/programme/fidelity.py's
+(`stored_judgement`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date
 from typing import Any
 
-from dateutil.relativedelta import relativedelta
 from sqlalchemy import event, inspect
 from sqlmodel import Session, col, select
 
 from vfb.models import Assessment, Child, Programme, ProgrammeSession, User
-from vfb.models.enums import ProgrammeStatus, SessionStatus
-from vfb.programme.fidelity import ProgrammeRecord, Status, Verdict, Visit, score
+from vfb.programme.fidelity import ProgrammeRecord, Visit, stored_judgement
+from vfb.programme.measure import birthdays
 from vfb.programme.programme_models import load_model
+from vfb.vocabulary import ProgrammeStatus, SessionStatus, Verdict
 
 PENDING = "vfb.derived.pending"
 BUSY = "vfb.derived.busy"
@@ -63,17 +66,12 @@ def refresh_programme(db: Session, programme: Programme) -> None:
     programme.held_sessions = len(held)
     programme.first_held_on = held[0] if held else None
     programme.last_held_on = held[-1] if held else None
-    model = load_model(programme.model)
-    card = score(record, model, today=date.min)  # as if no time had passed: see above
-    failing = [c for c in card.criteria if c.status is Status.failed]
-    programme.fidelity_verdict = card.verdict.value
+    judged = stored_judgement(record, load_model(programme.model))
+    failing = judged.failing
+    programme.fidelity_verdict = judged.card.verdict.value
     programme.fidelity_failing = " " + " ".join(c.code for c in failing) + " " if failing else ""
-    programme.fidelity_notes = {c.code: c.detail for c in failing}
-    span = next(c for c in card.criteria if c.code == "span")
-    pending = span.status is Status.pending and held
-    programme.span_deadline = (
-        held[0] + relativedelta(months=model.span_months[1]) if pending else None
-    )
+    programme.fidelity_notes = {c.code.value: c.detail for c in failing}
+    programme.span_deadline = judged.span_deadline
     db.add(programme)
 
 
@@ -109,7 +107,24 @@ def refresh(db: Session, programme_ids: set[str], child_ids: Iterable[str] = ())
 # -- the events --------------------------------------------------------------------------------
 
 
-@event.listens_for(Session, "after_flush")
+def install() -> None:
+    """Keep the derived fields from now on (idempotent): called by
+    `vfb.services.infra.hooks.install_hooks`, wherever an engine is made."""
+    for target, name, listener in _LISTENERS:
+        if not event.contains(target, name, listener):
+            event.listen(target, name, listener)
+
+
+def _keep_birthdays(_mapper: object, _connection: object, child: Child) -> None:
+    (
+        child.turns_1_on,
+        child.turns_2_on,
+        child.turns_3_on,
+        child.turns_4_on,
+        child.turns_5_on,
+    ) = birthdays(child.date_of_birth)
+
+
 def _note_changes(session: Session, _context: Any) -> None:
     if session.info.get(BUSY):
         return
@@ -128,7 +143,6 @@ def _note_changes(session: Session, _context: Any) -> None:
             pending["workers"].add(record.id)  # only training changes a worker's fidelity
 
 
-@event.listens_for(Session, "before_commit")
 def _refresh_before_commit(session: Session) -> None:
     if session.info.get(BUSY):
         return
@@ -157,3 +171,11 @@ def _refresh_before_commit(session: Session) -> None:
     finally:
         session.info[BUSY] = False
         session.info.pop(PENDING, None)
+
+
+_LISTENERS: tuple[tuple[Any, str, Callable[..., None]], ...] = (
+    (Child, "before_insert", _keep_birthdays),
+    (Child, "before_update", _keep_birthdays),
+    (Session, "after_flush", _note_changes),
+    (Session, "before_commit", _refresh_before_commit),
+)

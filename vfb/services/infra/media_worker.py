@@ -25,13 +25,13 @@ from vfb.capture.probe import MediaBounds
 from vfb.capture.reel import ReelPart, ReelPlan
 from vfb.errors import VfbError
 from vfb.models import Clip, ProgrammeSession, Reel
-from vfb.models.enums import ClipOrigin, ClipStatus, ReelStatus
 from vfb.services.footage.clips import bounds_of, record_made_clip, refresh_filmed_seconds
 from vfb.services.footage.recordings import recover_idle
 from vfb.services.infra.footage_store import MediaStore
 from vfb.services.protection import audit_trail
 from vfb.services.review.reels import build_reel, reel_file
 from vfb.settings import Settings
+from vfb.vocabulary import ClipOrigin, ClipStatus, ReelStatus
 
 logger = logging.getLogger("vfb.media")
 

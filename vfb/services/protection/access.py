@@ -26,7 +26,7 @@ from vfb.models import (
     Recording,
     User,
 )
-from vfb.models.enums import Role
+from vfb.vocabulary import Role
 
 
 def child_in_reach(by: User) -> ColumnElement[bool]:

@@ -39,8 +39,8 @@ from vfb.models import (
     ShareLink,
     User,
 )
-from vfb.models.enums import ConsentScope
 from vfb.services.protection.access import child_in_reach
+from vfb.vocabulary import ConsentScope
 
 
 class AuditRowPublic(AuditEventPublic):

@@ -2,8 +2,8 @@
 where, as append-only rows in a SHA-256 chain (the rules are in vfb.audit.chain).
 
 Rows are written in the same transaction as what they record:
-- changes to the case records in `RECORD_KINDS` by a database-session event, whatever the write
-  path (API, command line, media worker), with the actor the request or command put on the
+- changes to the case records in `RECORD_KINDS` by a database-session event (`install`), whatever
+  the write path (API, command line, media worker), with the actor the request or command put on the
   session (`use_actor`);
 - reads and exports of records by `record_read`, one row per request however many it returns;
 - media access, sign-ins, account changes and everything else by an explicit `append`.
@@ -269,7 +269,13 @@ def _changed_fields(record: Any, quiet: frozenset[str]) -> list[str]:
     )
 
 
-@event.listens_for(Session, "before_flush")
+def install() -> None:
+    """Record changes to the case records on every database session from now on (idempotent):
+    called by `vfb.services.infra.hooks.install_hooks`, wherever an engine is made."""
+    if not event.contains(Session, "before_flush", _record_changes):
+        event.listen(Session, "before_flush", _record_changes)
+
+
 def _record_changes(session: Session, _context: Any, _instances: Any) -> None:
     if session.info.get(DERIVED_BUSY):  # vfb's own refresh of derived fields is not news
         return

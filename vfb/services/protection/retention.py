@@ -20,12 +20,12 @@ from sqlalchemy import Engine, exists, or_
 from sqlmodel import Session, col, select
 
 from vfb.models import Clip, Programme, ProgrammeSession, Recording
-from vfb.models.enums import ClipOrigin, ClipStatus, ProgrammeStatus, RecordingStatus
 from vfb.programme.rules import fmt
 from vfb.services.footage.deletion import delete_programme_footage
 from vfb.services.infra.footage_store import MediaStore
 from vfb.services.protection import audit_trail
 from vfb.settings import Settings
+from vfb.vocabulary import ClipOrigin, ClipStatus, ProgrammeStatus, RecordingStatus
 
 logger = logging.getLogger("vfb.retention")
 

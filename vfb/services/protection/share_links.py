@@ -37,7 +37,6 @@ from vfb.models import (
     Team,
     User,
 )
-from vfb.models.enums import ConsentScope, ReelStatus
 from vfb.programme.rules import fmt
 from vfb.services.footage.viewing import start_viewing
 from vfb.services.infra.footage_store import MediaStore
@@ -46,6 +45,7 @@ from vfb.services.protection.access import get_programme, require_case_writer
 from vfb.services.record.consents import require_active_consent
 from vfb.services.review.reels import ready_reel_file, start_reel
 from vfb.settings import is_loopback_url
+from vfb.vocabulary import ConsentScope, ReelStatus
 
 TOKEN_BYTES = 16  # 128 bits
 NO_LONGER_SHARED = "This video is no longer shared. Ask your worker if you have questions."

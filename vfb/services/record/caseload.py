@@ -14,9 +14,9 @@ from sqlalchemy import case, func
 from sqlmodel import Session, col, select
 
 from vfb.models import Child, Programme, ProgrammeSession, User
-from vfb.models.enums import SessionStatus
 from vfb.services.infra.paging import Page, page
 from vfb.services.protection.access import child_in_reach
+from vfb.vocabulary import SessionStatus
 
 
 class ProgrammeSummary(BaseModel):

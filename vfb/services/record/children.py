@@ -19,11 +19,11 @@ from vfb.models import (
     ChildUpdate,
     User,
 )
-from vfb.models.enums import Role
 from vfb.programme.rules import check_assessment_date, check_child_dates
 from vfb.services.infra.paging import Page, apply_changes, page
 from vfb.services.protection import audit_trail
 from vfb.services.protection.access import child_in_reach, get_carer, get_child, require_case_writer
+from vfb.vocabulary import Role
 
 
 def _check_allocation(*, db: Session, team_id: str, worker_id: str | None, by: User) -> None:

@@ -21,7 +21,6 @@ from vfb.models import (
     ShareLink,
     User,
 )
-from vfb.models.enums import ConsentScope
 from vfb.programme.rules import check_consent_given, check_consent_withdrawal, fmt
 from vfb.services.footage.deletion import (
     Footage,
@@ -33,6 +32,7 @@ from vfb.services.footage.deletion import (
 )
 from vfb.services.infra.footage_store import MediaStore
 from vfb.services.protection.access import get_consent, get_programme, require_case_writer
+from vfb.vocabulary import ConsentScope
 
 
 def public(consent: Consent) -> ConsentPublic:

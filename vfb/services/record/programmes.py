@@ -17,7 +17,6 @@ from vfb.models import (
     ProgrammeUpdate,
     User,
 )
-from vfb.models.enums import ProgrammeStatus, Role
 from vfb.programme.rules import (
     ProgrammeState,
     change_programme,
@@ -33,6 +32,7 @@ from vfb.services.protection.access import (
     get_programme,
     require_case_writer,
 )
+from vfb.vocabulary import ProgrammeStatus, Role
 
 
 def _check_worker(db: Session, *, worker_id: str, child: Child, by: User) -> None:

@@ -16,9 +16,9 @@ from vfb.models import (
     SessionUpdate,
     User,
 )
-from vfb.models.enums import ProgrammeStatus, SessionStatus
 from vfb.programme.rules import SessionFacts, check_session, fmt
 from vfb.services.protection.access import get_programme, get_session, require_case_writer
+from vfb.vocabulary import ProgrammeStatus, SessionStatus
 
 
 def _facts(values: dict[str, Any]) -> SessionFacts:

@@ -9,10 +9,10 @@ from sqlmodel import Session, col, select
 
 from vfb.errors import Conflict, InvalidInput
 from vfb.models import Moment, ProgrammeSession, SharedReviewCreate, User
-from vfb.models.enums import Highlight, SessionStatus
 from vfb.review.schemes import load_scheme
 from vfb.services.protection.access import get_clip, get_session, require_case_writer
 from vfb.services.record.visits import hold_booked_visit
+from vfb.vocabulary import Highlight, SessionStatus
 
 
 def record_shared_review(

@@ -24,7 +24,6 @@ from vfb.models import (
     SharedMoment,
     User,
 )
-from vfb.models.enums import ClipStatus
 from vfb.review import moments as review
 from vfb.review.csv_import import Columns, read_csv
 from vfb.review.elan import frame_ms, read_eaf
@@ -34,6 +33,7 @@ from vfb.services.infra.versions import claim_version
 from vfb.services.protection import audit_trail
 from vfb.services.protection.access import get_clip, get_programme, require_case_writer
 from vfb.validation_words import sentence
+from vfb.vocabulary import ClipStatus
 
 STALE_MOMENT = (
     "Someone else changed this moment after you opened it, so your change was not saved. "

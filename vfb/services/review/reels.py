@@ -14,13 +14,13 @@ from vfb.capture.reel import ReelPart, ReelPlan, make_reel, plan_for
 from vfb.capture.timecode import format_timecode
 from vfb.errors import InvalidInput, NotFound
 from vfb.models import Clip, Moment, Programme, ProgrammeSession, Reel, ReelCreate, User
-from vfb.models.enums import ClipStatus, ConsentScope, ReelStatus
 from vfb.review.moments import play_span
 from vfb.review.schemes import load_scheme
 from vfb.services.infra.footage_store import MediaStore
 from vfb.services.protection.access import get_programme, require_case_writer
 from vfb.services.record.consents import require_active_consent
 from vfb.services.review.moments import carer_caption
+from vfb.vocabulary import ClipStatus, ConsentScope, ReelStatus
 
 MakeReel = Callable[[list[ReelPart], Path, ReelPlan, Callable[[float], None]], int]
 

@@ -1,5 +1,9 @@
 """The closed vocabularies of docs/domain.md ("The people and records"), as string enums (stored
-as their values)."""
+as their values), and the moves a programme may make between its statuses.
+
+One home for every closed list the records, the rules, the API and the pages share. Nothing here
+knows about the web or the database: this module imports only the standard library.
+"""
 
 from enum import StrEnum
 
@@ -82,6 +86,31 @@ class Highlight(StrEnum):
     positive_change = "positive_change"
 
 
+class Verdict(StrEnum):
+    """A programme's fidelity verdict (vfb/programme/fidelity.py), stored beside it."""
+
+    met = "met"
+    not_met = "not_met"
+    on_track = "on_track"
+    off_track = "off_track"
+    not_started = "not_started"
+
+
+class CriterionCode(StrEnum):
+    """The fidelity criteria of a programme model, in the order a scorecard lists them."""
+
+    assessment_before_start = "assessment_before_start"
+    sessions = "sessions"
+    session_length = "session_length"
+    span = "span"
+    filming = "filming"
+    shared_review = "shared_review"
+    highlights = "highlights"
+    positive_change = "positive_change"
+    home = "home"
+    trained_worker = "trained_worker"
+
+
 class ClipStatus(StrEnum):
     processing = "processing"  # being made playable or prepared for review
     ready = "ready"
@@ -112,3 +141,17 @@ class ReelStatus(StrEnum):
 class ScoreTiming(StrEnum):
     before = "before"
     after = "after"
+
+
+# Which status a programme may move to from each status. Reopening a finished programme is allowed
+# because records are corrected after the fact; skipping straight from offered to completed is not.
+PROGRAMME_TRANSITIONS: dict[ProgrammeStatus, frozenset[ProgrammeStatus]] = {
+    ProgrammeStatus.offered: frozenset(
+        {ProgrammeStatus.active, ProgrammeStatus.declined, ProgrammeStatus.withdrawn}
+    ),
+    ProgrammeStatus.declined: frozenset({ProgrammeStatus.offered, ProgrammeStatus.active}),
+    ProgrammeStatus.active: frozenset({ProgrammeStatus.completed, ProgrammeStatus.withdrawn}),
+    ProgrammeStatus.completed: frozenset({ProgrammeStatus.active}),
+    ProgrammeStatus.withdrawn: frozenset({ProgrammeStatus.active}),
+}
+FINISHED = frozenset({ProgrammeStatus.completed, ProgrammeStatus.withdrawn})
