@@ -10,26 +10,30 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from vfb.vocabulary import PROGRAMME_TRANSITIONS, ProgrammeStatus
 from vfb.programme.fidelity import ProgrammeRecord, score
 from vfb.programme.programme_models import MODELS_DIR, load_model
+from vfb.vocabulary import PROGRAMME_TRANSITIONS, ProgrammeStatus
 
 DOMAIN = Path(__file__).parent.parent / "docs" / "domain.md"
 
 
-def criteria_table() -> list[tuple[str, str]]:
-    """(code, settings cell) for each row between the criteria markers."""
+def marked_table(name: str = "criteria") -> list[tuple[str, str]]:
+    """(code, settings cell) for each row between the `name` markers."""
     text = DOMAIN.read_text()
-    found = re.search(r"<!-- criteria:start -->\n(.*?)<!-- criteria:end -->", text, flags=re.S)
-    assert found, "docs/domain.md has no <!-- criteria:start --> … <!-- criteria:end --> table"
+    found = re.search(rf"<!-- {name}:start -->\n(.*?)<!-- {name}:end -->", text, flags=re.S)
+    assert found, f"docs/domain.md has no <!-- {name}:start --> … <!-- {name}:end --> table"
     rows = re.findall(r"^\| `([a-z_]+)` \| .+? \| (.+?) \|$", found.group(1), flags=re.M)
-    assert rows, "the criteria table has no rows"
+    assert rows, f"the {name} table has no rows"
     return rows
+
+
+def criteria_table() -> list[tuple[str, str]]:
+    return marked_table("criteria")
 
 
 def documented_settings() -> dict[str, Any]:
     settings: dict[str, Any] = {}
-    for _, cell in criteria_table():
+    for _, cell in criteria_table() + marked_table("alerts"):
         for setting in re.findall(r"`([^`]+)`", cell):
             parsed = tomllib.loads(setting)
             assert not parsed.keys() & settings.keys(), f"{setting} is documented twice"

@@ -15,8 +15,8 @@ from vfb.programme.rules import (
     check_session,
     initial_status,
 )
-from vfb.vocabulary import PROGRAMME_TRANSITIONS, SessionStatus
 from vfb.vocabulary import ProgrammeStatus as S
+from vfb.vocabulary import SessionStatus
 
 OFFERED_ON = date(2026, 1, 5)
 

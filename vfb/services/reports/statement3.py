@@ -1,7 +1,7 @@
-"""The QS133 statement 3 measure for a period, whole and broken down (docs/domain.md), counted by the
-database in one indexed pass from the rules of vfb/programme/measure.py and the milestones
-vfb/services/infra/derived.py keeps beside each child; and its CSV export, which is in the audit
-trail once per request."""
+"""The QS133 statement 3 measure for a period, whole and broken down (docs/domain.md),
+counted by the database in one indexed pass from the rules of vfb/programme/measure.py and the
+milestones vfb/services/infra/derived.py keeps beside each child; and its CSV export, which is in
+the audit trail once per request."""
 
 from __future__ import annotations
 
