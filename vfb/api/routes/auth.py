@@ -15,6 +15,7 @@ from vfb.api.deps import (
     KeyDep,
     NowDep,
     PolicyDep,
+    SettingsDep,
     bearer_scheme,
     client_address,
     request_token,
@@ -64,6 +65,7 @@ def start_session(
     now: NowDep,
     policy: PolicyDep,
     key: KeyDep,
+    settings: SettingsDep,
 ) -> SignedIn:
     """Sign in from a web page: sets an HttpOnly, SameSite=Strict session cookie."""
     session_token, user = sign_in(
@@ -76,7 +78,7 @@ def start_session(
         now=now,
         origin=client_address(request),
     )
-    secure = request.app.state.settings.resolved_cookie_secure
+    secure = settings.resolved_cookie_secure
     response.set_cookie(
         SESSION_COOKIE, session_token, httponly=True, samesite="strict", secure=secure, path="/"
     )
