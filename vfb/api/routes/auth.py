@@ -20,8 +20,9 @@ from vfb.api.deps import (
     client_address,
     request_token,
 )
-from vfb.api.schemas import ERROR_RESPONSES, SignedIn, SignInNow, Token
+from vfb.api.schemas import ERROR_RESPONSES
 from vfb.models import UserPublic
+from vfb.models.auth import SignedIn, SignInNow, Token
 from vfb.security import csrf_token
 from vfb.services.accounts.sign_in import sign_in, sign_out, time_left
 

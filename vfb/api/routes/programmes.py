@@ -5,13 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Response
 
 from vfb.api.deps import CurrentUser, DbDep, IdFilter, IdPath, NowDep, PagingDep, StoreDep
-from vfb.api.schemas import (
-    ERROR_RESPONSES,
-    CaseloadRowPublic,
-    CriterionPublic,
-    FidelityPublic,
-    ListOf,
-)
+from vfb.api.schemas import ERROR_RESPONSES, ListOf
 from vfb.models import (
     ChildPublic,
     ConsentCreate,
@@ -25,7 +19,9 @@ from vfb.models import (
     SessionPublic,
     SessionUpdate,
 )
+from vfb.models.caseload import CaseloadRowPublic
 from vfb.models.enums import ProgrammeStatus
+from vfb.models.programme import CriterionPublic, FidelityPublic
 from vfb.services.protection import access
 from vfb.services.record import consents, programmes, visits
 from vfb.services.record.caseload import caseload

@@ -10,7 +10,6 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Request, Response
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse
-from pydantic import BaseModel
 from sqlmodel import Session
 
 from vfb.api.deps import (
@@ -29,7 +28,7 @@ from vfb.api.pages import web_dir
 from vfb.api.schemas import ERROR_RESPONSES
 from vfb.errors import Gone
 from vfb.models import ShareLinkCreate, ShareLinkPublic
-from vfb.models.enums import ReelStatus
+from vfb.models.share_link import SharedViewing
 from vfb.services.protection import share_links
 from vfb.settings import Settings
 
@@ -203,18 +202,6 @@ def shared_page(
     except Gone as error:
         return _gone_page(error)
     return FileResponse(web_dir() / "shared.html", headers=NO_STORE)
-
-
-class SharedViewing(BaseModel):
-    carer_name: str
-    from_line: str
-    contact_line: str
-    today: str
-    expires_at: str
-    status: ReelStatus
-    progress: float
-    length_ms: int
-    media_url: str
 
 
 @carer_router.get("/shared/{share_link_id}/viewing", response_model=SharedViewing)

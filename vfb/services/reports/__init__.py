@@ -25,6 +25,7 @@ from sqlmodel import Session, col, select
 from vfb.errors import InvalidInput, NotAllowed, NotFound
 from vfb.models import CarerScore, Child, PlacementBreakdown, Programme, Team, User
 from vfb.models.enums import ProgrammeStatus, Role
+from vfb.models.reports import Alert, FidelityRow, ScaleChange
 from vfb.programme.measure import GROUP_FIELDS, Counts
 from vfb.programme.periods import (
     Period,
@@ -278,23 +279,6 @@ def _verdict_now(today: date) -> ColumnElement[Any]:
 
 
 @dataclass(frozen=True)
-class FidelityRow:
-    programme_id: str
-    child_id: str
-    child_reference: str
-    worker_id: str
-    worker: str
-    status: str
-    offered_on: date
-    ended_on: date | None
-    held_sessions: int
-    first_held_on: date | None
-    last_held_on: date | None
-    verdict: str
-    failing: list[str]
-
-
-@dataclass(frozen=True)
 class FidelityList:
     rows: list[FidelityRow]
     count: int
@@ -384,16 +368,6 @@ def fidelity_list(
 # -- alerts -------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Alert:
-    programme_id: str
-    child_id: str
-    child_reference: str
-    worker: str
-    code: str
-    detail: str
-
-
 def alerts(*, db: Session, by: User | None, today: date, team_id: str | None = None) -> list[Alert]:
     """For active programmes: no held session for more than 21 days, and the fidelity failures a
     manager acts on at once (a short session, filming outside 10–20 minutes, a session without a
@@ -429,22 +403,20 @@ def alerts(*, db: Session, by: User | None, today: date, team_id: str | None = N
                 detail = programme.fidelity_notes.get(code, code)
                 raised.append((code, detail[:1].upper() + detail[1:]))
         found += [
-            Alert(programme.id, programme.child_id, reference, username, code, detail)
+            Alert(
+                programme_id=programme.id,
+                child_id=programme.child_id,
+                child_reference=reference,
+                worker=username,
+                code=code,
+                detail=detail,
+            )
             for code, detail in raised
         ]
     return found
 
 
 # -- outcomes -----------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class ScaleChange:
-    scale: str
-    children: int
-    mean_before: float
-    mean_after: float
-    mean_change: float
 
 
 @dataclass(frozen=True)
