@@ -9,7 +9,7 @@ from vfb.models.base import UTCDateTime
 from vfb.models.user import UserPublic
 
 
-class AuthSession(SQLModel, table=True):
+class SignIn(SQLModel, table=True):
     """A sign-in. `id` is a keyed hash of the token; the token itself is never stored."""
 
     __tablename__ = "auth_session"
