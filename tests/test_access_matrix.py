@@ -83,6 +83,7 @@ RULES: dict[tuple[str, str], Callable[[str], int]] = {
     ("PATCH", "/api/teams/{team_id}"): ADMIN_ONLY,
     ("GET", "/api/storage"): SIGNED_IN,
     ("GET", "/api/schemes"): SIGNED_IN,
+    ("GET", "/api/vocabulary"): SIGNED_IN,
     ("GET", "/api/caseload"): SIGNED_IN,
     ("GET", "/api/children"): SIGNED_IN,
     ("GET", "/api/programmes"): SIGNED_IN,

@@ -89,6 +89,20 @@ def test_media_access_is_recorded_once_per_viewing(
     assert export["detail"] == "csv"
 
 
+def test_a_still_at_a_time_after_the_clip_ends_is_refused_and_not_recorded_as_a_viewing(
+    family: Family, as_: Callable[[str], Caller], samples: Samples
+) -> None:
+    worker = as_("worker_a1")
+    clip = imported(worker, family.session, samples.get("indexed.mp4"))  # 8 s
+    refused = worker.get(f"/api/clips/{clip['id']}/still", params={"at_ms": 9000})
+    assert refused.status_code == 400
+    assert "there is no frame at 00:00:09.000" in refused.json()["detail"]
+    assert actions(trail(as_("manager_a"), action="clip.")) == ["clip.create"]
+    # the last frame's time is still a frame, and a viewing
+    assert worker.get(f"/api/clips/{clip['id']}/still", params={"at_ms": 7990}).status_code == 200
+    assert actions(trail(as_("manager_a"), action="clip.")) == ["clip.create", "clip.still"]
+
+
 def test_sign_ins_and_failed_sign_ins_are_recorded(
     client: TestClient, as_: Callable[[str], Caller], cast: Cast
 ) -> None:

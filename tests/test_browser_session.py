@@ -20,7 +20,7 @@ from tests.browser import sign_in, wait_until
 from tests.support import PASSWORD, RunningServer
 from tests.test_browser_review import call
 from vfb.db import make_engine
-from vfb.models import AuthSession, User
+from vfb.models import SignIn, User
 
 pytestmark = pytest.mark.browser
 clip = test_browser_review.clip  # the 8-second frame-indexed clip, ready for review
@@ -35,9 +35,9 @@ def age_sign_ins(database_url: str, username: str, by: timedelta) -> None:
     try:
         with Session(engine) as db:
             rows = db.exec(
-                select(AuthSession)
-                .join(User, AuthSession.user_id == User.id)  # type: ignore[arg-type]
-                .where(User.username == username, AuthSession.kind == "cookie")
+                select(SignIn)
+                .join(User, SignIn.user_id == User.id)  # type: ignore[arg-type]
+                .where(User.username == username, SignIn.kind == "cookie")
             ).all()
             assert rows, "no browser sign-in to age"
             for row in rows:

@@ -20,7 +20,7 @@ from tests.support import Caller
 from tests.test_clips import imported
 from vfb.programme.measure import Counts
 from vfb.review.exchange import from_csv, to_csv
-from vfb.review.moments import Moment
+from vfb.review.moments import MarkedMoment
 from vfb.services.protection import audit_trail
 from vfb.services.protection.audit_trail import AuditFilter
 from vfb.services.reports import statement3 as reports
@@ -113,7 +113,7 @@ def test_a_team_name_reaches_the_statement3_csv_as_text() -> None:
 
 @pytest.mark.parametrize("text", [*FORMULAS, "\t=1+1", "\r=1+1", "\t\t-1"])
 def test_moments_csv_cells_never_start_a_formula_and_read_back_unchanged(text: str) -> None:
-    moment = Moment(1000, 2000, "strengths", text, True, text)
+    moment = MarkedMoment(1000, 2000, "strengths", text, True, text)
     rows = list(csv.reader(io.StringIO(to_csv([moment]))))
     assert rows[1][5] == rows[1][7] == "'" + text
     assert from_csv(to_csv([moment])) == [moment]
@@ -188,7 +188,7 @@ def test_an_eaf_import_with_a_control_character_is_refused_in_words(
     ready_clip: Any, as_: Callable[[str], Caller]
 ) -> None:
     worker = as_("worker_a1")
-    moment = Moment(1000, 2000, "strengths", "PLACEHOLDER", False, "")
+    moment = MarkedMoment(1000, 2000, "strengths", "PLACEHOLDER", False, "")
     exported = worker.ok(
         "POST",
         f"/api/clips/{ready_clip['id']}/moments",

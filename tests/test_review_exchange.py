@@ -16,7 +16,7 @@ from vfb.review.csv_import import Columns, read_csv
 from vfb.review.elan import parse, read_eaf, slot_times, to_eaf
 from vfb.review.exchange import from_csv, to_csv
 from vfb.review.imports import Reading, plan
-from vfb.review.moments import Moment
+from vfb.review.moments import MarkedMoment
 from vfb.review.schemes import NICE_HIGHLIGHTS, all_schemes, load_scheme
 from vfb.review.webvtt import to_webvtt
 
@@ -25,7 +25,7 @@ NICE = {c.code: c.label for c in load_scheme("nice").categories}
 FRAME = 40  # one frame at 25 fps
 
 MOMENTS = [
-    Moment(
+    MarkedMoment(
         1234,
         1234,
         "sensitivity",
@@ -34,21 +34,21 @@ MOMENTS = [
         "You waited for him",
         "Look, Mummy & me!",
     ),
-    Moment(5000, 9500, "communication", 'Naming his feelings, "you\'re cross"', False),
-    Moment(
+    MarkedMoment(5000, 9500, "communication", 'Naming his feelings, "you\'re cross"', False),
+    MarkedMoment(
         9500, 12001, "strengths", "=SUM(A1) is not a formula here\nsecond line", True, "-ok: yes"
     ),
-    Moment(20000, 20000, "positive_change", "", False),
-    Moment(20000, 20000, "sensitivity", "same time, other category", False),
-    Moment(21000, 22000, "strengths", "a carriage\rreturn & <b>tags</b>", True, "a < b"),
+    MarkedMoment(20000, 20000, "positive_change", "", False),
+    MarkedMoment(20000, 20000, "sensitivity", "same time, other category", False),
+    MarkedMoment(21000, 22000, "strengths", "a carriage\rreturn & <b>tags</b>", True, "a < b"),
 ]
 
 
-def key(moments: list[Moment]) -> list[Moment]:
+def key(moments: list[MarkedMoment]) -> list[MarkedMoment]:
     return sorted(moments, key=lambda m: (m.start_ms, m.end_ms, m.category, m.note))
 
 
-def back(reading: Reading, duration_ms: int = 60_000, **mapping: str) -> list[Moment]:
+def back(reading: Reading, duration_ms: int = 60_000, **mapping: str) -> list[MarkedMoment]:
     found = plan(reading, mapping=mapping, categories=NICE, duration_ms=duration_ms, frame_ms=FRAME)
     assert not found.undecided and not found.outside
     return found.moments
@@ -76,7 +76,7 @@ def test_a_csv_round_trip_loses_nothing() -> None:
 # -- ELAN ---------------------------------------------------------------------------------------
 
 
-def eaf_of(moments: list[Moment]) -> str:
+def eaf_of(moments: list[MarkedMoment]) -> str:
     return to_eaf(moments, media_name="clip-abc.mp4", categories=NICE, one_frame_ms=FRAME)
 
 
@@ -103,9 +103,9 @@ def test_an_eaf_round_trip_loses_nothing_and_elan_reads_it(tmp_path: Path) -> No
 
 
 def test_a_point_is_one_frame_in_elan_and_a_point_again_back() -> None:
-    eaf = read_eaf(eaf_of([Moment(1234, 1234, "sensitivity")]), NICE)
+    eaf = read_eaf(eaf_of([MarkedMoment(1234, 1234, "sensitivity")]), NICE)
     assert [(c.start_ms, c.end_ms) for c in eaf.coded] == [(1234, 1234 + FRAME)]
-    assert back(eaf) == [Moment(1234, 1234, "sensitivity")]
+    assert back(eaf) == [MarkedMoment(1234, 1234, "sensitivity")]
 
 
 def test_moving_an_annotation_in_elan_keeps_its_caption_and_share(tmp_path: Path) -> None:
@@ -122,7 +122,7 @@ def test_moving_an_annotation_in_elan_keeps_its_caption_and_share(tmp_path: Path
     pympi.Elan.to_eaf(str(tmp_path / "moved.eaf"), eaf)
     found = back(read_eaf((tmp_path / "moved.eaf").read_text(), NICE))
     assert (
-        Moment(
+        MarkedMoment(
             30_000,
             31_500,
             "strengths",
@@ -138,7 +138,7 @@ def test_moving_an_annotation_in_elan_keeps_its_caption_and_share(tmp_path: Path
 
 def test_a_carriage_return_in_a_note_survives_elan() -> None:
     note = "first\rsecond\r\nthird"
-    assert back(read_eaf(eaf_of([Moment(100, 900, "strengths", note)]), NICE))[0].note == note
+    assert back(read_eaf(eaf_of([MarkedMoment(100, 900, "strengths", note)]), NICE))[0].note == note
 
 
 def test_the_eaf_export_is_valid_against_elans_schema() -> None:
@@ -234,7 +234,7 @@ def test_the_carers_captions_track_is_only_what_the_carer_sees(tmp_path: Path) -
 
 
 def test_the_notes_track_escapes_markup_and_keeps_every_cue_whole(tmp_path: Path) -> None:
-    hostile = Moment(0, 500, "strengths", "one\n\n\ntwo --> three & <i>four</i>\r\n\r\nfive")
+    hostile = MarkedMoment(0, 500, "strengths", "one\n\n\ntwo --> three & <i>four</i>\r\n\r\nfive")
     text = to_webvtt([*MOMENTS, hostile], {"sensitivity": "Sensitivity"}, "notes")
     path = tmp_path / "notes.vtt"
     path.write_text(text)
@@ -319,7 +319,7 @@ def test_any_table_is_read_through_the_columns_chosen() -> None:
         read_csv(text, NICE)
     chosen = Columns("columns", "when", "until", "what", note="remarks", unit="ms")
     found = back(read_csv(text, NICE, chosen), Praise="strengths")
-    assert found == [Moment(1500, 2500, "strengths", "good")]
+    assert found == [MarkedMoment(1500, 2500, "strengths", "good")]
 
 
 def test_a_bad_vfb_csv_is_explained_by_line() -> None:
@@ -332,9 +332,9 @@ def test_a_bad_vfb_csv_is_explained_by_line() -> None:
 
 def test_a_moment_checks_itself() -> None:
     with pytest.raises(InvalidInput, match="end cannot come before"):
-        Moment(100, 99, "sensitivity")
+        MarkedMoment(100, 99, "sensitivity")
     with pytest.raises(InvalidInput, match="after the clip's end"):
-        Moment(100, 9000, "sensitivity").check_inside(8000)
+        MarkedMoment(100, 9000, "sensitivity").check_inside(8000)
 
 
 def test_every_scheme_maps_each_category_onto_a_nice_highlight() -> None:

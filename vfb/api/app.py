@@ -27,6 +27,7 @@ from vfb.api.routes import (
     reports,
     share_links,
     teams_users,
+    vocabulary,
 )
 from vfb.clock import Clock, local_now, system_clock
 from vfb.db import make_engine
@@ -112,6 +113,7 @@ def create_app(
         audit.router,
         share_links.router,
         share_links.carer_router,
+        vocabulary.router,
     ):
         app.include_router(router)
     app.include_router(pages.router)

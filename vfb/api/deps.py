@@ -8,15 +8,19 @@ from typing import Annotated
 
 from fastapi import Depends, Path, Query, Request, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy import Engine
 from sqlmodel import Session
 
-from vfb.clock import local_now
+from vfb.clock import Clock, local_now
 from vfb.errors import NotAllowed, NotSignedIn
 from vfb.models import User
 from vfb.security import csrf_token, same
 from vfb.services.accounts.sign_in import SignInPolicy, signed_in_user, time_left
+from vfb.services.infra.footage_store import MediaStore
+from vfb.services.infra.media_worker import MediaJobs
 from vfb.services.protection.access import require_admin
 from vfb.services.protection.audit_trail import Actor, use_actor
+from vfb.settings import Settings
 
 SESSION_COOKIE = "vfb_session"
 CSRF_COOKIE = "vfb_csrf"
@@ -28,14 +32,52 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 bearer_scheme = HTTPBearer(auto_error=False, description="A token from POST /api/auth/token")
 
 
-def get_db(request: Request) -> Iterator[Session]:
-    with Session(request.app.state.engine) as db:
+# What the app was made with (vfb.api.app.create_app keeps each on `app.state`): the routes
+# ask for them by type, and only this module reads `app.state`.
+
+
+def get_engine(request: Request) -> Engine:
+    engine: Engine = request.app.state.engine
+    return engine
+
+
+def get_settings(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+def get_clock(request: Request) -> Clock:
+    clock: Clock = request.app.state.clock
+    return clock
+
+
+def get_store(request: Request) -> MediaStore:
+    """Where footage is kept on disk."""
+    store: MediaStore = request.app.state.store
+    return store
+
+
+def get_jobs(request: Request) -> MediaJobs:
+    """The background media worker (woken when a clip or reel has work for it)."""
+    jobs: MediaJobs = request.app.state.jobs
+    return jobs
+
+
+EngineDep = Annotated[Engine, Depends(get_engine)]
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+ClockDep = Annotated[Clock, Depends(get_clock)]
+StoreDep = Annotated[MediaStore, Depends(get_store)]
+JobsDep = Annotated[MediaJobs, Depends(get_jobs)]
+
+
+def get_db(engine: EngineDep) -> Iterator[Session]:
+    with Session(engine) as db:
         yield db
 
 
-def get_now(request: Request) -> datetime:
+def get_now(clock: ClockDep, settings: SettingsDep) -> datetime:
     """Now, on the service's calendar (see vfb.clock)."""
-    return local_now(request.app.state.clock, request.app.state.settings.zone)
+    return local_now(clock, settings.zone)
 
 
 def get_policy(request: Request) -> SignInPolicy:
@@ -68,7 +110,7 @@ def request_token(request: Request, credentials: HTTPAuthorizationCredentials | 
         raise NotSignedIn("You are not signed in. Please sign in.")
     if request.method not in SAFE_METHODS:
         sent = request.headers.get(CSRF_HEADER, "")
-        if not same(sent, csrf_token(token, request.app.state.key)):
+        if not same(sent, csrf_token(token, get_key(request))):
             raise NotAllowed(
                 "This change did not come from a vfb page (missing or wrong CSRF token). "
                 "Reload the page and try again."
@@ -83,13 +125,14 @@ def current_user(
     now: NowDep,
     policy: PolicyDep,
     key: KeyDep,
+    clock: ClockDep,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer_scheme)],
 ) -> User:
     token = request_token(request, credentials)
     user = signed_in_user(db=db, token=token, key=key, policy=policy, now=now)
     left = time_left(db=db, token=token, key=key, policy=policy, now=now)
     response.headers[ENDS_IN_HEADER] = str(int(left.total_seconds() * 1000))
-    use_actor(db, Actor.of(user, client_address(request), request.app.state.clock))
+    use_actor(db, Actor.of(user, client_address(request), clock))
     return user
 
 

@@ -1,4 +1,4 @@
-"""Response shapes that are not a stored record: list pages, errors, tokens, the caseload."""
+"""What only the API answers: error bodies (and the responses that list them), and list pages."""
 
 from __future__ import annotations
 
@@ -6,9 +6,7 @@ from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel, Field
 
-from vfb.models import ChildPublic, UserPublic
 from vfb.services.infra.paging import Page
-from vfb.services.record.caseload import ProgrammeSummary
 
 T = TypeVar("T")
 
@@ -27,28 +25,6 @@ class ErrorBody(BaseModel):
         default=None,
         description="422 only: what is wrong with each field, in plain words, to show beside it",
     )
-
-
-class Token(BaseModel):
-    access_token: str
-    token_type: str = "bearer"  # noqa: S105 (the OAuth token type, not a secret)
-
-
-class SignedIn(BaseModel):
-    user: UserPublic
-
-
-class SignInNow(BaseModel):
-    """The signed-in user and how long the sign-in lasts, for the pages' "still there?" warning."""
-
-    user: UserPublic
-    idle_ms: int
-    ends_in_ms: int
-
-
-class CaseloadRowPublic(BaseModel):
-    child: ChildPublic
-    programmes: list[ProgrammeSummary]
 
 
 ERROR_RESPONSES: dict[int | str, dict[str, object]] = {
@@ -83,17 +59,3 @@ def list_of(public: type[M], found: Page[Any]) -> ListOf[M]:
         limit=found.limit,
         offset=found.offset,
     )
-
-
-class CriterionPublic(BaseModel):
-    code: str
-    status: str = Field(description="pass, fail or pending")
-    detail: str
-
-
-class FidelityPublic(BaseModel):
-    programme_id: str
-    model: str
-    model_title: str
-    verdict: str = Field(description="met, not_met, on_track, off_track or not_started")
-    criteria: list[CriterionPublic]

@@ -2,7 +2,7 @@
 
 from vfb.models.assessment import Assessment, AssessmentCreate, AssessmentPublic
 from vfb.models.audit import AuditEvent, AuditEventPublic, AuditHead
-from vfb.models.auth import AuthSession, LoginThrottle
+from vfb.models.auth import LoginThrottle, SignIn
 from vfb.models.carer import Carer, CarerCreate, CarerPublic, CarerUpdate
 from vfb.models.child import Child, ChildCreate, ChildPublic, ChildUpdate
 from vfb.models.clip import (
@@ -59,7 +59,6 @@ __all__ = [
     "AuditEvent",
     "AuditEventPublic",
     "AuditHead",
-    "AuthSession",
     "Carer",
     "CarerComment",
     "CarerCommentCreate",
@@ -110,6 +109,7 @@ __all__ = [
     "ShareLinkPublic",
     "SharedMoment",
     "SharedReviewCreate",
+    "SignIn",
     "Team",
     "TeamCreate",
     "TeamPublic",

@@ -2,12 +2,14 @@
 
 from datetime import datetime
 
+from pydantic import BaseModel
 from sqlmodel import Field, SQLModel
 
 from vfb.models.base import UTCDateTime
+from vfb.models.user import UserPublic
 
 
-class AuthSession(SQLModel, table=True):
+class SignIn(SQLModel, table=True):
     """A sign-in. `id` is a keyed hash of the token; the token itself is never stored."""
 
     __tablename__ = "auth_session"
@@ -28,3 +30,20 @@ class LoginThrottle(SQLModel, table=True):
     username: str = Field(primary_key=True, max_length=64)
     failures: int = 0
     locked_until: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class Token(BaseModel):
+    access_token: str
+    token_type: str = "bearer"  # noqa: S105 (the OAuth token type, not a secret)
+
+
+class SignedIn(BaseModel):
+    user: UserPublic
+
+
+class SignInNow(BaseModel):
+    """The signed-in user and how long the sign-in lasts, for the pages' "still there?" warning."""
+
+    user: UserPublic
+    idle_ms: int
+    ends_in_ms: int

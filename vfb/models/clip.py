@@ -107,3 +107,10 @@ class RecordingPublic(BaseModel):
     bytes: int
     clip_id: str | None
     free_bytes: int
+
+
+class StoragePublic(BaseModel):
+    """Free space where footage is kept, and the least vfb keeps free."""
+
+    free_bytes: int
+    min_free_bytes: int

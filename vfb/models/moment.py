@@ -1,7 +1,9 @@
 """A moment marked on a clip (a point or a range), in a category of the programme's scheme."""
 
-from datetime import datetime
+from datetime import date, datetime
+from typing import Literal
 
+from pydantic import BaseModel
 from sqlmodel import Field, SQLModel
 
 from vfb.models.base import InputModel, UTCDateTime, new_id
@@ -117,3 +119,61 @@ class SharedReviewCreate(InputModel):
     clip_id: str = Field(max_length=32)
     minutes: int = Field(ge=1, le=24 * 60, description="How long the carer and worker watched")
     shown_moment_ids: list[str] = Field(default_factory=list, max_length=500)
+
+
+class CategoryPublic(BaseModel):
+    code: str
+    label: str
+    nice: str = Field(description="The NICE highlight it shows")
+
+
+class SchemePublic(BaseModel):
+    name: str
+    title: str
+    categories: list[CategoryPublic]
+
+
+class ImportColumns(BaseModel):
+    """A CSV's columns, when they are not the ones proposed from its header."""
+
+    start: str | None = None
+    end: str | None = None
+    behaviour: str | None = None
+    status: str | None = None
+    note: str | None = None
+    subject: str | None = None
+    unit: Literal["s", "ms"] | None = None
+
+
+class ImportSource(BaseModel):
+    name: str
+    count: int
+    kind: Literal["moments", "field"]
+    proposed: str | None
+    parent: str
+
+
+class OutsideAnnotation(BaseModel):
+    source: str
+    start_ms: int
+    end_ms: int
+    where: str
+
+
+class ImportPreview(BaseModel):
+    format: str = Field(description="vfb, eaf, boris, datavyu or columns")
+    sources: list[ImportSource]
+    moments: int = Field(description="How many moments the import would add")
+    outside_count: int
+    outside: list[OutsideAnnotation] = Field(description="The first 100 after the clip's end")
+    skipped: list[str] = Field(description="What will not be imported, in words")
+    undecided: list[str] = Field(description="Tiers or behaviours still needing a category")
+    columns: dict[str, str] = Field(description="A CSV's column mapping, as read")
+    header: list[str]
+    duration_ms: int
+
+
+class ProgrammeMoment(MomentPublic):
+    session_id: str
+    session_number: int
+    held_on: date

@@ -2,6 +2,7 @@
 
 from datetime import date, datetime
 
+from pydantic import BaseModel
 from sqlalchemy import JSON
 from sqlmodel import Field, SQLModel
 
@@ -71,3 +72,17 @@ class ProgrammePublic(ProgrammeBase):
     status: ProgrammeStatus
     ended_on: date | None
     carer_ids: list[str]
+
+
+class CriterionPublic(BaseModel):
+    code: str
+    status: str = Field(description="pass, fail or pending")
+    detail: str
+
+
+class FidelityPublic(BaseModel):
+    programme_id: str
+    model: str
+    model_title: str
+    verdict: str = Field(description="met, not_met, on_track, off_track or not_started")
+    criteria: list[CriterionPublic]

@@ -2,9 +2,11 @@
 
 from datetime import datetime
 
+from pydantic import BaseModel
 from sqlmodel import Field, SQLModel
 
 from vfb.models.base import InputModel, UTCDateTime, new_id
+from vfb.vocabulary import ReelStatus
 
 MAX_LINK_HOURS = 24 * 30
 
@@ -65,3 +67,15 @@ class ShareLinkPublic(SQLModel):
         description="Only in the answer that made the link: true when `url` names this computer "
         "only (127.0.0.1, localhost, ::1), so no phone can open it (set VFB_PUBLIC_URL)",
     )
+
+
+class SharedViewing(BaseModel):
+    carer_name: str
+    from_line: str
+    contact_line: str
+    today: str
+    expires_at: str
+    status: ReelStatus
+    progress: float
+    length_ms: int
+    media_url: str

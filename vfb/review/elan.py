@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 
 from vfb.errors import InvalidInput
 from vfb.review.imports import Coded, Reading, Source, plural, propose
-from vfb.review.moments import Moment
+from vfb.review.moments import MarkedMoment
 
 XSI = "http://www.w3.org/2001/XMLSchema-instance"
 MOMENT_TYPE = "vfb-moment"
@@ -55,7 +55,7 @@ def frame_ms(fps: float | None) -> int:
 
 
 def to_eaf(
-    moments: Iterable[Moment],
+    moments: Iterable[MarkedMoment],
     *,
     media_name: str,
     categories: dict[str, str],

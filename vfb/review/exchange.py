@@ -10,7 +10,7 @@ from collections.abc import Iterable
 
 from vfb.capture.timecode import format_timecode
 from vfb.errors import InvalidInput
-from vfb.review.moments import Moment
+from vfb.review.moments import MarkedMoment
 from vfb.spreadsheet import SafeWriter, as_written
 
 CSV_COLUMNS = (
@@ -19,14 +19,14 @@ CSV_COLUMNS = (
 )  # fmt: skip
 
 
-def _ordered(moments: Iterable[Moment]) -> list[Moment]:
+def _ordered(moments: Iterable[MarkedMoment]) -> list[MarkedMoment]:
     return sorted(moments, key=lambda m: (m.start_ms, m.end_ms, m.category, m.note))
 
 
 # -- CSV ----------------------------------------------------------------------------------------
 
 
-def to_csv(moments: Iterable[Moment]) -> str:
+def to_csv(moments: Iterable[MarkedMoment]) -> str:
     out = io.StringIO()
     writer = SafeWriter(out, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
@@ -47,7 +47,7 @@ def to_csv(moments: Iterable[Moment]) -> str:
     return out.getvalue()
 
 
-def from_csv(text: str) -> list[Moment]:
+def from_csv(text: str) -> list[MarkedMoment]:
     reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
     missing = {"start_ms", "end_ms", "category"} - set(reader.fieldnames or ())
     if missing:
@@ -66,7 +66,7 @@ def from_csv(text: str) -> list[Moment]:
         share = (row.get("share_with_carer") or "").strip().lower() in ("yes", "true", "1")
         try:
             category = (row["category"] or "").strip()
-            moments.append(Moment(start, end, category, note, share, caption, child_words))
+            moments.append(MarkedMoment(start, end, category, note, share, caption, child_words))
         except InvalidInput as error:
             raise InvalidInput(f"Line {line} of the CSV: {error.detail}") from None
     return moments

@@ -10,7 +10,7 @@ from typing import Literal
 
 from vfb.capture.timecode import format_timecode
 from vfb.errors import InvalidInput
-from vfb.review.moments import Moment
+from vfb.review.moments import MarkedMoment
 
 SKIP = ""  # a mapping's target that leaves a tier, behaviour or dependent tier out
 FIELDS = ("note", "caption", "child_words", "share")  # what a dependent tier can become
@@ -59,7 +59,7 @@ class Reading:
 
 @dataclass
 class Plan:
-    moments: list[Moment]
+    moments: list[MarkedMoment]
     outside: list[Coded]  # whole or part after the clip's end: skipped with the worker's say-so
     skipped: list[str]  # what will not be imported, and why, in words
     undecided: list[str]  # tiers or behaviours no category was chosen for
@@ -118,7 +118,7 @@ def plan(
             )
         elif s.kind == "field" and chosen.get(s.parent) in (SKIP, None):
             skipped.append(f"{s.name}: not imported, as {s.parent} is skipped.")
-    moments: list[Moment] = []
+    moments: list[MarkedMoment] = []
     outside: list[Coded] = []
     for coded in reading.coded:
         category = chosen.get(coded.source)
@@ -131,7 +131,9 @@ def plan(
     return Plan(moments, outside, skipped, undecided)
 
 
-def _moment(coded: Coded, category: str, chosen: dict[str, str | None], frame_ms: int) -> Moment:
+def _moment(
+    coded: Coded, category: str, chosen: dict[str, str | None], frame_ms: int
+) -> MarkedMoment:
     values: dict[str, list[str]] = {f: [] for f in FIELDS}
     if coded.note:
         values["note"].append(coded.note)
@@ -143,7 +145,7 @@ def _moment(coded: Coded, category: str, chosen: dict[str, str | None], frame_ms
     # a point, as does anything one frame long or less
     point = coded.point or 0 <= coded.end_ms - coded.start_ms <= frame_ms
     try:
-        return Moment(
+        return MarkedMoment(
             coded.start_ms,
             coded.start_ms if point else coded.end_ms,
             category,

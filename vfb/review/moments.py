@@ -15,7 +15,7 @@ POINT_AFTER_MS = 4000  # …to a little after, in the joint review and in reels
 
 
 @dataclass(frozen=True)
-class Moment:
+class MarkedMoment:
     start_ms: int
     end_ms: int
     category: str

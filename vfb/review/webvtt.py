@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from typing import Literal
 
 from vfb.capture.timecode import format_timecode
-from vfb.review.moments import Moment
+from vfb.review.moments import MarkedMoment
 
 Track = Literal["captions", "notes"]
 POINT_SHOWN_MS = 1000  # a point moment's cue shows for a second, so that it can be read
@@ -23,7 +23,7 @@ def cue_text(text: str) -> str:
 
 
 def to_webvtt(
-    moments: Iterable[Moment], labels: dict[str, str] | None = None, track: Track = "captions"
+    moments: Iterable[MarkedMoment], labels: dict[str, str] | None = None, track: Track = "captions"
 ) -> str:
     """`captions`: the moments shared with the carer, each with its caption (or its category's
     name) and the child's words; `notes`: every moment with its category and the worker's note."""

@@ -3,6 +3,7 @@
 import { api } from "./api.js";
 import { childFields } from "./child-fields.js";
 import { buildForm } from "./forms.js";
+import { vocabulary } from "./vocabulary.js";
 import { age, formatDate, h, showStatus, startPage, words } from "./ui.js";
 
 const PAGE_SIZE = 50;
@@ -68,7 +69,7 @@ async function main() {
     const teamWorkers = team.data.filter((u) => u.role === "worker" && !u.disabled);
     buildForm(
       document.getElementById("child-form"),
-      childFields({ manager: me.role === "manager", teamWorkers }),
+      childFields({ manager: me.role === "manager", teamWorkers, vocab: await vocabulary() }),
       "Add child",
       async (body) => {
         const made = await api("/api/children", { method: "POST", body });

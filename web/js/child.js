@@ -7,22 +7,12 @@ import { changeSection } from "./change.js";
 import { buildForm } from "./forms.js";
 import { age, formatDate, h, showStatus, startPage, todayIso, words } from "./ui.js";
 import { longDate } from "./visit-choice.js";
+import { choices, nextStatuses, values, vocabulary } from "./vocabulary.js";
 import { openWithdrawal } from "./withdraw-consent.js";
 
 const childId = location.pathname.split("/").pop();
-const HIGHLIGHTS = ["sensitivity", "responsiveness", "communication", "strengths", "positive_change"];
-const SCOPES = ["filming", "storage", "share_with_carer", "supervision", "training"];
-const RELATIONSHIPS = [
-  "birth_parent", "foster_carer", "kinship_carer", "special_guardian", "adoptive_parent",
-  "residential_key_worker", "other",
-];
-const NEXT_STATUS = {
-  offered: ["active", "declined", "withdrawn"],
-  declined: ["offered", "active"],
-  active: ["completed", "withdrawn"],
-  completed: ["active"],
-  withdrawn: ["active"],
-};
+// The server's lists of values (GET /api/vocabulary), set before the page is drawn.
+let vocab;
 
 let canWrite = false;
 let myRole = "";
@@ -248,7 +238,7 @@ function sessionTable(sessions, onEdit) {
   );
 }
 
-const SESSION_FIELDS = [
+const sessionFields = () => [
   { name: "number", label: "Number", type: "number", min: 1, placeholder: "next" },
   { name: "held_on", label: "Date", type: "date", value: "today", required: true },
   {
@@ -256,10 +246,10 @@ const SESSION_FIELDS = [
     label: "Status",
     type: "select",
     value: "held",
-    options: [["held"], ["planned"], ["cancelled"], ["did_not_attend"]],
+    options: choices(vocab.session_statuses),
   },
   { name: "duration_minutes", label: "Length (minutes)", type: "number", min: 0, clearable: true },
-  { name: "location", label: "Where", type: "select", options: [["home"], ["other"]] },
+  { name: "location", label: "Where", type: "select", options: choices(vocab.locations) },
   {
     name: "filmed_minutes",
     label: "Filmed (minutes)",
@@ -273,7 +263,7 @@ const SESSION_FIELDS = [
   },
   { name: "reviewed_with_carer", label: "Video reviewed with the carer", type: "checkbox" },
   { name: "review_minutes", label: "Review (minutes)", type: "number", min: 0, clearable: true },
-  { name: "review_highlights", label: "Highlighted in the review", type: "checkboxes", options: HIGHLIGHTS },
+  { name: "review_highlights", label: "Highlighted in the review", type: "checkboxes", options: values(vocab.highlights) },
 ];
 
 // Codes whose label differs between a session field and a fidelity criterion.
@@ -343,7 +333,7 @@ function programmeSection(programme, consents, sessions, fidelity, moments) {
   );
   if (!canWrite) return section;
   function addSession() {
-    openForm("Add a session", SESSION_FIELDS, "Add session", async (body) => {
+    openForm("Add a session", sessionFields(), "Add session", async (body) => {
       const made = await api(`/api/programmes/${programme.id}/sessions`, { method: "POST", body });
       await renderProgrammes();
       showStatus(`Session ${made.number} added.`);
@@ -358,7 +348,7 @@ function programmeSection(programme, consents, sessions, fidelity, moments) {
       : session;
     openForm(
       planned ? `Mark session ${session.number} as held` : `Edit session ${session.number}`,
-      SESSION_FIELDS,
+      sessionFields(),
       `Save session ${session.number}`,
       async (body) => {
         await api(`/api/sessions/${session.id}`, { method: "PATCH", body });
@@ -381,7 +371,7 @@ function programmeSection(programme, consents, sessions, fidelity, moments) {
           openForm(
             "Change status",
             [
-              { name: "status", label: "New status", type: "select", options: NEXT_STATUS[programme.status].map((s) => [s]) },
+              { name: "status", label: "New status", type: "select", options: nextStatuses(vocab, programme.status) },
               { name: "ended_on", label: "Ended on (completed or withdrawn)", type: "date" },
             ],
             "Change status",
@@ -408,7 +398,7 @@ function recordConsentButton(programme) {
           "Record consent",
           [
             { name: "carer_id", label: "Carer", type: "select", options: carers.map((c) => [c.id, c.display_name]), required: true },
-            { name: "scope", label: "Consent to", type: "select", options: SCOPES.map((s) => [s]) },
+            { name: "scope", label: "Consent to", type: "select", options: choices(vocab.consent_scopes) },
             { name: "given_on", label: "Given on", type: "date", value: "today", required: true },
           ],
           "Record consent",
@@ -485,7 +475,7 @@ async function renderProgrammes() {
 
 function editDetails(child, me, teamWorkers) {
   const fields = [
-    ...childFields({ manager: me.role === "manager", teamWorkers }),
+    ...childFields({ manager: me.role === "manager", teamWorkers, vocab }),
     { name: "closed_on", label: "Case closed on", type: "date", clearable: true },
   ];
   openForm(
@@ -508,7 +498,7 @@ function wireWriterButtons(schemes, me, teamWorkers) {
       "Add a carer",
       [
         { name: "display_name", label: "Name", required: true },
-        { name: "relationship", label: "Relationship", type: "select", options: RELATIONSHIPS.map((r) => [r]) },
+        { name: "relationship", label: "Relationship", type: "select", options: choices(vocab.relationships) },
       ],
       "Add carer",
       async (body) => {
@@ -586,6 +576,7 @@ function wireWriterButtons(schemes, me, teamWorkers) {
 
 async function main() {
   const me = await startPage();
+  vocab = await vocabulary();
   canWrite = me.role === "worker" || me.role === "manager";
   myRole = me.role;
   myId = me.id;

@@ -15,12 +15,14 @@ from vfb.api.deps import (
     KeyDep,
     NowDep,
     PolicyDep,
+    SettingsDep,
     bearer_scheme,
     client_address,
     request_token,
 )
-from vfb.api.schemas import ERROR_RESPONSES, SignedIn, SignInNow, Token
+from vfb.api.schemas import ERROR_RESPONSES
 from vfb.models import UserPublic
+from vfb.models.auth import SignedIn, SignInNow, Token
 from vfb.security import csrf_token
 from vfb.services.accounts.sign_in import sign_in, sign_out, time_left
 
@@ -64,6 +66,7 @@ def start_session(
     now: NowDep,
     policy: PolicyDep,
     key: KeyDep,
+    settings: SettingsDep,
 ) -> SignedIn:
     """Sign in from a web page: sets an HttpOnly, SameSite=Strict session cookie."""
     session_token, user = sign_in(
@@ -76,7 +79,7 @@ def start_session(
         now=now,
         origin=client_address(request),
     )
-    secure = request.app.state.settings.resolved_cookie_secure
+    secure = settings.resolved_cookie_secure
     response.set_cookie(
         SESSION_COOKIE, session_token, httponly=True, samesite="strict", secure=secure, path="/"
     )

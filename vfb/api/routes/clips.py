@@ -9,9 +9,8 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse
-from pydantic import BaseModel
 
-from vfb.api.deps import CurrentUser, DbDep, IdPath, NowDep
+from vfb.api.deps import CurrentUser, DbDep, IdPath, JobsDep, NowDep, SettingsDep, StoreDep
 from vfb.api.footage import footage_response
 from vfb.api.schemas import MEDIA_ERROR_RESPONSES
 from vfb.api.upload import receive_file
@@ -22,49 +21,32 @@ from vfb.capture.still import still_jpeg
 from vfb.capture.timecode import format_timecode
 from vfb.errors import Conflict, InvalidInput, TooLarge
 from vfb.models import ClipPublic, RecordingCreate, RecordingPublic, TrimRequest
+from vfb.models.clip import StoragePublic
 from vfb.review.elan import clip_file_name
-from vfb.services.footage import clips, recordings, viewing
-from vfb.services.infra.footage_store import MediaStore
-from vfb.services.infra.media_worker import MediaJobs
+from vfb.services.footage import clips, recordings, uploads, viewing
 from vfb.services.protection import access
-from vfb.vocabulary import ClipOrigin, ClipStatus
+from vfb.vocabulary import ClipStatus
 
 router = APIRouter(prefix="/api", tags=["clips"], responses=MEDIA_ERROR_RESPONSES)
 
 MAX_CHUNK_BYTES = 64 * 1024 * 1024
 
 
-def _store(request: Request) -> MediaStore:
-    store: MediaStore = request.app.state.store
-    return store
-
-
-def _jobs(request: Request) -> MediaJobs:
-    jobs: MediaJobs = request.app.state.jobs
-    return jobs
-
-
-class StoragePublic(BaseModel):
-    free_bytes: int
-    min_free_bytes: int
-
-
 @router.get("/storage", response_model=StoragePublic)
-def get_storage(request: Request, user: CurrentUser) -> StoragePublic:
+def get_storage(store: StoreDep, settings: SettingsDep, user: CurrentUser) -> StoragePublic:
     """Free space where footage is kept (the Record page shows it before and while recording)."""
-    settings = request.app.state.settings
     return StoragePublic(
-        free_bytes=free_bytes(_store(request).root), min_free_bytes=settings.min_free_mb << 20
+        free_bytes=free_bytes(store.root), min_free_bytes=settings.min_free_mb << 20
     )
 
 
 @router.get("/sessions/{session_id}/clips", response_model=list[ClipPublic])
 def list_clips(
-    session_id: IdPath, request: Request, db: DbDep, user: CurrentUser
+    session_id: IdPath, db: DbDep, store: StoreDep, user: CurrentUser
 ) -> list[ClipPublic]:
     found = clips.list_clips(db=db, session_id=session_id, by=user)
     session = access.get_session(db=db, session_id=session_id, by=user)
-    return [clips.public(c, session.programme_id, _store(request)) for c in found]
+    return [clips.public(c, session.programme_id, store) for c in found]
 
 
 @router.post(
@@ -91,6 +73,9 @@ async def import_clip(
     request: Request,
     db: DbDep,
     now: NowDep,
+    store: StoreDep,
+    jobs: JobsDep,
+    settings: SettingsDep,
     user: CurrentUser,
     held_today: Annotated[
         bool,
@@ -101,66 +86,48 @@ async def import_clip(
     video frame in it decodes; the clip is `processing` until it is playable and ready. A booked
     visit becomes held; one booked for a later day is refused (409 `booked_for_later`) unless
     `held_today`."""
-    store = _store(request)
-    session, programme = await run_in_threadpool(
-        clips.session_for_import,
+
+    async def receive(dest: FilePath, max_bytes: int) -> str | None:
+        return await receive_file(request, dest, max_bytes=max_bytes)
+
+    clip, programme_id = await uploads.import_upload(
         db=db,
+        store=store,
+        jobs=jobs,
+        settings=settings,
         session_id=session_id,
+        receive=receive,
         by=user,
         now=now,
         held_today=held_today,
     )
-    clip_id, folder = store.new_clip_dir(programme.id)
-    received = folder / ".upload.part"
-    try:
-        name = await receive_file(
-            request, received, max_bytes=request.app.state.settings.max_upload_mb << 20
-        )
-    except BaseException:
-        store.remove_clip(programme.id, clip_id)
-        raise
-    clip = await run_in_threadpool(
-        clips.accept_source,
-        db=db,
-        store=store,
-        session=session,
-        programme=programme,
-        clip_id=clip_id,
-        received=received,
-        original_name=name,
-        origin=ClipOrigin.upload,
-        by=user,
-        now=now,
-        bounds=clips.bounds_of(request.app.state.settings),
-    )
-    _jobs(request).wake()
-    return clips.public(clip, programme.id, store)
+    return clips.public(clip, programme_id, store)
 
 
 @router.get("/clips/{clip_id}", response_model=ClipPublic)
-def get_clip(clip_id: IdPath, request: Request, db: DbDep, user: CurrentUser) -> ClipPublic:
+def get_clip(clip_id: IdPath, db: DbDep, store: StoreDep, user: CurrentUser) -> ClipPublic:
     clip, programme = access.get_clip(db=db, clip_id=clip_id, by=user)
-    return clips.public(clip, programme.id, _store(request))
+    return clips.public(clip, programme.id, store)
 
 
 @router.delete("/clips/{clip_id}", status_code=204)
-def delete_clip(clip_id: IdPath, request: Request, db: DbDep, user: CurrentUser) -> Response:
+def delete_clip(clip_id: IdPath, db: DbDep, store: StoreDep, user: CurrentUser) -> Response:
     """Delete a clip and its files (clips trimmed from it stay)."""
-    clips.delete_clip(db=db, store=_store(request), clip_id=clip_id, by=user)
+    clips.delete_clip(db=db, store=store, clip_id=clip_id, by=user)
     return Response(status_code=204)
 
 
 @router.get("/clips/{clip_id}/media", response_class=FileResponse)
 @router.head("/clips/{clip_id}/media", response_class=FileResponse, include_in_schema=False)
 def clip_media(
-    clip_id: IdPath, request: Request, db: DbDep, now: NowDep, user: CurrentUser
+    clip_id: IdPath, request: Request, db: DbDep, now: NowDep, store: StoreDep, user: CurrentUser
 ) -> Response:
     """The clip's MP4, answering a single Range with 206 so the player can seek. A supervisor or
     manager needs the carer's `supervision` consent; each viewing is in the audit trail."""
     clip, programme = viewing.watch_clip(
         db=db, clip_id=clip_id, by=user, today=now.date(), action="clip.stream", record=False
     )
-    path = clips.playable_file(_store(request), clip, programme.id)
+    path = clips.playable_file(store, clip, programme.id)
     return footage_response(
         request,
         path,
@@ -183,26 +150,21 @@ def clip_still(
     request: Request,
     db: DbDep,
     now: NowDep,
+    store: StoreDep,
     user: CurrentUser,
     at_ms: Annotated[int, Query(ge=0, le=24 * 3600 * 1000, description="The time, in ms")] = 0,
 ) -> Response:
     """The exact frame shown at `at_ms` (decoded at that frame's own time, not the nearest
     keyframe), as a JPEG: a still to slow a moment down."""
-    clip, programme = viewing.watch_clip(
+    path, _ = viewing.watch_still(
         db=db,
+        store=store,
         clip_id=clip_id,
         by=user,
         today=now.date(),
-        action="clip.still",
-        detail=f"at {format_timecode(at_ms)}",
+        at_ms=at_ms,
         record=request.method != "HEAD",
     )
-    path = clips.playable_file(_store(request), clip, programme.id)
-    if clip.duration_ms is not None and at_ms > clip.duration_ms:
-        raise InvalidInput(
-            f"The clip is {format_timecode(clip.duration_ms)} long; there is no frame at "
-            f"{format_timecode(at_ms)}."
-        )
     name = f"still-{format_timecode(at_ms).replace(':', '-')}.jpg"
     return Response(
         still_jpeg(path, at_ms),
@@ -220,7 +182,7 @@ def clip_still(
     responses={200: {"content": {"application/json": {}}, "description": "The frame times"}},
 )
 def clip_frames(
-    clip_id: IdPath, request: Request, db: DbDep, now: NowDep, user: CurrentUser
+    clip_id: IdPath, request: Request, db: DbDep, now: NowDep, store: StoreDep, user: CurrentUser
 ) -> Response:
     """When each video frame of the clip's `media` starts, as the player's `currentTime` sees
     it: frame 0 at `start`, then `runs` of `[frames, ticks each]`, in ticks of `time_base`
@@ -231,7 +193,6 @@ def clip_frames(
     clip, programme = viewing.watch_clip(
         db=db, clip_id=clip_id, by=user, today=now.date(), action="clip.frames", record=False
     )
-    store = _store(request)
     path = clips.playable_file(store, clip, programme.id)
     data = frame_times_file(path, store.review_file(programme.id, clip.id, FRAMES)).read_bytes()
     headers = {"Cache-Control": "private, no-store", "Vary": "Accept-Encoding"}
@@ -254,6 +215,7 @@ def review_file(
     request: Request,
     db: DbDep,
     now: NowDep,
+    store: StoreDep,
     user: CurrentUser,
 ) -> FileResponse:
     """What the review page draws: `poster` (JPEG), `thumbnails` (a JPEG grid, laid out as the
@@ -267,7 +229,7 @@ def review_file(
         record=request.method != "HEAD",
     )
     name, media_type = REVIEW_FILES[kind]
-    path = _store(request).review_file(programme.id, clip.id, name)
+    path = store.review_file(programme.id, clip.id, name)
     if clip.status is ClipStatus.deleted:
         raise Conflict(clip.detail or "This clip's footage was deleted.")
     if not clip.review_media or not path.exists():
@@ -279,31 +241,31 @@ def review_file(
 def trim_clip(
     clip_id: IdPath,
     data: TrimRequest,
-    request: Request,
     db: DbDep,
     now: NowDep,
+    store: StoreDep,
+    jobs: JobsDep,
     user: CurrentUser,
 ) -> ClipPublic:
     """Cut `from_ms` (inclusive) to `to_ms` (exclusive) into a new clip; the original stays.
     `exact` is frame-accurate; `fast` starts at the keyframe before (`trim_from_ms` says where)."""
     clip, programme_id = clips.trim_clip(
-        db=db, store=_store(request), clip_id=clip_id, data=data, by=user, now=now
+        db=db, store=store, clip_id=clip_id, data=data, by=user, now=now
     )
-    _jobs(request).wake()
-    return clips.public(clip, programme_id, _store(request))
+    jobs.wake()
+    return clips.public(clip, programme_id, store)
 
 
 @router.post("/sessions/{session_id}/recordings", response_model=RecordingPublic, status_code=201)
 def start_recording(
     session_id: IdPath,
     data: RecordingCreate,
-    request: Request,
     db: DbDep,
     now: NowDep,
+    store: StoreDep,
     user: CurrentUser,
 ) -> RecordingPublic:
     """Begin a browser recording; send its chunks in order to `PUT .../chunks/{index}`."""
-    store = _store(request)
     recording = recordings.start_recording(
         db=db, store=store, session_id=session_id, data=data, by=user, now=now
     )
@@ -312,10 +274,10 @@ def start_recording(
 
 @router.get("/recordings/{recording_id}", response_model=RecordingPublic)
 def get_recording(
-    recording_id: IdPath, request: Request, db: DbDep, user: CurrentUser
+    recording_id: IdPath, db: DbDep, store: StoreDep, user: CurrentUser
 ) -> RecordingPublic:
     recording, _ = access.get_recording(db=db, recording_id=recording_id, by=user)
-    return recordings.public(recording, _store(request))
+    return recordings.public(recording, store)
 
 
 @router.put(
@@ -336,6 +298,8 @@ async def put_chunk(
     request: Request,
     db: DbDep,
     now: NowDep,
+    store: StoreDep,
+    settings: SettingsDep,
     user: CurrentUser,
 ) -> RecordingPublic:
     """Append chunk `index` (raw bytes). The answer comes once it is on disk, synced; a resent
@@ -343,7 +307,6 @@ async def put_chunk(
     declared = request.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > MAX_CHUNK_BYTES:
         raise TooLarge("A recording chunk may be at most 64 MB.")
-    store = _store(request)
     incoming = await run_in_threadpool(
         recordings.chunk_arriving, db=db, store=store, recording_id=recording_id, by=user
     )
@@ -359,7 +322,7 @@ async def put_chunk(
             received=incoming,
             by=user,
             now=now,
-            min_free_bytes=request.app.state.settings.min_free_mb << 20,
+            min_free_bytes=settings.min_free_mb << 20,
         )
     finally:
         incoming.unlink(missing_ok=True)
@@ -380,13 +343,12 @@ async def _receive_chunk(request: Request, dest: FilePath) -> int:
 
 @router.post("/recordings/{recording_id}/finish", response_model=ClipPublic, status_code=201)
 def finish_recording(
-    recording_id: IdPath, request: Request, db: DbDep, now: NowDep, user: CurrentUser
+    recording_id: IdPath, db: DbDep, now: NowDep, store: StoreDep, jobs: JobsDep, user: CurrentUser
 ) -> ClipPublic:
     """Stop: everything acknowledged becomes a clip (finishing twice gives the same clip)."""
-    store = _store(request)
     clip = recordings.finish_recording(
         db=db, store=store, recording_id=recording_id, by=user, now=now
     )
-    _jobs(request).wake()
+    jobs.wake()
     _, programme = access.get_clip(db=db, clip_id=clip.id, by=user)
     return clips.public(clip, programme.id, store)

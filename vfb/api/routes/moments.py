@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import asdict, replace
-from datetime import date
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Request, Response
-from pydantic import BaseModel, Field
 
 from vfb.api.deps import CurrentUser, DbDep, IdPath, NowDep
 from vfb.api.schemas import ERROR_RESPONSES
@@ -22,6 +20,15 @@ from vfb.models import (
     SharedMoment,
     SharedReviewCreate,
 )
+from vfb.models.moment import (
+    CategoryPublic,
+    ImportColumns,
+    ImportPreview,
+    ImportSource,
+    OutsideAnnotation,
+    ProgrammeMoment,
+    SchemePublic,
+)
 from vfb.review.csv_import import Columns, detect, header_of
 from vfb.review.elan import clip_file_name, frame_ms, to_eaf
 from vfb.review.exchange import to_csv
@@ -33,18 +40,6 @@ from vfb.services.review import joint_review, moments
 router = APIRouter(prefix="/api", tags=["moments"], responses=ERROR_RESPONSES)
 
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
-
-
-class CategoryPublic(BaseModel):
-    code: str
-    label: str
-    nice: str = Field(description="The NICE highlight it shows")
-
-
-class SchemePublic(BaseModel):
-    name: str
-    title: str
-    categories: list[CategoryPublic]
 
 
 @router.get("/schemes", response_model=list[SchemePublic])
@@ -171,46 +166,6 @@ MapQuery = Annotated[
         "proposed.",
     ),
 ]
-
-
-class ImportColumns(BaseModel):
-    """A CSV's columns, when they are not the ones proposed from its header."""
-
-    start: str | None = None
-    end: str | None = None
-    behaviour: str | None = None
-    status: str | None = None
-    note: str | None = None
-    subject: str | None = None
-    unit: Literal["s", "ms"] | None = None
-
-
-class ImportSource(BaseModel):
-    name: str
-    count: int
-    kind: Literal["moments", "field"]
-    proposed: str | None
-    parent: str
-
-
-class OutsideAnnotation(BaseModel):
-    source: str
-    start_ms: int
-    end_ms: int
-    where: str
-
-
-class ImportPreview(BaseModel):
-    format: str = Field(description="vfb, eaf, boris, datavyu or columns")
-    sources: list[ImportSource]
-    moments: int = Field(description="How many moments the import would add")
-    outside_count: int
-    outside: list[OutsideAnnotation] = Field(description="The first 100 after the clip's end")
-    skipped: list[str] = Field(description="What will not be imported, in words")
-    undecided: list[str] = Field(description="Tiers or behaviours still needing a category")
-    columns: dict[str, str] = Field(description="A CSV's column mapping, as read")
-    header: list[str]
-    duration_ms: int
 
 
 def _mapping(pairs: list[str]) -> dict[str, str]:
@@ -360,12 +315,6 @@ def record_shared_review(
         db=db, session_id=session_id, data=data, by=user, now=now
     )
     return SessionPublic.model_validate(session)
-
-
-class ProgrammeMoment(MomentPublic):
-    session_id: str
-    session_number: int
-    held_on: date
 
 
 @router.get("/programmes/{programme_id}/moments", response_model=list[ProgrammeMoment])

@@ -2,16 +2,10 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter, Response
 
-from vfb.api.deps import CurrentUser, DbDep, IdFilter, IdPath, NowDep, PagingDep
-from vfb.api.schemas import (
-    ERROR_RESPONSES,
-    CaseloadRowPublic,
-    CriterionPublic,
-    FidelityPublic,
-    ListOf,
-)
+from vfb.api.deps import CurrentUser, DbDep, IdFilter, IdPath, NowDep, PagingDep, StoreDep
+from vfb.api.schemas import ERROR_RESPONSES, ListOf
 from vfb.models import (
     ChildPublic,
     ConsentCreate,
@@ -25,6 +19,8 @@ from vfb.models import (
     SessionPublic,
     SessionUpdate,
 )
+from vfb.models.caseload import CaseloadRowPublic
+from vfb.models.programme import CriterionPublic, FidelityPublic
 from vfb.services.protection import access
 from vfb.services.record import consents, programmes, visits
 from vfb.services.record.caseload import caseload
@@ -120,25 +116,23 @@ def get_consent(consent_id: IdPath, db: DbDep, user: CurrentUser) -> ConsentPubl
 
 @router.get("/consents/{consent_id}/withdrawal", response_model=ConsentWithdrawalPreview)
 def preview_withdrawal(
-    consent_id: IdPath, request: Request, db: DbDep, now: NowDep, user: CurrentUser
+    consent_id: IdPath, db: DbDep, now: NowDep, store: StoreDep, user: CurrentUser
 ) -> ConsentWithdrawalPreview:
     """What withdrawing this consent would do now, without doing it: for `filming` or `storage`,
     the clips (and their minutes), recordings in progress and reels that would be deleted and
     the share links that would stop; for `share_with_carer`, the links that would stop. Counted
     by the same code as the withdrawal; send `confirm` back with the PATCH. Reads only, for those
     who may withdraw it."""
-    return consents.withdrawal_preview(
-        db=db, store=request.app.state.store, consent_id=consent_id, by=user, now=now
-    )
+    return consents.withdrawal_preview(db=db, store=store, consent_id=consent_id, by=user, now=now)
 
 
 @router.patch("/consents/{consent_id}", response_model=ConsentPublic)
 def withdraw_consent(
     consent_id: IdPath,
     data: ConsentUpdate,
-    request: Request,
     db: DbDep,
     now: NowDep,
+    store: StoreDep,
     user: CurrentUser,
 ) -> ConsentPublic:
     """Withdraw a consent (`withdrawn_on`). Consents are evidence: never edited otherwise.
@@ -148,7 +142,7 @@ def withdraw_consent(
     it is refused (409) and nothing is withdrawn."""
     consent, deleted = consents.withdraw_consent(
         db=db,
-        store=request.app.state.store,
+        store=store,
         consent_id=consent_id,
         data=data,
         by=user,

@@ -6,21 +6,14 @@ from __future__ import annotations
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import FileResponse
 
-from vfb.api.deps import CurrentUser, DbDep, IdPath, NowDep
+from vfb.api.deps import CurrentUser, DbDep, IdPath, JobsDep, NowDep, StoreDep
 from vfb.api.footage import footage_response
 from vfb.api.schemas import MEDIA_ERROR_RESPONSES
 from vfb.models import Reel, ReelCreate, ReelPlanPublic, ReelPublic
 from vfb.services.footage import viewing
-from vfb.services.infra.footage_store import MediaStore
-from vfb.services.infra.media_worker import MediaJobs
 from vfb.services.review import reels
 
 router = APIRouter(prefix="/api", tags=["reels"], responses=MEDIA_ERROR_RESPONSES)
-
-
-def _store(request: Request) -> MediaStore:
-    store: MediaStore = request.app.state.store
-    return store
 
 
 def _public(reel: Reel) -> ReelPublic:
@@ -29,12 +22,10 @@ def _public(reel: Reel) -> ReelPublic:
 
 @router.post("/programmes/{programme_id}/reels/plan", response_model=ReelPlanPublic)
 def plan_reel(
-    programme_id: IdPath, data: ReelCreate, request: Request, db: DbDep, user: CurrentUser
+    programme_id: IdPath, data: ReelCreate, db: DbDep, store: StoreDep, user: CurrentUser
 ) -> ReelPlanPublic:
     """How long a reel of these moments would be (each with its title card), before making it."""
-    length = reels.plan_reel(
-        db=db, store=_store(request), programme_id=programme_id, data=data, by=user
-    )
+    length = reels.plan_reel(db=db, store=store, programme_id=programme_id, data=data, by=user)
     return ReelPlanPublic(length_ms=length, moments=len(data.moment_ids))
 
 
@@ -42,17 +33,17 @@ def plan_reel(
 def start_reel(
     programme_id: IdPath,
     data: ReelCreate,
-    request: Request,
     db: DbDep,
     now: NowDep,
+    store: StoreDep,
+    jobs: JobsDep,
     user: CurrentUser,
 ) -> ReelPublic:
     """Make a highlight reel of these moments, in this order (needs a carer's `share_with_carer`
     consent). It is made in the background: follow `GET /api/reels/{id}` until `ready`."""
     reel = reels.start_reel(
-        db=db, store=_store(request), programme_id=programme_id, data=data, by=user, now=now
+        db=db, store=store, programme_id=programme_id, data=data, by=user, now=now
     )
-    jobs: MediaJobs = request.app.state.jobs
     jobs.wake()
     return _public(reel)
 
@@ -74,12 +65,13 @@ def reel_media(
     request: Request,
     db: DbDep,
     now: NowDep,
+    store: StoreDep,
     user: CurrentUser,
     download: bool = False,
 ) -> Response:
     """The reel's MP4 (a single Range answered 206); `?download=true` to save it."""
     reel, programme = viewing.watch_reel(db=db, reel_id=reel_id, by=user, today=now.date())
-    path = reels.ready_reel_file(_store(request), reel)
+    path = reels.ready_reel_file(store, reel)
     action = "reel.download" if download else "reel.stream"
     return footage_response(
         request,
@@ -95,6 +87,6 @@ def reel_media(
 
 
 @router.delete("/reels/{reel_id}", status_code=204)
-def delete_reel(reel_id: IdPath, request: Request, db: DbDep, user: CurrentUser) -> Response:
-    reels.delete_reel(db=db, store=_store(request), reel_id=reel_id, by=user)
+def delete_reel(reel_id: IdPath, db: DbDep, store: StoreDep, user: CurrentUser) -> Response:
+    reels.delete_reel(db=db, store=store, reel_id=reel_id, by=user)
     return Response(status_code=204)

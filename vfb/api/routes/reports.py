@@ -7,10 +7,18 @@ from datetime import date
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Request, Response
-from pydantic import BaseModel, Field
 
 from vfb.api.deps import CurrentUser, DbDep, NowDep, wants_csv
 from vfb.api.schemas import ERROR_RESPONSES
+from vfb.models.reports import (
+    Alert,
+    BreakdownsPublic,
+    FidelityListPublic,
+    OutcomesPublic,
+    PeriodPublic,
+    PeriodsPublic,
+    TrendPoint,
+)
 from vfb.services.reports import alerts as alerts_report
 from vfb.services.reports import fidelity_list as fidelity_report
 from vfb.services.reports import outcome_changes, scope
@@ -57,15 +65,6 @@ def statement3(
     return statement3_report.statement3_public(report, suppress=suppress)
 
 
-class TrendPoint(BaseModel):
-    from_: date = Field(serialization_alias="from")
-    to: date
-    label: str = Field(description='The financial quarter, e.g. "2026-27 Q1"')
-    denominator: int
-    numerator: int
-    proportion: float | None
-
-
 @router.get("/statement3/quarters", response_model=list[TrendPoint])
 def statement3_quarters(
     end: To,
@@ -95,18 +94,6 @@ def statement3_quarters(
     return points
 
 
-class PeriodPublic(BaseModel):
-    from_: date = Field(serialization_alias="from")
-    to: date
-    label: str
-
-
-class PeriodsPublic(BaseModel):
-    this_quarter: PeriodPublic
-    last_quarter: PeriodPublic
-    this_year: PeriodPublic
-
-
 @router.get("/periods", response_model=PeriodsPublic)
 def periods(now: NowDep, _user: CurrentUser) -> PeriodsPublic:
     """Today's financial quarter, the one before it and today's financial year (1 April to 31
@@ -115,30 +102,6 @@ def periods(now: NowDep, _user: CurrentUser) -> PeriodsPublic:
     return PeriodsPublic(
         **{name: PeriodPublic(from_=p.start, to=p.end, label=p.label) for name, p in found.items()}
     )
-
-
-class FidelityRowPublic(BaseModel):
-    programme_id: str
-    child_id: str
-    child_reference: str
-    worker_id: str
-    worker: str
-    status: str
-    offered_on: date
-    ended_on: date | None
-    held_sessions: int
-    first_held_on: date | None
-    last_held_on: date | None
-    verdict: str
-    failing: list[str]
-
-
-class FidelityListPublic(BaseModel):
-    data: list[FidelityRowPublic]
-    count: int
-    limit: int
-    offset: int
-    verdicts: dict[str, int]
 
 
 @router.get("/fidelity", response_model=FidelityListPublic)
@@ -163,7 +126,7 @@ def fidelity(
         verdict=verdict, start=start, end=end, limit=limit, offset=offset,
     )  # fmt: skip
     return FidelityListPublic(
-        data=[FidelityRowPublic(**vars(row)) for row in found.rows],
+        data=found.rows,
         count=found.count,
         limit=limit,
         offset=offset,
@@ -171,46 +134,13 @@ def fidelity(
     )
 
 
-class AlertPublic(BaseModel):
-    programme_id: str
-    child_id: str
-    child_reference: str
-    worker: str
-    code: str
-    detail: str
-
-
-@router.get("/alerts", response_model=list[AlertPublic])
-def alerts(
-    db: DbDep, now: NowDep, user: CurrentUser, team_id: str | None = None
-) -> list[AlertPublic]:
+@router.get("/alerts", response_model=list[Alert])
+def alerts(db: DbDep, now: NowDep, user: CurrentUser, team_id: str | None = None) -> list[Alert]:
     """Active programmes needing attention: no held session for more than 21 days (`quiet`), or
     failing `assessment_before_start`, `session_length`, `filming`, `shared_review` or
     `trained_worker`."""
     found = alerts_report.alerts(db=db, by=user, today=now.date(), team_id=team_id)
-    return [AlertPublic(**vars(a)) for a in found]
-
-
-class ScaleChangePublic(BaseModel):
-    scale: str
-    children: int
-    mean_before: float
-    mean_after: float
-    mean_change: float
-
-
-class BreakdownsPublic(BaseModel):
-    denominator: int
-    children_with_breakdown: int
-    rate: float | None
-    reached_rate: float | None = Field(description="The measure's proportion, for comparison")
-
-
-class OutcomesPublic(BaseModel):
-    from_: date = Field(serialization_alias="from")
-    to: date
-    scales: list[ScaleChangePublic]
-    breakdowns: BreakdownsPublic
+    return found
 
 
 @router.get("/outcomes", response_model=OutcomesPublic)
@@ -224,7 +154,7 @@ def outcomes(
     return OutcomesPublic(
         from_=start,
         to=end,
-        scales=[ScaleChangePublic(**vars(s)) for s in found.scales],
+        scales=found.scales,
         breakdowns=BreakdownsPublic(
             denominator=found.denominator,
             children_with_breakdown=found.children_with_breakdown,

@@ -3,20 +3,24 @@ watch the video), which knows nothing of accounts: the link's cookie is all it h
 
 from __future__ import annotations
 
+from datetime import datetime
 from html import escape
 from string import Template
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Request, Response
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse
-from pydantic import BaseModel
+from sqlmodel import Session
 
 from vfb.api.deps import (
     CurrentUser,
     DbDep,
     IdPath,
+    JobsDep,
     KeyDep,
     NowDep,
+    SettingsDep,
+    StoreDep,
     client_address,
 )
 from vfb.api.footage import footage_response
@@ -24,10 +28,9 @@ from vfb.api.pages import web_dir
 from vfb.api.schemas import ERROR_RESPONSES
 from vfb.errors import Gone
 from vfb.models import ShareLinkCreate, ShareLinkPublic
-from vfb.services.infra.footage_store import MediaStore
-from vfb.services.infra.media_worker import MediaJobs
+from vfb.models.share_link import SharedViewing
 from vfb.services.protection import share_links
-from vfb.vocabulary import ReelStatus
+from vfb.settings import Settings
 
 router = APIRouter(prefix="/api", tags=["share links"], responses=ERROR_RESPONSES)
 carer_router = APIRouter(include_in_schema=False)
@@ -36,14 +39,9 @@ TokenPath = Annotated[str, Path(pattern=r"^[A-Za-z0-9_-]{16,64}$")]
 NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
 
 
-def _store(request: Request) -> MediaStore:
-    store: MediaStore = request.app.state.store
-    return store
-
-
-def _link_base(request: Request) -> str:
+def _link_base(request: Request, settings: Settings) -> str:
     """Where carers reach vfb: VFB_PUBLIC_URL, else the address this request came to."""
-    public_url: str | None = request.app.state.settings.public_url
+    public_url: str | None = settings.public_url
     return public_url or str(request.base_url)
 
 
@@ -58,6 +56,9 @@ def create_share_link(
     db: DbDep,
     now: NowDep,
     key: KeyDep,
+    store: StoreDep,
+    jobs: JobsDep,
+    settings: SettingsDep,
     user: CurrentUser,
 ) -> ShareLinkPublic:
     """Share a reel (`reel_id`), or chosen shared moments (`moment_ids`, made into a reel), with
@@ -66,17 +67,16 @@ def create_share_link(
     only time the link is shown; `loopback` says when no phone could open it."""
     link, carer, reel, token = share_links.create_link(
         db=db,
-        store=_store(request),
+        store=store,
         programme_id=programme_id,
         data=data,
         by=user,
         now=now,
         key=key,
     )
-    jobs: MediaJobs = request.app.state.jobs
     jobs.wake()  # a reel of chosen moments is made now
     response.headers.update(NO_STORE)  # the answer holds the link: no cache may keep it
-    url = share_links.link_url(_link_base(request), token)
+    url = share_links.link_url(_link_base(request, settings), token)
     return share_links.made(link, carer, reel, now, url)
 
 
@@ -116,7 +116,7 @@ def _gone_page(error: Gone) -> HTMLResponse:
 
 
 def _set_viewer_cookie(
-    request: Request, response: Response, link_id: str, value: str, seconds: int
+    settings: Settings, response: Response, link_id: str, value: str, seconds: int
 ) -> None:
     response.set_cookie(
         share_links.viewer_cookie(link_id),
@@ -124,7 +124,7 @@ def _set_viewer_cookie(
         max_age=max(seconds, 1),
         httponly=True,
         samesite="strict",
-        secure=request.app.state.settings.resolved_cookie_secure,
+        secure=settings.resolved_cookie_secure,
         path="/",  # sent to /s/{token} too, so reopening the link in this browser works
     )
 
@@ -134,11 +134,13 @@ def _to_video(link_id: str) -> RedirectResponse:
 
 
 @carer_router.api_route("/s/{token}", methods=["GET", "HEAD"])
-def share_link_page(token: TokenPath, request: Request, db: DbDep, now: NowDep) -> Response:
+def share_link_page(
+    token: TokenPath, request: Request, db: DbDep, now: NowDep, key: KeyDep
+) -> Response:
     """The link as sent: a page with one button (so a phone's link preview opens nothing)."""
     try:
         viewing, opened_here = share_links.check_token(
-            db=db, token=token, key=request.app.state.key, now=now, cookies=request.cookies
+            db=db, token=token, key=key, now=now, cookies=request.cookies
         )
     except Gone as error:
         return _gone_page(error)
@@ -160,13 +162,15 @@ def _open_page(viewing: share_links.Viewing) -> str:
 
 
 @carer_router.post("/s/{token}")
-def open_share_link(token: TokenPath, request: Request, db: DbDep, now: NowDep) -> Response:
+def open_share_link(
+    token: TokenPath, request: Request, db: DbDep, now: NowDep, key: KeyDep, settings: SettingsDep
+) -> Response:
     """Exchange the link's token for this browser's cookie, and go to the video."""
     try:
         viewing, value = share_links.open_link(
             db=db,
             token=token,
-            key=request.app.state.key,
+            key=key,
             now=now,
             origin=client_address(request),
             cookies=request.cookies,
@@ -176,44 +180,36 @@ def open_share_link(token: TokenPath, request: Request, db: DbDep, now: NowDep) 
     response = _to_video(viewing.link.id)
     if value is not None:
         seconds = int((viewing.link.expires_at - now).total_seconds())
-        _set_viewer_cookie(request, response, viewing.link.id, value, seconds)
+        _set_viewer_cookie(settings, response, viewing.link.id, value, seconds)
     return response
 
 
-def _viewing(request: Request, db: DbDep, now: NowDep, link_id: str) -> share_links.Viewing:
+def _viewing(
+    request: Request, db: Session, now: datetime, key: str, link_id: str
+) -> share_links.Viewing:
     return share_links.viewing_for(
-        db=db, link_id=link_id, cookies=request.cookies, key=request.app.state.key, now=now
+        db=db, link_id=link_id, cookies=request.cookies, key=key, now=now
     )
 
 
 @carer_router.api_route("/shared/{share_link_id}", methods=["GET", "HEAD"])
-def shared_page(share_link_id: IdPath, request: Request, db: DbDep, now: NowDep) -> Response:
+def shared_page(
+    share_link_id: IdPath, request: Request, db: DbDep, now: NowDep, key: KeyDep
+) -> Response:
     """The video's page, for the browser that opened the link (anyone else: why not, in words)."""
     try:
-        _viewing(request, db, now, share_link_id)
+        _viewing(request, db, now, key, share_link_id)
     except Gone as error:
         return _gone_page(error)
     return FileResponse(web_dir() / "shared.html", headers=NO_STORE)
 
 
-class SharedViewing(BaseModel):
-    carer_name: str
-    from_line: str
-    contact_line: str
-    today: str
-    expires_at: str
-    status: ReelStatus
-    progress: float
-    length_ms: int
-    media_url: str
-
-
 @carer_router.get("/shared/{share_link_id}/viewing", response_model=SharedViewing)
 def shared_viewing(
-    share_link_id: IdPath, request: Request, db: DbDep, now: NowDep
+    share_link_id: IdPath, request: Request, db: DbDep, now: NowDep, key: KeyDep
 ) -> SharedViewing:
     """What the carer's page shows: their name and today's date (the watermark), and the video."""
-    viewing = _viewing(request, db, now, share_link_id)
+    viewing = _viewing(request, db, now, key, share_link_id)
     reel = viewing.reel
     return SharedViewing(
         carer_name=viewing.carer_name,
@@ -229,13 +225,15 @@ def shared_viewing(
 
 
 @carer_router.api_route("/shared/{share_link_id}/media", methods=["GET", "HEAD"])
-def shared_media(share_link_id: IdPath, request: Request, db: DbDep, now: NowDep) -> Response:
+def shared_media(
+    share_link_id: IdPath, request: Request, db: DbDep, now: NowDep, key: KeyDep, store: StoreDep
+) -> Response:
     """The video, to watch only: inline, never cached, no download offered. A view is counted
     (and audited) once per viewing, not per range request."""
-    viewing = _viewing(request, db, now, share_link_id)
+    viewing = _viewing(request, db, now, key, share_link_id)
     return footage_response(
         request,
-        share_links.watch(store=_store(request), viewing=viewing),
+        share_links.watch(store=store, viewing=viewing),
         media_type="video/mp4",
         headers=NO_STORE,
         start_viewing=lambda: share_links.start_view(

@@ -18,7 +18,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col, select
 
 from vfb.errors import NotSignedIn, SignInLocked, WrongCredentials
-from vfb.models import AuthSession, LoginThrottle, User
+from vfb.models import LoginThrottle, SignIn, User
 from vfb.models.user import USERNAME_PATTERN
 from vfb.security import new_token, token_id, verify_password
 from vfb.services.protection.audit_trail import Actor, append
@@ -94,7 +94,7 @@ def sign_in(
         )
     token = new_token()
     db.add(
-        AuthSession(
+        SignIn(
             id=token_id(token, key), user_id=user.id, kind=kind, created_at=now, last_seen_at=now
         )
     )
@@ -181,7 +181,7 @@ def _insert_if_missing(db: Session, key: str) -> None:
 def signed_in_user(
     *, db: Session, token: str, key: str, policy: SignInPolicy, now: datetime
 ) -> User:
-    sign_in_row = db.get(AuthSession, token_id(token, key))
+    sign_in_row = db.get(SignIn, token_id(token, key))
     if sign_in_row is None or sign_in_row.ended_at is not None:
         raise NotSignedIn("You are not signed in, or your session has ended. Please sign in.")
     expired = (
@@ -207,7 +207,7 @@ def time_left(
 ) -> timedelta:
     """How long this sign-in lasts if nothing more is done with it (after `signed_in_user`), so a
     page can warn before it ends."""
-    sign_in_row = db.get(AuthSession, token_id(token, key))  # already loaded: no query
+    sign_in_row = db.get(SignIn, token_id(token, key))  # already loaded: no query
     if sign_in_row is None or sign_in_row.ended_at is not None:
         return timedelta(0)
     ends_at = min(sign_in_row.last_seen_at + policy.idle, sign_in_row.created_at + policy.max_age)
@@ -215,7 +215,7 @@ def time_left(
 
 
 def sign_out(*, db: Session, token: str, key: str, now: datetime) -> None:
-    sign_in_row = db.get(AuthSession, token_id(token, key))
+    sign_in_row = db.get(SignIn, token_id(token, key))
     if sign_in_row is not None and sign_in_row.ended_at is None:
         sign_in_row.ended_at = now
         db.add(sign_in_row)

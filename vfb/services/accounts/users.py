@@ -10,8 +10,8 @@ from sqlmodel import Session, col, select
 
 from vfb.errors import Conflict, InvalidInput, NotFound
 from vfb.models import (
-    AuthSession,
     LoginThrottle,
+    SignIn,
     Team,
     TeamCreate,
     TeamUpdate,
@@ -230,9 +230,7 @@ def _audit(
 
 def end_sign_ins(*, db: Session, user_id: str, now: datetime) -> None:
     for sign_in in db.exec(
-        select(AuthSession).where(
-            AuthSession.user_id == user_id, col(AuthSession.ended_at).is_(None)
-        )
+        select(SignIn).where(SignIn.user_id == user_id, col(SignIn.ended_at).is_(None))
     ):
         sign_in.ended_at = now
         db.add(sign_in)

@@ -11,10 +11,15 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from datetime import date, timedelta
+from pathlib import Path
 
 from sqlmodel import Session, col, select
 
+from vfb.capture.timecode import format_timecode
+from vfb.errors import InvalidInput
 from vfb.models import AuditEvent, Clip, Programme, Reel, User
+from vfb.services.footage.clips import playable_file
+from vfb.services.infra.footage_store import MediaStore
 from vfb.services.protection import audit_trail
 from vfb.services.protection.access import get_clip
 from vfb.services.record.consents import require_active_consent
@@ -66,6 +71,41 @@ def watch_clip(
         )
         db.commit()
     return clip, programme
+
+
+def watch_still(
+    *,
+    db: Session,
+    store: MediaStore,
+    clip_id: str,
+    by: User,
+    today: date,
+    at_ms: int,
+    record: bool = True,
+) -> tuple[Path, Clip]:
+    """The playable file to take the still at `at_ms` from, if `by` may watch the clip and the
+    clip lasts that long: a time after its end is refused (`InvalidInput`) before anything is
+    recorded, since nothing was shown. The viewing is recorded (and committed) unless `record`
+    is false."""
+    clip, programme = get_clip(db=db, clip_id=clip_id, by=by)
+    _supervision_allowed(db, programme, by, today)
+    if clip.duration_ms is not None and at_ms > clip.duration_ms:
+        raise InvalidInput(
+            f"The clip is {format_timecode(clip.duration_ms)} long; there is no frame at "
+            f"{format_timecode(at_ms)}."
+        )
+    path = playable_file(store, clip, programme.id)
+    if record:
+        audit_trail.append(
+            db,
+            "clip.still",
+            target_type="clip",
+            target_id=clip.id,
+            child_id=programme.child_id,
+            detail=f"at {format_timecode(at_ms)}",
+        )
+        db.commit()
+    return path, clip
 
 
 def watch_reel(*, db: Session, reel_id: str, by: User, today: date) -> tuple[Reel, Programme]:

@@ -9,27 +9,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from pydantic import BaseModel
 from sqlalchemy import case, func
 from sqlmodel import Session, col, select
 
 from vfb.models import Child, Programme, ProgrammeSession, User
+from vfb.models.caseload import ProgrammeSummary
 from vfb.services.infra.paging import Page, page
 from vfb.services.protection.access import child_in_reach
 from vfb.vocabulary import SessionStatus
-
-
-class ProgrammeSummary(BaseModel):
-    """One programme as the caseload shows it."""
-
-    id: str
-    status: str
-    offered_on: date
-    worker_id: str
-    held_sessions: int
-    last_held_on: date | None
-    next_session_on: date | None
-    next_session_number: int | None
 
 
 @dataclass(frozen=True)

@@ -3,13 +3,13 @@ on at once."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, timedelta
 
 from sqlalchemy import and_, or_
 from sqlmodel import Session, col, select
 
 from vfb.models import Child, Programme, User
+from vfb.models.reports import Alert
 from vfb.programme.programme_models import known_models, load_model
 from vfb.programme.rules import fmt
 from vfb.services.reports.scope import team_scope
@@ -22,16 +22,6 @@ ALERT_CODES = (
     CriterionCode.shared_review,
     CriterionCode.trained_worker,
 )
-
-
-@dataclass(frozen=True)
-class Alert:
-    programme_id: str
-    child_id: str
-    child_reference: str
-    worker: str
-    code: str
-    detail: str
 
 
 def alerts(*, db: Session, by: User | None, today: date, team_id: str | None = None) -> list[Alert]:
@@ -80,7 +70,14 @@ def alerts(*, db: Session, by: User | None, today: date, team_id: str | None = N
                 detail = programme.fidelity_notes.get(code, code)
                 raised.append((code.value, detail[:1].upper() + detail[1:]))
         found += [
-            Alert(programme.id, programme.child_id, reference, username, code, detail)
+            Alert(
+                programme_id=programme.id,
+                child_id=programme.child_id,
+                child_reference=reference,
+                worker=username,
+                code=code,
+                detail=detail,
+            )
             for code, detail in raised
         ]
     return found

@@ -13,6 +13,7 @@ from sqlalchemy import ColumnElement, and_, case, func, literal, or_
 from sqlmodel import Session, col, select
 
 from vfb.models import Child, Programme, User
+from vfb.models.reports import FidelityRow
 from vfb.programme.fidelity import LATE_SPAN_TURNS, failing_now, verdict_now
 from vfb.services.protection import audit_trail
 from vfb.services.reports.scope import check_period, team_scope
@@ -30,23 +31,6 @@ def _verdict_now(today: date) -> ColumnElement[Any]:
         ),
         else_=col(Programme.fidelity_verdict),
     )
-
-
-@dataclass(frozen=True)
-class FidelityRow:
-    programme_id: str
-    child_id: str
-    child_reference: str
-    worker_id: str
-    worker: str
-    status: str
-    offered_on: date
-    ended_on: date | None
-    held_sessions: int
-    first_held_on: date | None
-    last_held_on: date | None
-    verdict: str
-    failing: list[str]
 
 
 @dataclass(frozen=True)

@@ -10,17 +10,9 @@ from sqlalchemy import and_, case, func
 from sqlmodel import Session, col, select
 
 from vfb.models import CarerScore, Child, PlacementBreakdown, User
+from vfb.models.reports import ScaleChange
 from vfb.services.reports.scope import check_period, team_scope
 from vfb.services.reports.statement3 import in_denominator
-
-
-@dataclass(frozen=True)
-class ScaleChange:
-    scale: str
-    children: int
-    mean_before: float
-    mean_after: float
-    mean_change: float
 
 
 @dataclass(frozen=True)

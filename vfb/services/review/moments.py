@@ -66,8 +66,8 @@ def public_all(db: Session, found: list[Moment], scheme: Scheme) -> list[MomentP
     return [public(m, scheme, said.get(m.id)) for m in found]
 
 
-def as_marked(moment: Moment) -> review.Moment:
-    return review.Moment(
+def as_marked(moment: Moment) -> review.MarkedMoment:
+    return review.MarkedMoment(
         moment.start_ms,
         moment.end_ms,
         moment.category,
@@ -78,7 +78,7 @@ def as_marked(moment: Moment) -> review.Moment:
     )
 
 
-def _checked(clip: Clip, programme: Programme, value: review.Moment) -> review.Moment:
+def _checked(clip: Clip, programme: Programme, value: review.MarkedMoment) -> review.MarkedMoment:
     """The moment, if it lies inside the clip and its category is in the programme's scheme."""
     if clip.status is not ClipStatus.ready or clip.duration_ms is None:
         raise Conflict("Moments can be marked once the clip is ready to play.")
@@ -115,7 +115,7 @@ def add_moment(
     value = _checked(
         clip,
         programme,
-        review.Moment(
+        review.MarkedMoment(
             data.start_ms,
             end,
             data.category,
@@ -132,7 +132,7 @@ def add_moment(
     return moment, load_scheme(programme.coding_scheme)
 
 
-def _stored(value: review.Moment, clip_id: str, by: User, now: datetime) -> Moment:
+def _stored(value: review.MarkedMoment, clip_id: str, by: User, now: datetime) -> Moment:
     return Moment(
         clip_id=clip_id,
         start_ms=value.start_ms,
@@ -167,7 +167,7 @@ def update_moment(
     if data.version != moment.version:
         raise Conflict(STALE_MOMENT)
     changes = data.model_dump(exclude_unset=True, exclude={"version"})
-    proposed = review.Moment(
+    proposed = review.MarkedMoment(
         changes.get("start_ms", moment.start_ms),
         changes.get("end_ms", moment.end_ms),
         changes.get("category", moment.category),
@@ -278,7 +278,7 @@ def programme_moments(
     return rows, load_scheme(programme.coding_scheme)
 
 
-def _as_if_typed(value: review.Moment, number: int) -> None:
+def _as_if_typed(value: review.MarkedMoment, number: int) -> None:
     """An imported moment must pass what the API asks of one typed in (`MomentCreate`): no
     control characters (PostgreSQL cannot store a NUL), no note longer than a typed one."""
     try:
