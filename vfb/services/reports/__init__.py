@@ -22,9 +22,10 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_, case, func, literal, or_
 from sqlmodel import Session, col, select
 
-from vfb.errors import InvalidInput, NotAllowed, NotFound
+from vfb.actions import Action
+from vfb.errors import InvalidInput, NotFound
 from vfb.models import CarerScore, Child, PlacementBreakdown, Programme, Team, User
-from vfb.models.enums import ProgrammeStatus, Role
+from vfb.models.enums import ProgrammeStatus
 from vfb.programme.measure import GROUP_FIELDS, Counts
 from vfb.programme.periods import (
     Period,
@@ -35,6 +36,7 @@ from vfb.programme.periods import (
 )
 from vfb.programme.rules import fmt
 from vfb.services.protection import audit_trail
+from vfb.services.protection.access import require
 from vfb.spreadsheet import SafeWriter
 
 NOT_RECORDED = "not recorded"
@@ -57,8 +59,7 @@ def team_scope(db: Session, by: User | None, team_id: str | None) -> str | None:
         if team_id is not None and db.get(Team, team_id) is None:
             raise NotFound.of("team", team_id)
         return team_id
-    if by.role not in (Role.manager, Role.supervisor):
-        raise NotAllowed("Reports are for managers and supervisors.")
+    require(by, Action.reports)
     if team_id is not None and team_id != by.team_id:
         raise NotFound.of("team", team_id)
     return by.team_id
