@@ -12,6 +12,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -22,6 +23,11 @@ from tests.media import Samples
 from tests.support import AppRoute, Caller, app_routes, session_body
 from tests.test_clips import imported
 from tests.test_reels import share_consent, wait_for_reel
+from vfb.actions import ACTIONS, Action, markdown_table
+from vfb.errors import NotAllowed
+from vfb.models import User
+from vfb.services.protection.access import require
+from vfb.vocabulary import Role
 
 # The principals: the family's own worker, a colleague in the same team, the team's supervisor
 # and manager, a worker and a manager of another team, an admin, and nobody signed in.
@@ -56,9 +62,25 @@ CASE_READ = rule({OWNER, SUPERVISOR, MANAGER})
 CASE_WRITE = rule({OWNER, MANAGER}, role_refused={SUPERVISOR})
 FOOTAGE = rule({OWNER}, **{SUPERVISOR: 409, MANAGER: 409})  # no supervision consent here
 SIGNED_IN = rule(EVERYONE)
-ADMIN_ONLY = rule({ADMIN}, else_=403)
-REPORTS = rule({SUPERVISOR, MANAGER, OTHER_MANAGER}, else_=403)
-MANAGERS = rule({MANAGER, OTHER_MANAGER}, else_=403)
+ROLE_OF = {
+    OWNER: Role.worker,
+    COLLEAGUE: Role.worker,
+    OTHER_WORKER: Role.worker,
+    SUPERVISOR: Role.supervisor,
+    MANAGER: Role.manager,
+    OTHER_MANAGER: Role.manager,
+    ADMIN: Role.admin,
+}
+
+
+def by_role(action: Action):  # type: ignore[no-untyped-def]
+    """A route that asks nothing of reach: the actions table says who may (others 403)."""
+    return rule({p for p, role in ROLE_OF.items() if role in ACTIONS[action].roles}, else_=403)
+
+
+ADMIN_ONLY = by_role(Action.accounts)
+REPORTS = by_role(Action.reports)
+MANAGERS = by_role(Action.audit)
 ATTACH = rule({OWNER, MANAGER}, role_refused={SUPERVISOR})  # a new record on the family's child
 NEW_CHILD = rule(
     {OWNER, COLLEAGUE, MANAGER, OTHER_WORKER, OTHER_MANAGER}, role_refused={SUPERVISOR, ADMIN}
@@ -443,3 +465,24 @@ def test_the_access_matrix(app: FastAPI, world: World, client: Any, cast: Any) -
                 )
     assert not wrong, "\n".join(wrong)
     assert cells == len(routes) * len(PRINCIPALS) and cells > 600
+
+
+@pytest.mark.parametrize("action", list(ACTIONS))
+@pytest.mark.parametrize("role", list(Role))
+def test_each_action_is_allowed_or_refused_for_each_role_as_the_actions_table_says(
+    action: Action, role: Role
+) -> None:
+    rule = ACTIONS[action]
+    by = User(username=f"a-{role.value}", role=role, team_id="t", password_hash="x")
+    if role in rule.roles:
+        require(by, action)
+        return
+    with pytest.raises(NotAllowed) as refused:
+        require(by, action)
+    assert refused.value.status == 403
+    assert str(refused.value) == rule.refusal_for(role)
+
+
+def test_the_readme_access_table_is_the_actions_table() -> None:
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    assert markdown_table() in readme

@@ -8,12 +8,12 @@
 
 from __future__ import annotations
 
-from typing import Any, TypeVar
+from typing import Any
 
 from sqlalchemy import ColumnElement, false, or_
 from sqlmodel import Session, col, select
-from sqlmodel.sql.expression import SelectOfScalar
 
+from vfb.actions import ACTIONS, Action
 from vfb.errors import NotAllowed, NotFound
 from vfb.models import (
     Assessment,
@@ -39,100 +39,77 @@ def child_in_reach(by: User) -> ColumnElement[bool]:
     return false()
 
 
-T = TypeVar("T")
-
-
-def _one(db: Session, statement: SelectOfScalar[T], what: str, ident: str) -> T:
-    found = db.exec(statement).first()
-    if found is None:
-        raise NotFound.of(what, ident)
-    return found
+def require(by: User, action: Action) -> None:
+    """Refuse (403) a user whose role may not do `action`, in the words of the actions table."""
+    rule = ACTIONS[action]
+    if by.role not in rule.roles:
+        raise NotAllowed(rule.refusal_for(by.role))
 
 
 def require_case_writer(by: User) -> None:
-    if by.role == Role.supervisor:
-        raise NotAllowed("Supervisors can view their team's records but not change them.")
-    if by.role == Role.admin:
-        raise NotAllowed("Admins manage teams and users; case records belong to the team.")
+    require(by, Action.case_write)
 
 
 def require_admin(by: User) -> None:
-    if by.role != Role.admin:
-        raise NotAllowed("Only an admin can manage teams and users.")
+    require(by, Action.accounts)
+
+
+# The way up from each kind of record to the child it belongs to: the record's column that names
+# its parent, and the parent's kind. Every lookup below follows this table to `Child`.
+_PARENT: dict[type[Any], tuple[str, type[Any]]] = {
+    Programme: ("child_id", Child),
+    Carer: ("child_id", Child),
+    Assessment: ("child_id", Child),
+    ProgrammeSession: ("programme_id", Programme),
+    Consent: ("programme_id", Programme),
+    Clip: ("session_id", ProgrammeSession),
+    Recording: ("session_id", ProgrammeSession),
+}
+
+
+def _reach(db: Session, record: type[Any], ident: str, what: str, by: User) -> Any:
+    """The row of `record` called `ident` (with its programme, for footage), if `by` reaches
+    the child it belongs to; otherwise not found."""
+    with_programme = _PARENT.get(record, (None, None))[1] is ProgrammeSession
+    statement: Any = select(record, Programme) if with_programme else select(record)
+    kind = record
+    while kind is not Child:
+        column, parent = _PARENT[kind]
+        statement = statement.join(parent, col(parent.id) == getattr(kind, column))
+        kind = parent
+    found = db.exec(statement.where(col(record.id) == ident, child_in_reach(by))).first()
+    if found is None:
+        raise NotFound.of(what, ident)
+    return (found[0], found[1]) if with_programme else found
 
 
 def get_child(*, db: Session, child_id: str, by: User) -> Child:
-    statement = select(Child).where(Child.id == child_id, child_in_reach(by))
-    return _one(db, statement, "child", child_id)
+    return _reach(db, Child, child_id, "child", by)  # type: ignore[no-any-return]
 
 
 def get_programme(*, db: Session, programme_id: str, by: User) -> Programme:
-    statement = (
-        select(Programme)
-        .join(Child, col(Child.id) == Programme.child_id)
-        .where(Programme.id == programme_id, child_in_reach(by))
-    )
-    return _one(db, statement, "programme", programme_id)
+    return _reach(db, Programme, programme_id, "programme", by)  # type: ignore[no-any-return]
 
 
 def get_session(*, db: Session, session_id: str, by: User) -> ProgrammeSession:
-    statement = (
-        select(ProgrammeSession)
-        .join(Programme, col(Programme.id) == ProgrammeSession.programme_id)
-        .join(Child, col(Child.id) == Programme.child_id)
-        .where(ProgrammeSession.id == session_id, child_in_reach(by))
-    )
-    return _one(db, statement, "session", session_id)
+    return _reach(db, ProgrammeSession, session_id, "session", by)  # type: ignore[no-any-return]
 
 
 def get_carer(*, db: Session, carer_id: str, by: User) -> Carer:
-    statement = (
-        select(Carer)
-        .join(Child, col(Child.id) == Carer.child_id)
-        .where(Carer.id == carer_id, child_in_reach(by))
-    )
-    return _one(db, statement, "carer", carer_id)
+    return _reach(db, Carer, carer_id, "carer", by)  # type: ignore[no-any-return]
 
 
 def get_consent(*, db: Session, consent_id: str, by: User) -> Consent:
-    statement = (
-        select(Consent)
-        .join(Programme, col(Programme.id) == Consent.programme_id)
-        .join(Child, col(Child.id) == Programme.child_id)
-        .where(Consent.id == consent_id, child_in_reach(by))
-    )
-    return _one(db, statement, "consent", consent_id)
+    return _reach(db, Consent, consent_id, "consent", by)  # type: ignore[no-any-return]
 
 
 def get_assessment(*, db: Session, assessment_id: str, by: User) -> Assessment:
-    statement = (
-        select(Assessment)
-        .join(Child, col(Child.id) == Assessment.child_id)
-        .where(Assessment.id == assessment_id, child_in_reach(by))
-    )
-    return _one(db, statement, "assessment", assessment_id)
-
-
-def _with_programme(
-    db: Session, record: type[Clip] | type[Recording], ident: str, what: str, by: User
-) -> tuple[Any, Programme]:
-    """A clip or recording with its programme, if `by` reaches the child they belong to."""
-    statement = (
-        select(record, Programme)
-        .join(ProgrammeSession, col(ProgrammeSession.id) == record.session_id)
-        .join(Programme, col(Programme.id) == ProgrammeSession.programme_id)
-        .join(Child, col(Child.id) == Programme.child_id)
-        .where(record.id == ident, child_in_reach(by))
-    )
-    found = db.exec(statement).first()
-    if found is None:
-        raise NotFound.of(what, ident)
-    return found[0], found[1]
+    return _reach(db, Assessment, assessment_id, "assessment", by)  # type: ignore[no-any-return]
 
 
 def get_clip(*, db: Session, clip_id: str, by: User) -> tuple[Clip, Programme]:
-    return _with_programme(db, Clip, clip_id, "clip", by)
+    return _reach(db, Clip, clip_id, "clip", by)  # type: ignore[no-any-return]
 
 
 def get_recording(*, db: Session, recording_id: str, by: User) -> tuple[Recording, Programme]:
-    return _with_programme(db, Recording, recording_id, "recording", by)
+    return _reach(db, Recording, recording_id, "recording", by)  # type: ignore[no-any-return]

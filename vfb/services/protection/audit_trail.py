@@ -26,8 +26,10 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Engine, event, func, insert, inspect, text
 from sqlmodel import Session, col, select
 
+from vfb.actions import Action
 from vfb.audit.chain import HASHED_FIELDS, Anchor, Break, row_mac, verify
 from vfb.capture.timecode import format_timecode
+from vfb.errors import InvalidInput
 from vfb.models import (
     Assessment,
     AuditEvent,
@@ -45,6 +47,7 @@ from vfb.models import (
     Reel,
     User,
 )
+from vfb.services.protection.access import require
 from vfb.services.protection.audit_keys import KeySource
 
 if TYPE_CHECKING:
@@ -404,6 +407,42 @@ def read_events(
     page = described(db, rows, by)
     record_read(db, "audit.read", child_id=wanted.child_id, detail=wanted.words())
     return page, count
+
+
+def manager_trail(
+    by: User,
+    *,
+    child_id: str | None = None,
+    actor_id: str | None = None,
+    action: str | None = None,
+    start: date | None = None,
+    end: date | None = None,
+) -> AuditFilter:
+    """What a manager asked of their team's trail; refused to anyone else, and when the first
+    day comes after the last."""
+    require(by, Action.audit)
+    if start and end and start > end:
+        raise InvalidInput("The first day comes after the last day.")
+    return AuditFilter(
+        team_id=by.team_id,
+        child_id=child_id,
+        actor_id=actor_id,
+        action=action,
+        on_or_after=start,
+        on_or_before=end,
+    )
+
+
+def export_csv(db: Session, engine: Engine, wanted: AuditFilter, zone: ZoneInfo) -> Iterator[str]:
+    """The export goes on record now; its lines are read later, in a session of their own (the
+    request's has closed by the time the file streams)."""
+    record_export(db, wanted)
+
+    def lines() -> Iterator[str]:
+        with Session(engine) as streaming:
+            yield from csv_rows(streaming, wanted, zone)
+
+    return lines()
 
 
 def record_export(db: Session, wanted: AuditFilter) -> None:

@@ -6,7 +6,8 @@ from datetime import date
 
 from sqlmodel import Session
 
-from vfb.errors import InvalidInput, NotAllowed, NotFound
+from vfb.actions import Action
+from vfb.errors import InvalidInput, NotFound
 from vfb.models import Team, User
 from vfb.programme.periods import (
     Period,
@@ -16,7 +17,7 @@ from vfb.programme.periods import (
     quarters_up_to,
 )
 from vfb.programme.rules import fmt
-from vfb.vocabulary import Role
+from vfb.services.protection.access import require
 
 
 def team_scope(db: Session, by: User | None, team_id: str | None) -> str | None:
@@ -25,8 +26,7 @@ def team_scope(db: Session, by: User | None, team_id: str | None) -> str | None:
         if team_id is not None and db.get(Team, team_id) is None:
             raise NotFound.of("team", team_id)
         return team_id
-    if by.role not in (Role.manager, Role.supervisor):
-        raise NotAllowed("Reports are for managers and supervisors.")
+    require(by, Action.reports)
     if team_id is not None and team_id != by.team_id:
         raise NotFound.of("team", team_id)
     return by.team_id
