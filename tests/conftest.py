@@ -38,8 +38,14 @@ def databases(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Databases]:
 
 @pytest.fixture(scope="session")
 def samples(tmp_path_factory: pytest.TempPathFactory) -> Samples:
-    """Generated media files, each made the first time a test asks for it."""
-    return Samples(tmp_path_factory.mktemp("samples"))
+    """Generated media files, each made the first time a test asks for it; one folder for the
+    whole run, shared by pytest-xdist's workers (each has its own temporary folder under it)."""
+    run = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        run = run.parent
+    folder = run / "samples"
+    folder.mkdir(exist_ok=True)
+    return Samples(folder)
 
 
 @pytest.fixture

@@ -112,7 +112,9 @@ class Databases:
         self.workdir = workdir
         self.server_url = os.environ.get("VFB_TEST_DATABASE_URL")
         self._numbers = itertools.count()
-        self.prefix = f"vfbtest_{os.getpid()}"
+        # one template and its copies per process: each pytest-xdist worker has its own
+        worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+        self.prefix = f"vfbtest_{worker}_{os.getpid()}"
         if self.server_url:
             self._admin = create_engine(self.server_url, isolation_level="AUTOCOMMIT")
             self.template_url = self._create_server_db(f"{self.prefix}_template")

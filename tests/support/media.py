@@ -3,6 +3,7 @@ so a cut can be checked frame by frame; and FFmpeg's lavfi sources for everythin
 
 from __future__ import annotations
 
+import fcntl
 import subprocess
 from fractions import Fraction
 from pathlib import Path
@@ -170,7 +171,8 @@ def absurd_dimensions(path: Path) -> Path:
 
 
 class Samples:
-    """Every kind of file the capture tests need, made once per test run."""
+    """Every kind of file the capture tests need, made once per test run: in a parallel run, by
+    the first worker to ask while the others wait for it (a lock file per sample)."""
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
@@ -179,7 +181,12 @@ class Samples:
     def get(self, name: str) -> Path:
         if name not in self._made:
             path = self.folder / name
-            getattr(self, "_" + name.replace(".", "_").replace("-", "_"))(path)
+            with (self.folder / f"{name}.lock").open("w") as lock:
+                fcntl.flock(lock, fcntl.LOCK_EX)
+                done = self.folder / f"{name}.done"
+                if not done.exists():
+                    getattr(self, "_" + name.replace(".", "_").replace("-", "_"))(path)
+                    done.touch()
             self._made[name] = path
         return self._made[name]
 
