@@ -1,5 +1,6 @@
 """Property-based requests from the app's own OpenAPI schema, signed in: no 5xx, and every
-response matches the schema. Bounded to keep the suite fast.
+response matches the schema. Bounded to keep the suite fast; one test per operation, so a parallel
+run spreads them.
 
 Driven through Schemathesis' public strategies rather than its pytest plugin, whose lazy
 fixture loader relies on a pytest private that pytest 9.2 removed.
@@ -7,6 +8,8 @@ fixture loader relies on a pytest private that pytest 9.2 removed.
 
 from __future__ import annotations
 
+import tempfile
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -22,7 +25,9 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from tests.support import Cast, Family
+from tests.support import SECRET, Cast, Family
+from vfb.api import create_app
+from vfb.settings import Settings
 
 CHECKS = [
     not_a_server_error,
@@ -31,6 +36,26 @@ CHECKS = [
     response_schema_conformance,
 ]
 SKIP = {"/api/auth/sign-out"}  # would end the token the other requests use
+METHODS = {"get", "put", "post", "delete", "patch", "head", "options", "trace"}
+
+
+def schema_operations() -> list[tuple[str, str]]:
+    """Every (METHOD, path) of the app's OpenAPI schema, read from an app made only for that."""
+    with tempfile.TemporaryDirectory() as folder:
+        settings = Settings(
+            data_dir=Path(folder) / "data",
+            database_url=f"sqlite:///{folder}/unused.sqlite3",
+            secret_key=SECRET,
+        )
+        app = create_app(settings)
+        try:
+            paths = app.openapi()["paths"]
+        finally:
+            app.state.engine.dispose()
+    return sorted((m.upper(), path) for path, item in paths.items() for m in item if m in METHODS)
+
+
+OPERATIONS = [(method, path) for method, path in schema_operations() if path not in SKIP]
 
 
 def exercise(
@@ -54,7 +79,12 @@ def exercise(
     call()
 
 
-def test_the_api_honours_its_schema(app: FastAPI, cast: Cast, family: Family) -> None:
+@pytest.mark.parametrize(
+    ("method", "path"), [pytest.param(m, p, id=f"{m} {p}") for m, p in OPERATIONS]
+)
+def test_the_api_honours_its_schema(
+    app: FastAPI, cast: Cast, family: Family, method: str, path: str
+) -> None:
     schema = schemathesis.openapi.from_asgi("/api/openapi.json", app)
     headers = {"Authorization": f"Bearer {cast.tokens['manager_a']}"}
     # Real records, so generated bodies reach the validation of stored data, not just a 404.
@@ -67,19 +97,20 @@ def test_the_api_honours_its_schema(app: FastAPI, cast: Cast, family: Family) ->
         "session_id": family.session,
         "user_id": cast.user_ids["worker_a1"],
     }
-    operations = [result.ok() for result in schema.get_all_operations()]
+    operations = {
+        (found.method.upper(), found.path): found
+        for found in (result.ok() for result in schema.get_all_operations())
+    }
     assert len(operations) >= 25
-    for operation in operations:
-        if operation.path in SKIP:
-            continue
-        names = {p.name for p in operation.path_parameters}
-        path_parameters = {name: ids[name] for name in names if name in ids}
-        for mode, examples, checks in (
-            (GenerationMode.POSITIVE, 20, CHECKS),
-            (GenerationMode.NEGATIVE, 10, [not_a_server_error, status_code_conformance]),
-        ):
-            strategy = operation.as_strategy(mode, path_parameters=path_parameters or None)
-            try:
-                exercise(strategy, examples=examples, checks=checks, headers=headers)
-            except Exception as error:
-                pytest.fail(f"{mode.value} {operation.method.upper()} {operation.path}: {error}")
+    operation = operations[(method, path)]
+    names = {p.name for p in operation.path_parameters}
+    path_parameters = {name: ids[name] for name in names if name in ids}
+    for mode, examples, checks in (
+        (GenerationMode.POSITIVE, 20, CHECKS),
+        (GenerationMode.NEGATIVE, 10, [not_a_server_error, status_code_conformance]),
+    ):
+        strategy = operation.as_strategy(mode, path_parameters=path_parameters or None)
+        try:
+            exercise(strategy, examples=examples, checks=checks, headers=headers)
+        except Exception as error:
+            pytest.fail(f"{mode.value} {operation.method.upper()} {operation.path}: {error}")
