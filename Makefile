@@ -38,8 +38,13 @@ lint: $(STAMP)
 types: $(STAMP)
 	$(BIN)/mypy vfb
 
+# In parallel (pytest-xdist), a worker per core: each has its own template database, Chromium and
+# temporary folders; the media samples are made once for all. PYTEST_WORKERS=0 runs in one process.
+PYTEST_WORKERS ?= auto
+PARALLEL := -n $(PYTEST_WORKERS) --dist worksteal
+
 pytest: $(STAMP) chromium
-	$(BIN)/pytest
+	$(BIN)/pytest $(PARALLEL)
 
 test: lint types pytest
 
@@ -49,7 +54,7 @@ PG_DIR := $(CURDIR)/.pg
 test-postgres: $(STAMP) chromium
 	@command -v pg_ctlcluster >/dev/null || (apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null)
-	./scripts/with-postgres $(PG_DIR) $(PG_PORT) $(BIN)/pytest -m "not media"
+	./scripts/with-postgres $(PG_DIR) $(PG_PORT) $(BIN)/pytest $(PARALLEL) -m "not media"
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .pg

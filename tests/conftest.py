@@ -5,30 +5,23 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from tests.browser import (  # noqa: F401 (fixtures and the test-body hook for every module)
-    browser,
-    child,
-    page,
-    pytest_runtest_call,
-    server,
-)
-from tests.media import Samples
 from tests.support import (
     SECRET,
     Caller,
     Cast,
     Databases,
     FakeClock,
+    Family,
     child_body,
     session_body,
 )
+from tests.support.media import Samples
 from vfb.api import create_app
 from vfb.settings import Settings
 
@@ -45,8 +38,14 @@ def databases(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Databases]:
 
 @pytest.fixture(scope="session")
 def samples(tmp_path_factory: pytest.TempPathFactory) -> Samples:
-    """Generated media files, each made the first time a test asks for it."""
-    return Samples(tmp_path_factory.mktemp("samples"))
+    """Generated media files, each made the first time a test asks for it; one folder for the
+    whole run, shared by pytest-xdist's workers (each has its own temporary folder under it)."""
+    run = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        run = run.parent
+    folder = run / "samples"
+    folder.mkdir(exist_ok=True)
+    return Samples(folder)
 
 
 @pytest.fixture
@@ -88,23 +87,6 @@ def client(app: FastAPI) -> Iterator[TestClient]:
 def as_(client: TestClient, cast: Cast) -> Callable[[str], Caller]:
     """`as_("worker_a1")`: a caller signed in as that member of the cast."""
     return lambda username: Caller(client, cast.tokens[username])
-
-
-@dataclass
-class Family:
-    """One child of worker_a1 with everything hanging off it."""
-
-    child: str
-    carer: str
-    assessment: str
-    programme: str
-    consent: str
-    session: str
-    clip: str = ""
-    recording: str = ""
-    moment: str = ""
-    reel: str = ""
-    link: str = ""
 
 
 @pytest.fixture

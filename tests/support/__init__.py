@@ -1,0 +1,350 @@
+"""Test helpers: a movable clock, fresh databases from a migrated template, and API callers."""
+
+from __future__ import annotations
+
+import itertools
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import httpx2 as httpx
+from sqlalchemy import Engine, create_engine, text
+from sqlalchemy.engine import make_url
+from sqlmodel import Session
+
+from vfb.db import make_engine, upgrade
+from vfb.models import TeamCreate, UserCreate
+from vfb.services.accounts import users
+from vfb.services.accounts.sign_in import SignInPolicy, sign_in
+from vfb.services.protection import audit_trail
+from vfb.services.protection.audit_keys import AUDIT_KEY_FILE, KeySource
+from vfb.settings import Settings
+from vfb.vocabulary import Role
+
+T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+TODAY = T0.date()
+PASSWORD = "correct horse battery"
+SECRET = "test-secret-key-that-is-long-enough-0123456789"
+POLICY = SignInPolicy(
+    idle=timedelta(minutes=30),
+    max_age=timedelta(hours=12),
+    max_failures=5,
+    lockout=timedelta(minutes=15),
+)
+
+# The standard cast: (username, role, team, trained_on)
+CAST = (
+    ("admin", Role.admin, "north", date(2024, 1, 1)),
+    ("manager_a", Role.manager, "north", date(2024, 1, 1)),
+    ("supervisor_a", Role.supervisor, "north", date(2024, 1, 1)),
+    ("worker_a1", Role.worker, "north", date(2025, 6, 1)),
+    ("worker_a2", Role.worker, "north", date(2025, 6, 1)),
+    ("manager_b", Role.manager, "south", date(2024, 1, 1)),
+    ("worker_b", Role.worker, "south", None),
+)
+
+
+class FakeClock:
+    """A clock the tests move by hand."""
+
+    def __init__(self, start: datetime = T0) -> None:
+        self.now = start
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> None:
+        self.now += timedelta(**delta)
+
+
+@dataclass
+class Cast:
+    team_ids: dict[str, str] = field(default_factory=dict)
+    user_ids: dict[str, str] = field(default_factory=dict)
+    tokens: dict[str, str] = field(default_factory=dict)
+
+
+def build_cast(engine: Engine) -> Cast:
+    cast = Cast()
+    with Session(engine) as db:
+        for key, name in (("north", "North Team"), ("south", "South Team")):
+            cast.team_ids[key] = users.create_team(
+                db=db, data=TeamCreate(name=name), by=None, now=T0
+            ).id
+        for username, role, team, trained_on in CAST:
+            user = users.create_user(
+                db=db,
+                data=UserCreate(
+                    username=username,
+                    password=PASSWORD,
+                    role=role,
+                    team_id=cast.team_ids[team],
+                    trained_on=trained_on,
+                ),
+                by=None,
+                now=T0,
+            )
+            cast.user_ids[username] = user.id
+            cast.tokens[username], _ = sign_in(
+                db=db,
+                username=username,
+                password=PASSWORD,
+                kind="bearer",
+                key=SECRET,
+                policy=POLICY,
+                now=T0,
+            )
+    return cast
+
+
+class Databases:
+    """Hands out fresh databases, each a copy of one migrated template holding the cast."""
+
+    def __init__(self, workdir: Path) -> None:
+        self.workdir = workdir
+        self.server_url = os.environ.get("VFB_TEST_DATABASE_URL")
+        self._numbers = itertools.count()
+        # one template and its copies per process: each pytest-xdist worker has its own
+        worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+        self.prefix = f"vfbtest_{worker}_{os.getpid()}"
+        if self.server_url:
+            self._admin = create_engine(self.server_url, isolation_level="AUTOCOMMIT")
+            self.template_url = self._create_server_db(f"{self.prefix}_template")
+        else:
+            self.template_url = f"sqlite:///{workdir / 'template.sqlite3'}"
+        engine = make_engine(self.template_url)
+        # The cast's sign-ins are audit rows: signed with a key each fresh copy's data folder gets.
+        self.keys = workdir / "data"
+        audit_trail.use_keys(engine, KeySource(Settings(data_dir=self.keys)))
+        upgrade(engine)
+        self.cast = build_cast(engine)
+        if not self.server_url:
+            with engine.connect() as connection:
+                connection.execute(text("PRAGMA wal_checkpoint(TRUNCATE)"))
+        engine.dispose()
+
+    def _create_server_db(self, name: str, template: str | None = None) -> str:
+        clause = f" TEMPLATE {template}" if template else ""
+        with self._admin.connect() as connection:
+            connection.execute(text(f"DROP DATABASE IF EXISTS {name}"))
+            connection.execute(text(f"CREATE DATABASE {name}{clause}"))
+        assert self.server_url is not None
+        return make_url(self.server_url).set(database=name).render_as_string(hide_password=False)
+
+    def fresh(self, folder: Path) -> str:
+        """The URL of a new database holding just the migrated schema and the cast (and, in
+        `folder/data`, the key its audit rows are signed with)."""
+        (folder / "data").mkdir(mode=0o700, exist_ok=True)
+        shutil.copy2(self.keys / AUDIT_KEY_FILE, folder / "data" / AUDIT_KEY_FILE)
+        if self.server_url:
+            name = f"{self.prefix}_{next(self._numbers)}"
+            return self._create_server_db(name, template=f"{self.prefix}_template")
+        path = folder / "vfb.sqlite3"
+        shutil.copyfile(self.workdir / "template.sqlite3", path)
+        return f"sqlite:///{path}"
+
+    def empty(self, folder: Path) -> str:
+        """The URL of a database with nothing in it, not even the schema."""
+        if self.server_url:
+            return self._create_server_db(f"{self.prefix}_{next(self._numbers)}")
+        return f"sqlite:///{folder / 'empty.sqlite3'}"
+
+    def drop(self, url: str) -> None:
+        if self.server_url:
+            name = make_url(url).database
+            with self._admin.connect() as connection:
+                connection.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+
+    def close(self) -> None:
+        if self.server_url:
+            self.drop(self.template_url)
+            self._admin.dispose()
+
+
+@dataclass
+class Family:
+    """One child of worker_a1 with everything hanging off it."""
+
+    child: str
+    carer: str
+    assessment: str
+    programme: str
+    consent: str
+    session: str
+    clip: str = ""
+    recording: str = ""
+    moment: str = ""
+    reel: str = ""
+    link: str = ""
+
+
+class Caller:
+    """One signed-in user talking to the API."""
+
+    def __init__(self, client: httpx.Client, token: str | None) -> None:
+        self.client = client
+        self.headers = {"Authorization": f"Bearer {token}"} if token else {}
+
+    def request(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
+        headers = self.headers | kwargs.pop("headers", {})
+        return self.client.request(method, path, headers=headers, **kwargs)
+
+    def get(self, path: str, **kwargs: Any) -> httpx.Response:
+        return self.request("GET", path, **kwargs)
+
+    def post(self, path: str, **kwargs: Any) -> httpx.Response:
+        return self.request("POST", path, **kwargs)
+
+    def patch(self, path: str, **kwargs: Any) -> httpx.Response:
+        return self.request("PATCH", path, **kwargs)
+
+    def delete(self, path: str, **kwargs: Any) -> httpx.Response:
+        return self.request("DELETE", path, **kwargs)
+
+    def ok(self, method: str, path: str, expected: int = 200, **kwargs: Any) -> Any:
+        """The JSON of a call that must succeed with `expected`."""
+        response = self.request(method, path, **kwargs)
+        assert response.status_code == expected, (response.status_code, response.text)
+        return response.json() if response.content else None
+
+
+def child_body(**overrides: Any) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "reference": "C-100",
+        "date_of_birth": "2024-05-10",
+        "attachment_status": "identified",
+        "identified_on": "2025-09-01",
+        "care_status": "edge_of_care",
+        "disability": "no",
+    }
+    return body | overrides
+
+
+def session_body(**overrides: Any) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "held_on": "2026-02-20",
+        "status": "held",
+        "duration_minutes": 65,
+        "location": "home",
+        "filmed_seconds": 780,
+        "reviewed_with_carer": True,
+        "review_minutes": 20,
+        "review_highlights": ["sensitivity", "strengths"],
+    }
+    return body | overrides
+
+
+def consent_body(family: Any, **overrides: Any) -> dict[str, Any]:
+    """Consent of the family's carer to filming, given when the programme was offered."""
+    body: dict[str, Any] = {
+        "programme_id": family.programme,
+        "carer_id": family.carer,
+        "scope": "filming",
+        "given_on": "2026-01-05",
+    }
+    return body | overrides
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+class RunningServer:
+    """`vfb serve` in its own process on a test's database and data folder; it can be killed
+    (SIGKILL, like a crash) and started again on the same port."""
+
+    def __init__(self, folder: Path, database_url: str) -> None:
+        self.folder = folder
+        self.port = free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        self.data_dir = folder / "data"
+        self.env = os.environ | {
+            "VFB_DATA_DIR": str(self.data_dir),
+            "VFB_DATABASE_URL": database_url,
+            "VFB_SECRET_KEY": SECRET,
+            "VFB_PORT": str(self.port),
+        }
+        self.process: subprocess.Popen[bytes] | None = None
+        self.log_path = folder / "server.log"
+
+    def start(self) -> RunningServer:
+        command = [str(Path(sys.executable).parent / "vfb"), "serve"]
+        with self.log_path.open("a") as log:
+            self.process = subprocess.Popen(
+                command, env=self.env, stdout=log, stderr=subprocess.STDOUT
+            )
+        for _ in range(300):
+            try:
+                if httpx.get(f"{self.base}/signin", timeout=1).status_code == 200:
+                    return self
+            except httpx.TransportError:
+                time.sleep(0.05)
+        raise AssertionError(f"vfb serve did not start: {self.log_path.read_text()}")
+
+    def kill(self) -> None:
+        assert self.process is not None
+        self.process.send_signal(signal.SIGKILL)
+        self.process.wait(timeout=10)
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(timeout=10)
+
+    def __enter__(self) -> RunningServer:
+        return self.start()
+
+    def __exit__(self, *_: object) -> None:
+        self.stop()
+
+
+@dataclass(frozen=True)
+class AppRoute:
+    method: str
+    path: str
+    params: tuple[str, ...]
+    in_schema: bool
+    status_code: int | None = None
+
+
+def app_routes(app: Any) -> list[AppRoute]:
+    """Every (method, path) the app answers, from its own route table (routers included)."""
+    found: set[AppRoute] = set()
+
+    def walk(routes: Any) -> None:
+        for route in routes:
+            if hasattr(route, "effective_route_contexts"):  # an included router
+                walk(route.effective_route_contexts())
+            elif getattr(route, "methods", None) and hasattr(route, "path"):
+                for method in route.methods:
+                    found.add(
+                        AppRoute(
+                            method,
+                            route.path,
+                            tuple(route.param_convertors),
+                            bool(getattr(route, "include_in_schema", True)),
+                            getattr(route, "status_code", None),
+                        )
+                    )
+
+    walk(app.routes)
+    return sorted(found, key=lambda r: (r.path, r.method))
+
+
+def cli_env(settings: Any) -> dict[str, str]:
+    """The settings a `vfb` command needs to work on a test's database and data folder."""
+    return {
+        "VFB_DATA_DIR": str(settings.data_dir),
+        "VFB_DATABASE_URL": settings.resolved_database_url,
+        "VFB_SECRET_KEY": SECRET,
+    }
