@@ -27,6 +27,9 @@ from vfb.settings import Settings
 
 for _name in [n for n in os.environ if n.startswith("VFB_") and n != "VFB_TEST_DATABASE_URL"]:
     del os.environ[_name]  # a developer's own settings must not leak into the tests
+# Passwords hashed cheaply, in every Settings and every `vfb` process the tests start: the sign-in
+# rules are the same at any cost (a stolen test database is worth nothing).
+os.environ["VFB_PASSWORD_HASH_COST"] = "test"
 
 
 @pytest.fixture(scope="session")

@@ -27,6 +27,7 @@ from vfb.models import (
     User,
     UserCreate,
 )
+from vfb.security import Passwords
 from vfb.services.accounts import users
 from vfb.services.record import children, consents, programmes, visits
 from vfb.vocabulary import (
@@ -78,7 +79,7 @@ def _save_accounts(data_dir: Path, accounts: list[DemoAccount]) -> None:
         os.fsync(f.fileno())
 
 
-def seed(*, db: Session, data_dir: Path, now: datetime) -> list[DemoAccount]:
+def seed(*, db: Session, data_dir: Path, now: datetime, passwords: Passwords) -> list[DemoAccount]:
     """Seed the demo organisation into an empty database; returns the accounts made."""
     today = now.date()
     team = users.create_team(
@@ -98,6 +99,7 @@ def seed(*, db: Session, data_dir: Path, now: datetime) -> list[DemoAccount]:
             ),
             by=None,
             now=now,
+            passwords=passwords,
         )
     _save_accounts(data_dir, accounts)
     _seed_caseload(db, made["manager"], made["worker1"], made["worker2"], now)

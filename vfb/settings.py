@@ -14,6 +14,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from vfb.audit.keys import parse_keyring
 from vfb.errors import UnsafeSettings
+from vfb.security import PasswordCost
 
 SECRET_KEY_FILE = "secret_key"  # noqa: S105 (a file name, not a secret)
 
@@ -56,6 +57,12 @@ class Settings(BaseSettings):
         ge=1,
         description="Failed sign-ins from one network address, whatever the usernames, in each "
         "`VFB_LOGIN_LOCKOUT_MINUTES`; after that the address must wait for the next period.",
+    )
+    password_hash_cost: PasswordCost = Field(
+        default="standard",
+        description="How hard each stored password is to guess: `standard` (argon2, 64 MiB and 3 "
+        "passes a check). `test` is for vfb's own tests only (a stolen database would give its "
+        "passwords up at once); vfb refuses to serve beyond this computer with it.",
     )
     timezone: str = Field(
         default="Europe/London",
@@ -220,6 +227,11 @@ class Settings(BaseSettings):
             )
         if self.secret_key is not None and len(self.secret_key.get_secret_value()) < 32:
             raise UnsafeSettings("VFB_SECRET_KEY must be at least 32 characters long.")
+        if not self.is_loopback and self.password_hash_cost != "standard":  # noqa: S105
+            raise UnsafeSettings(
+                f"Refusing to serve on {self.host} with VFB_PASSWORD_HASH_COST="
+                f"{self.password_hash_cost}: it is for tests only; unset it."
+            )
 
 
 def is_loopback_host(host: str) -> bool:

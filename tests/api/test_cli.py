@@ -186,18 +186,29 @@ def test_the_installed_command_prints_one_line_and_no_traceback(env: dict[str, s
     assert "Traceback" not in result.stdout
 
 
-def test_serving_beyond_this_computer_needs_an_explicit_secret(env: dict[str, str]) -> None:
-    without_secret = {k: v for k, v in env.items() if k != "VFB_SECRET_KEY"}
-    result = vfb("serve", "--host", "0.0.0.0", env=without_secret | {"VFB_SECRET_KEY": ""})  # noqa: S104
-    assert result.returncode == 1
-    assert "Refusing to serve on 0.0.0.0" in result.stderr
+def refused(env: dict[str, str], *args: str) -> str:
+    """What `vfb` says on stderr when it refuses (exit code 1, no traceback), run in-process:
+    a refusal happens before anything a process would add."""
+    result = CliRunner().invoke(cli, list(args), env=env)
+    assert result.exit_code == 1, result.output
     assert "Traceback" not in result.stderr
+    return result.stderr
+
+
+def test_serving_beyond_this_computer_needs_an_explicit_secret(env: dict[str, str]) -> None:
+    words = refused(env | {"VFB_SECRET_KEY": ""}, "serve", "--host", "0.0.0.0")  # noqa: S104
+    assert "Refusing to serve on 0.0.0.0" in words
 
 
 def test_a_short_secret_is_refused(env: dict[str, str]) -> None:
-    result = vfb("serve", "--host", "0.0.0.0", env=env | {"VFB_SECRET_KEY": "too-short"})  # noqa: S104
-    assert result.returncode == 1
-    assert "at least 32 characters" in result.stderr
+    words = refused(env | {"VFB_SECRET_KEY": "too-short"}, "serve", "--host", "0.0.0.0")  # noqa: S104
+    assert "at least 32 characters" in words
+
+
+def test_the_tests_password_cost_is_refused_beyond_this_computer(env: dict[str, str]) -> None:
+    test_cost = env | {"VFB_PASSWORD_HASH_COST": "test"}
+    words = refused(test_cost, "serve", "--host", "0.0.0.0")  # noqa: S104
+    assert "Refusing to serve on 0.0.0.0 with VFB_PASSWORD_HASH_COST=test" in words
 
 
 @pytest.mark.parametrize(
@@ -210,11 +221,9 @@ def test_a_short_secret_is_refused(env: dict[str, str]) -> None:
 def test_a_bad_setting_is_one_plain_line(
     env: dict[str, str], setting: str, value: str, words: str
 ) -> None:
-    result = vfb("db", "status", env=env | {setting: value})
-    assert result.returncode == 1
-    assert words in result.stderr
-    assert len(result.stderr.strip().splitlines()) == 1
-    assert "Traceback" not in result.stderr
+    said = refused(env | {setting: value}, "db", "status")
+    assert words in said
+    assert len(said.strip().splitlines()) == 1
 
 
 def test_a_bad_value_on_the_command_line_names_its_field(run) -> None:  # type: ignore[no-untyped-def]

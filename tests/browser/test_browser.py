@@ -11,7 +11,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.support import PASSWORD
-from tests.support.browser import api_token, sign_in, wait_until
+from tests.support.browser import api_token, sign_in, sign_in_by_form, wait_until
 from tests.support.media import Samples
 
 pytestmark = pytest.mark.browser
@@ -20,7 +20,7 @@ pytestmark = pytest.mark.browser
 def test_a_worker_adds_a_session_and_finds_it_after_a_reload(
     page: Page, server: str, child: dict[str, str]
 ) -> None:
-    sign_in(page, server, "worker_a1")
+    sign_in_by_form(page, server, "worker_a1")  # as a person does; the others by cookie
     expect(page.get_by_role("heading", name="My caseload")).to_be_visible()
     row = page.get_by_role("row", name="BROWSER-1")
     expect(row).to_contain_text("Active")

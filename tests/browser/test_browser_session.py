@@ -15,7 +15,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 from sqlmodel import Session, select
 
-from tests.support import PASSWORD, RunningServer
+from tests.support import PASSWORD, ServedInProcess
 from tests.support.browser import call, sign_in, wait_until
 from vfb.db import make_engine
 from vfb.models import SignIn, User
@@ -212,9 +212,7 @@ def test_the_dialog_says_a_wrong_password_in_words_and_keeps_waiting(
 @pytest.fixture
 def short_server(tmp_path: Path, database_url: str) -> Iterator[str]:
     """`vfb serve` with the shortest idle limit, a minute (its warning comes 6 s before)."""
-    running = RunningServer(tmp_path, database_url)
-    running.env["VFB_SESSION_IDLE_MINUTES"] = "1"
-    with running:
+    with ServedInProcess(tmp_path, database_url, session_idle_minutes=1) as running:
         yield running.base
 
 

@@ -18,7 +18,7 @@ import numpy as np
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.support import RunningServer
+from tests.support import ServedInProcess
 from tests.support.axe import assert_accessible
 from tests.support.browser import call, no_sideways_scroll, sign_in, wait_until
 
@@ -28,16 +28,14 @@ PUBLIC = "https://vfb.riverside.example"
 
 
 @pytest.fixture
-def served(tmp_path: Path, database_url: str) -> Iterator[RunningServer]:
+def served(tmp_path: Path, database_url: str) -> Iterator[ServedInProcess]:
     """`vfb serve` as a team server is set up: share links name its public address."""
-    running = RunningServer(tmp_path, database_url)
-    running.env["VFB_PUBLIC_URL"] = PUBLIC
-    with running:
+    with ServedInProcess(tmp_path, database_url, public_url=PUBLIC) as running:
         yield running
 
 
 @pytest.fixture
-def server(served: RunningServer) -> str:
+def server(served: ServedInProcess) -> str:
     return served.base
 
 
@@ -108,7 +106,7 @@ def test_a_worker_gives_the_carer_a_link_by_qr_code_and_the_carer_knows_who_it_i
     page: Page,
     browser: Browser,
     server: str,
-    served: RunningServer,
+    served: ServedInProcess,
     database_url: str,
     child: dict[str, str],
     clip: dict[str, Any],
@@ -180,9 +178,8 @@ def test_a_worker_gives_the_carer_a_link_by_qr_code_and_the_carer_knows_who_it_i
 
     # the same database served from this laptop only: the panel says no phone can open it
     (tmp_path / "laptop").mkdir()
-    laptop = RunningServer(tmp_path / "laptop", database_url)
-    laptop.env["VFB_DATA_DIR"] = str(served.data_dir)  # the same footage
-    with laptop:
+    laptop = ServedInProcess(tmp_path / "laptop", database_url, data_dir=served.data_dir)
+    with laptop:  # the same footage
         page.goto(f"{laptop.base}/clips/{clip['id']}/review")  # cookies know no port: signed in
         wait_until(page, "document.body.dataset.ready === 'true'")
         page.locator("#reel-drawer summary").click()

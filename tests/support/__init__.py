@@ -9,7 +9,9 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -20,8 +22,11 @@ from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 from sqlmodel import Session
 
+from vfb.api.serve import web_server
+from vfb.cli.common import open_database
 from vfb.db import make_engine, upgrade
 from vfb.models import TeamCreate, UserCreate
+from vfb.security import passwords
 from vfb.services.accounts import users
 from vfb.services.accounts.sign_in import SignInPolicy, sign_in
 from vfb.services.protection import audit_trail
@@ -38,6 +43,7 @@ POLICY = SignInPolicy(
     max_age=timedelta(hours=12),
     max_failures=5,
     lockout=timedelta(minutes=15),
+    passwords=passwords("test"),  # the cast's passwords are stored at the tests' cost
 )
 
 # The standard cast: (username, role, team, trained_on)
@@ -91,6 +97,7 @@ def build_cast(engine: Engine) -> Cast:
                 ),
                 by=None,
                 now=T0,
+                passwords=POLICY.passwords,
             )
             cast.user_ids[username] = user.id
             cast.tokens[username], _ = sign_in(
@@ -306,6 +313,45 @@ class RunningServer:
 
     def __exit__(self, *_: object) -> None:
         self.stop()
+
+
+class ServedInProcess:
+    """What `vfb serve` serves (the same `web_server`, settings and migrated database), run in
+    this process: uvicorn in a thread on a free loopback port, on a test's database and data
+    folder, with the real clock. Quicker to start than a process; tests that kill the server use
+    `RunningServer`."""
+
+    def __init__(self, folder: Path, database_url: str, **settings: Any) -> None:
+        self.port = free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        made = {"data_dir": folder / "data", "database_url": database_url, "secret_key": SECRET}
+        self.settings = Settings(**(made | settings | {"port": self.port}))
+        self.data_dir = self.settings.data_dir
+        self._open = ExitStack()
+        self._thread: threading.Thread | None = None
+
+    def __enter__(self) -> ServedInProcess:
+        self.settings.check_safe_to_serve()
+        engine = self._open.enter_context(open_database(self.settings))
+        self.server = web_server(self.settings, engine)
+        self._thread = threading.Thread(target=self.server.run, name="vfb serve", daemon=True)
+        self._thread.start()
+        deadline = time.monotonic() + 60
+        while not self.server.started:
+            assert self._thread.is_alive(), "vfb serve stopped before it started"
+            assert time.monotonic() < deadline, "vfb serve did not start"
+            time.sleep(0.01)
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.server.should_exit = True
+        if self._thread is not None:
+            self._thread.join(timeout=10)
+            if self._thread.is_alive():  # a connection still open: as a second Ctrl-C would
+                self.server.force_exit = True
+                self._thread.join(timeout=10)
+            assert not self._thread.is_alive(), "vfb serve did not stop"
+        self._open.close()
 
 
 @dataclass(frozen=True)

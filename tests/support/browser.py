@@ -24,7 +24,7 @@ from playwright.sync_api import (
     sync_playwright,
 )
 
-from tests.support import PASSWORD, RunningServer, child_body
+from tests.support import PASSWORD, ServedInProcess, child_body
 from tests.support.media import Samples
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -57,8 +57,9 @@ def browser() -> Iterator[Browser]:
 
 @pytest.fixture
 def server(tmp_path: Path, database_url: str) -> Iterator[str]:
-    """`vfb serve` in its own process, on the test's fresh database."""
-    with RunningServer(tmp_path, database_url) as running:
+    """What `vfb serve` serves, on the test's fresh database (in this process: no test of the
+    pages kills it)."""
+    with ServedInProcess(tmp_path, database_url) as running:
         yield running.base
 
 
@@ -156,6 +157,20 @@ def page(browser: Browser, request: pytest.FixtureRequest) -> Iterator[Page]:
 
 
 def sign_in(page: Page, base: str, username: str, path: str = "/caseload") -> None:
+    """Signed in as `username` by the sign-in route itself (the session and CSRF cookies it
+    sets land in the page's browser context), then at `path`. The form is tested on its own
+    (`sign_in_by_form` and the tests of signing in)."""
+    response = page.request.post(
+        f"{base}/api/auth/session", form={"username": username, "password": PASSWORD}
+    )
+    assert response.ok, response.text()
+    page.goto(f"{base}{path}")
+    expect(page).to_have_url(f"{base}{path}")
+
+
+def sign_in_by_form(page: Page, base: str, username: str, path: str = "/caseload") -> None:
+    """Signed in as a person does: `path` sends them to the sign-in form, which brings them
+    back."""
     page.goto(f"{base}{path}")
     expect(page).to_have_url(f"{base}/signin?next={path}")
     page.get_by_label("Username").fill(username)

@@ -31,6 +31,7 @@ from vfb.api.routes import (
 )
 from vfb.clock import Clock, local_now, system_clock
 from vfb.db import make_engine
+from vfb.security import passwords
 from vfb.services.accounts.sign_in import SignInPolicy
 from vfb.services.infra.footage_store import MediaStore
 from vfb.services.infra.media_worker import MediaJobs, job_options
@@ -79,6 +80,7 @@ def create_app(
         max_age=timedelta(hours=settings.session_max_hours),
         max_failures=settings.login_max_failures,
         lockout=timedelta(minutes=settings.login_lockout_minutes),
+        passwords=passwords(settings.password_hash_cost),
         max_failures_per_address=settings.login_max_failures_per_address,
     )
     app.state.store = MediaStore(settings.media_dir)

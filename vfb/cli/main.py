@@ -15,6 +15,7 @@ from vfb.db import current_revision, head_revision, make_engine
 from vfb.demo import is_empty, read_accounts, seed
 from vfb.errors import InvalidInput
 from vfb.models import TeamCreate, UserCreate, UserUpdate
+from vfb.security import passwords
 from vfb.services.accounts import users
 from vfb.services.protection.audit_trail import Actor, set_default_actor
 from vfb.settings import Settings, ensure_data_dir
@@ -50,9 +51,7 @@ def serve(
     port: Annotated[int | None, typer.Option(help="Default: VFB_PORT")] = None,
 ) -> None:
     """Serve the web app and API (migrating the database first)."""
-    import uvicorn
-
-    from vfb.api import create_app
+    from vfb.api.serve import web_server
 
     overrides: dict[str, object] = {}
     if host is not None:
@@ -63,11 +62,11 @@ def serve(
     settings.check_safe_to_serve()
     set_default_actor(Actor.system())  # the server's own work; requests name their user
     with open_database(settings) as engine:
-        app = create_app(settings, engine=engine)
+        server = web_server(settings, engine)
         console.print(
             f"vfb is serving on [bold]http://{settings.host}:{settings.port}[/] (Ctrl-C stops)"
         )
-        uvicorn.run(app, host=settings.host, port=settings.port, log_level="info")
+        server.run()
 
 
 @db_app.command("upgrade")
@@ -156,7 +155,13 @@ def user_add(
         data = UserCreate(
             username=username, password=password, role=role, team_id=found.id, trained_on=trained
         )
-        user = users.create_user(db=db, data=data, by=None, now=now(settings))
+        user = users.create_user(
+            db=db,
+            data=data,
+            by=None,
+            now=now(settings),
+            passwords=passwords(settings.password_hash_cost),
+        )
         console.print(f"Added {user.role} {user.username!r} to {found.name!r}.")
 
 
@@ -165,7 +170,14 @@ def _change_user(username: str, change: UserUpdate) -> str:
     settings = Settings()
     with open_database(settings) as engine, Session(engine) as db:
         user = users.find_user(db=db, username=username)
-        users.update_user(db=db, user=user, data=change, by=None, now=now(settings))
+        users.update_user(
+            db=db,
+            user=user,
+            data=change,
+            by=None,
+            now=now(settings),
+            passwords=passwords(settings.password_hash_cost),
+        )
         return user.username
 
 
@@ -230,7 +242,12 @@ def demo() -> None:
         with Session(engine) as db:
             empty = is_empty(db)
             if empty:
-                accounts = seed(db=db, data_dir=settings.data_dir, now=now(settings))
+                accounts = seed(
+                    db=db,
+                    data_dir=settings.data_dir,
+                    now=now(settings),
+                    passwords=passwords(settings.password_hash_cost),
+                )
         if empty:
             media.seed_demo_clip(settings, engine)  # its own transactions, none held open
             console.print("Seeded the demo team and caseload, with a clip of test-pattern film.")

@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from vfb.api.deps import AdminUser, CurrentUser, DbDep, IdFilter, IdPath, NowDep, PagingDep
+from vfb.api.deps import (
+    AdminUser,
+    CurrentUser,
+    DbDep,
+    IdFilter,
+    IdPath,
+    NowDep,
+    PagingDep,
+    PolicyDep,
+)
 from vfb.api.schemas import ERROR_RESPONSES, ListOf, list_of
 from vfb.models import TeamCreate, TeamPublic, TeamUpdate, UserCreate, UserPublic, UserUpdate
 from vfb.services.accounts import users as service
@@ -35,8 +44,11 @@ def update_team(
 
 
 @router.post("/users", response_model=UserPublic, status_code=201)
-def create_user(data: UserCreate, db: DbDep, now: NowDep, user: AdminUser) -> UserPublic:
-    return UserPublic.model_validate(service.create_user(db=db, data=data, by=user, now=now))
+def create_user(
+    data: UserCreate, db: DbDep, now: NowDep, policy: PolicyDep, user: AdminUser
+) -> UserPublic:
+    made = service.create_user(db=db, data=data, by=user, now=now, passwords=policy.passwords)
+    return UserPublic.model_validate(made)
 
 
 @router.get("/users", response_model=ListOf[UserPublic])
@@ -66,11 +78,13 @@ def get_user(user_id: IdPath, db: DbDep, user: CurrentUser) -> UserPublic:
 
 @router.patch("/users/{user_id}", response_model=UserPublic)
 def update_user(
-    user_id: IdPath, data: UserUpdate, db: DbDep, now: NowDep, user: AdminUser
+    user_id: IdPath, data: UserUpdate, db: DbDep, now: NowDep, policy: PolicyDep, user: AdminUser
 ) -> UserPublic:
     """Change a role, team, training date or password, or disable an account (ends its
     sessions at once)."""
     target = service.get_user(db=db, user_id=user_id, by=user)
     return UserPublic.model_validate(
-        service.update_user(db=db, user=target, data=data, by=user, now=now)
+        service.update_user(
+            db=db, user=target, data=data, by=user, now=now, passwords=policy.passwords
+        )
     )

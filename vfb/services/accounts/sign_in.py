@@ -7,7 +7,7 @@ absolute expiry, sign-out and disabling a user all take effect at once, everywhe
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from math import ceil
 from typing import Any, cast
@@ -20,7 +20,7 @@ from sqlmodel import Session, col, select
 from vfb.errors import NotSignedIn, SignInLocked, WrongCredentials
 from vfb.models import LoginThrottle, SignIn, User
 from vfb.models.user import USERNAME_PATTERN
-from vfb.security import new_token, token_id, verify_password
+from vfb.security import Passwords, new_token, passwords, token_id
 from vfb.services.protection.audit_trail import Actor, append
 
 # Refreshing `last_seen_at` on every request would write on every read; a minute's slack is fine
@@ -39,6 +39,8 @@ class SignInPolicy:
     max_failures: int
     lockout: timedelta
     max_failures_per_address: int = 20
+    # what a password is checked with (VFB_PASSWORD_HASH_COST)
+    passwords: Passwords = field(default_factory=passwords)
 
 
 ADDRESS_KEY = "ip "  # an address's row in login_throttle; no username has a space
@@ -78,7 +80,7 @@ def sign_in(
         append(db, "sign_in.failed", detail=refusal.detail_for_audit, actor=stranger)
         db.commit()
         raise SignInLocked(refusal.words)
-    ok = verify_password(user.password_hash if user else None, password)
+    ok = policy.passwords.verify(user.password_hash if user else None, password)
     if user is None or not ok or user.disabled:
         why = "disabled user" if user is not None and ok else "wrong username or password"
         append(db, "sign_in.failed", detail=why, actor=stranger)

@@ -19,7 +19,8 @@ from vfb.models import (
     UserCreate,
     UserUpdate,
 )
-from vfb.security import hash_password
+from vfb.security import Passwords
+from vfb.security import passwords as hashing
 from vfb.services.infra.paging import Page, page
 from vfb.services.protection import audit_trail
 from vfb.services.protection.access import require_admin
@@ -89,7 +90,16 @@ def find_team(*, db: Session, name_or_id: str) -> Team:
     return team
 
 
-def create_user(*, db: Session, data: UserCreate, by: User | None, now: datetime) -> User:
+def create_user(
+    *,
+    db: Session,
+    data: UserCreate,
+    by: User | None,
+    now: datetime,
+    passwords: Passwords | None = None,
+) -> User:
+    """`passwords`: the hashing the password is stored with (VFB_PASSWORD_HASH_COST; default
+    standard)."""
     if by is not None:
         require_admin(by)
     if db.get(Team, data.team_id) is None:
@@ -103,7 +113,7 @@ def create_user(*, db: Session, data: UserCreate, by: User | None, now: datetime
         team_id=data.team_id,
         trained_on=data.trained_on,
         full_name=data.full_name or "",
-        password_hash=hash_password(data.password),
+        password_hash=(passwords or hashing()).hash(data.password),
         created_at=now,
     )
     db.add(user)
@@ -142,7 +152,13 @@ def find_user(*, db: Session, username: str) -> User:
 
 
 def update_user(
-    *, db: Session, user: User, data: UserUpdate, by: User | None, now: datetime
+    *,
+    db: Session,
+    user: User,
+    data: UserUpdate,
+    by: User | None,
+    now: datetime,
+    passwords: Passwords | None = None,
 ) -> User:
     if by is not None:
         require_admin(by)
@@ -163,7 +179,7 @@ def update_user(
     if new_password:
         # A new password ends old sign-ins and lifts a lockout: it is how an admin lets a
         # locked-out user back in.
-        user.password_hash = hash_password(changes.pop("password"))
+        user.password_hash = (passwords or hashing()).hash(changes.pop("password"))
         end_sign_ins(db=db, user_id=user.id, now=now)
         throttle = db.get(LoginThrottle, user.username)
         if throttle is not None:
