@@ -38,9 +38,11 @@ lint: $(STAMP)
 types: $(STAMP)
 	$(BIN)/mypy vfb
 
-# In parallel (pytest-xdist), a worker per core: each has its own template database, Chromium and
-# temporary folders; the media samples are made once for all. PYTEST_WORKERS=0 runs in one process.
-PYTEST_WORKERS ?= auto
+# PYTEST_WORKERS=auto (or a number) runs the suite in parallel with pytest-xdist: each worker has
+# its own template database, Chromium and temporary folders; the media samples are made once for
+# all. One process is the default: on a 2-core machine the media jobs, Chromium and the servers
+# already fill both cores, and two workers measured slower (see the README's performance table).
+PYTEST_WORKERS ?= 0
 PARALLEL := -n $(PYTEST_WORKERS) --dist worksteal
 
 pytest: $(STAMP) chromium

@@ -1,6 +1,6 @@
-"""Who may do what, said once: each action and the roles that may do it (the carer's consent
-gates are still checked in their services). Pure data, no database: `require` in
-`vfb.services.protection.access` enforces it; the access-matrix test and the README's access
+"""Who may do what, said once: each action, the roles that may do it and the carer's consent it
+needs. Pure data, no database: `require` and `require_consent` in
+`vfb.services.protection.access` enforce it; the access-matrix test and the README's access
 table read it.
 
 Reach is a separate rule: a worker reaches the children allocated to them and those of the
@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from vfb.vocabulary import Role
+from vfb.vocabulary import ConsentScope, Role
 
 
 class Action(StrEnum):
@@ -22,6 +22,10 @@ class Action(StrEnum):
     reports = "reports.read"
     audit = "audit.read"
     accounts = "accounts.manage"
+    footage_add = "footage.add"
+    footage_watch = "footage.watch"
+    reel_make = "reel.make"
+    share = "share.create"
 
 
 @dataclass(frozen=True)
@@ -33,12 +37,27 @@ class Rule:
     said_to: tuple[tuple[Role, str], ...] = ()
     """...unless their role is told something else here."""
 
+    consent: ConsentScope | None = None
+    """The carer's consent that must be in force for the programme (409 when it is not)..."""
+    consent_from: frozenset[Role] | None = None
+    """...from these roles only, unless they deliver the programme themselves (None: every role)."""
+    doing: str = ""
+    """What vfb cannot do without the consent, in the words of that refusal."""
+
+    def needs_consent(self, role: Role, *, delivers: bool) -> bool:
+        if self.consent is None:
+            return False
+        return self.consent_from is None or (role in self.consent_from and not delivers)
+
     def refusal_for(self, role: Role) -> str:
         return dict(self.said_to).get(role, self.refusal)
 
 
 _SUPERVISOR_READS_ONLY = "Supervisors can view their team's records but not change them."
 _ADMIN_NO_CASES = "Admins manage teams and users; case records belong to the team."
+
+_CASE_WRITERS = frozenset({Role.worker, Role.manager})
+_SUPERVISOR = ((Role.supervisor, _SUPERVISOR_READS_ONLY),)
 
 ACTIONS: dict[Action, Rule] = {
     Action.case_read: Rule(
@@ -47,15 +66,41 @@ ACTIONS: dict[Action, Rule] = {
     Action.case_write: Rule(
         frozenset({Role.worker, Role.manager}),
         _ADMIN_NO_CASES,
-        said_to=(
-            (Role.supervisor, "Supervisors can view their team's records but not change them."),
-        ),
+        said_to=_SUPERVISOR,
     ),
     Action.reports: Rule(
         frozenset({Role.manager, Role.supervisor}), "Reports are for managers and supervisors."
     ),
     Action.audit: Rule(frozenset({Role.manager}), "The audit trail is for managers."),
     Action.accounts: Rule(frozenset({Role.admin}), "Only an admin can manage teams and users."),
+    Action.footage_add: Rule(
+        _CASE_WRITERS,
+        _ADMIN_NO_CASES,
+        said_to=_SUPERVISOR,
+        consent=ConsentScope.filming,
+        doing="add footage to this session",
+    ),
+    Action.footage_watch: Rule(
+        frozenset({Role.worker, Role.supervisor, Role.manager}),
+        _ADMIN_NO_CASES,
+        consent=ConsentScope.supervision,
+        consent_from=frozenset({Role.supervisor, Role.manager}),
+        doing="show this footage to anyone but the family's worker",
+    ),
+    Action.reel_make: Rule(
+        _CASE_WRITERS,
+        _ADMIN_NO_CASES,
+        said_to=_SUPERVISOR,
+        consent=ConsentScope.share_with_carer,
+        doing="make a highlight reel for the carer",
+    ),
+    Action.share: Rule(
+        _CASE_WRITERS,
+        _ADMIN_NO_CASES,
+        said_to=_SUPERVISOR,
+        consent=ConsentScope.share_with_carer,
+        doing="share footage with the carer",
+    ),
 }
 
 
@@ -63,10 +108,14 @@ def markdown_table() -> str:
     """The actions table as the README shows it (a test keeps the two equal)."""
     roles = list(Role)
     lines = [
-        "| action | " + " | ".join(role.value for role in roles) + " |",
-        "|---|" + "---|" * len(roles),
+        "| action | " + " | ".join(role.value for role in roles) + " | carer's consent |",
+        "|---|" + "---|" * len(roles) + "---|",
     ]
     for action, rule in ACTIONS.items():
         cells = ["yes" if role in rule.roles else "403" for role in roles]
-        lines.append(f"| `{action.value}` | " + " | ".join(cells) + " |")
+        consent = "—" if rule.consent is None else f"`{rule.consent.value}`"
+        if rule.consent_from is not None:
+            who = " and ".join(role.value + "s" for role in roles if role in rule.consent_from)
+            consent += f" ({who} other than the programme's worker)"
+        lines.append(f"| `{action.value}` | " + " | ".join(cells) + f" | {consent} |")
     return "\n".join(lines) + "\n"

@@ -15,8 +15,9 @@ function trainingCell(user) {
     "Save",
     async (body) => {
       await api(`/api/users/${user.id}`, { method: "PATCH", body });
-      showStatus(`Saved ${user.username}'s training date.`);
+      // the lists are drawn again before the status says so, so nothing typed meanwhile is lost
       await render();
+      showStatus(`Saved ${user.username}'s training date.`);
     },
     { values: user },
   );
@@ -32,8 +33,8 @@ function nameForm(user) {
     "Save",
     async (body) => {
       await api(`/api/users/${user.id}`, { method: "PATCH", body });
-      showStatus(`Saved the name carers see for ${user.username}.`);
       await render();
+      showStatus(`Saved the name carers see for ${user.username}.`);
     },
     { values: user },
   );
@@ -53,8 +54,8 @@ function teamItem(team) {
     "Save",
     async (body) => {
       await api(`/api/teams/${team.id}`, { method: "PATCH", body });
-      showStatus(`Saved what carers see of ${team.name}.`);
       await render();
+      showStatus(`Saved what carers see of ${team.name}.`);
     },
     { values: team },
   );
@@ -72,8 +73,8 @@ function passwordForm(user) {
     "Set",
     async (body) => {
       await api(`/api/users/${user.id}`, { method: "PATCH", body });
-      showStatus(`Set a new password for ${user.username}; their sessions have ended and any lockout is lifted.`);
       await render();
+      showStatus(`Set a new password for ${user.username}; their sessions have ended and any lockout is lifted.`);
     },
   );
   return form;
@@ -95,8 +96,8 @@ function accountCell(user, me) {
         onclick: async () => {
           try {
             await api(`/api/users/${user.id}`, { method: "PATCH", body: { disabled: !user.disabled } });
-            showStatus(`${user.username} is ${user.disabled ? "enabled" : "disabled; their sessions have ended"}.`);
             await render();
+            showStatus(`${user.username} is ${user.disabled ? "enabled" : "disabled; their sessions have ended"}.`);
           } catch (problem) {
             showStatus(problem.message, { error: true });
           }
@@ -143,8 +144,8 @@ async function render(me = render.me) {
     "Add user",
     async (body) => {
       const made = await api("/api/users", { method: "POST", body });
-      showStatus(`Added ${made.username}.`);
       await render();
+      showStatus(`Added ${made.username}.`);
     },
   );
 }

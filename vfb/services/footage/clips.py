@@ -9,6 +9,7 @@ from pathlib import Path
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
+from vfb.actions import Action
 from vfb.capture.files import sha256_of
 from vfb.capture.probe import MediaBounds, MediaFacts, probe
 from vfb.capture.trim import TrimMode, trim
@@ -16,13 +17,18 @@ from vfb.errors import Conflict, NotFound
 from vfb.models import Clip, ClipPublic, Moment, Programme, ProgrammeSession, TrimRequest, User
 from vfb.models.clip import ThumbnailsPublic
 from vfb.services.infra.footage_store import MediaStore
-from vfb.services.protection.access import get_clip, get_session, require_case_writer
-from vfb.services.record.consents import require_active_consent
+from vfb.services.protection.access import (
+    get_clip,
+    get_session,
+    require,
+    require_case_writer,
+    require_consent,
+)
 from vfb.services.record.visits import hold_booked_visit
 from vfb.services.review.moments import forget_moments
 from vfb.services.review.reels import forget_reels_showing
 from vfb.settings import Settings
-from vfb.vocabulary import ClipOrigin, ClipStatus, ConsentScope
+from vfb.vocabulary import ClipOrigin, ClipStatus
 
 INTERACTION_MIN_MS = 10 * 60 * 1000
 INTERACTION_MAX_MS = 20 * 60 * 1000
@@ -69,11 +75,11 @@ def session_for_filming(
             raise NotFound.of("session", session_id)
     else:
         session = get_session(db=db, session_id=session_id, by=by)
-        require_case_writer(by)
+        require(by, Action.footage_add)
     programme = db.get(Programme, session.programme_id)
     assert programme is not None
-    require_active_consent(
-        db=db, programme_id=programme.id, scope=ConsentScope.filming, today=today, doing=doing
+    require_consent(
+        db=db, action=Action.footage_add, programme=programme, by=by, today=today, doing=doing
     )
     return session, programme
 

@@ -15,18 +15,16 @@ from pathlib import Path
 
 from sqlmodel import Session, col, select
 
+from vfb.actions import Action
 from vfb.capture.timecode import format_timecode
 from vfb.errors import InvalidInput
 from vfb.models import AuditEvent, Clip, Programme, Reel, User
 from vfb.services.footage.clips import playable_file
 from vfb.services.infra.footage_store import MediaStore
 from vfb.services.protection import audit_trail
-from vfb.services.protection.access import get_clip
-from vfb.services.record.consents import require_active_consent
+from vfb.services.protection.access import get_clip, require_consent
 from vfb.services.review.reels import get_reel
-from vfb.vocabulary import ConsentScope, Role
 
-OVERSEERS = (Role.supervisor, Role.manager)
 VIEWING_WINDOW = timedelta(minutes=30)
 
 # Two requests of one new viewing arrive together (a player asks for the start and the end of a
@@ -35,15 +33,9 @@ _starting = threading.Lock()
 
 
 def _supervision_allowed(db: Session, programme: Programme, by: User, today: date) -> None:
-    """Anyone but the worker delivering the programme needs the carer's supervision consent."""
-    if by.role in OVERSEERS and by.id != programme.worker_id:
-        require_active_consent(
-            db=db,
-            programme_id=programme.id,
-            scope=ConsentScope.supervision,
-            today=today,
-            doing="show this footage to anyone but the family's worker",
-        )
+    """Anyone but the worker delivering the programme needs the carer's supervision consent
+    (the actions table's `footage.watch`)."""
+    require_consent(db=db, action=Action.footage_watch, programme=programme, by=by, today=today)
 
 
 def watch_clip(

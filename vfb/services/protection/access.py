@@ -8,13 +8,14 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from sqlalchemy import ColumnElement, false, or_
 from sqlmodel import Session, col, select
 
 from vfb.actions import ACTIONS, Action
-from vfb.errors import NotAllowed, NotFound
+from vfb.errors import ConsentMissing, NotAllowed, NotFound
 from vfb.models import (
     Assessment,
     Carer,
@@ -26,7 +27,7 @@ from vfb.models import (
     Recording,
     User,
 )
-from vfb.vocabulary import Role
+from vfb.vocabulary import ConsentScope, Role
 
 
 def child_in_reach(by: User) -> ColumnElement[bool]:
@@ -44,6 +45,44 @@ def require(by: User, action: Action) -> None:
     rule = ACTIONS[action]
     if by.role not in rule.roles:
         raise NotAllowed(rule.refusal_for(by.role))
+
+
+def require_consent(
+    *,
+    db: Session,
+    action: Action,
+    programme: Programme,
+    by: User | None,
+    today: date,
+    doing: str | None = None,
+) -> None:
+    """Refuse (409) unless the carer's consent `action` needs (actions table) is in force today
+    for `programme`; `by` None is the operator at the command line, to whom it applies too."""
+    rule = ACTIONS[action]
+    delivers = by is None or by.id == programme.worker_id
+    if by is not None and not rule.needs_consent(by.role, delivers=delivers):
+        return
+    if rule.consent is None:
+        return
+    if not consent_in_force(db=db, programme_id=programme.id, scope=rule.consent, today=today):
+        raise ConsentMissing(
+            f"vfb cannot {doing or rule.doing}: no carer has given "
+            f"{rule.consent.value.replace('_', ' ')} consent for this programme (or it was "
+            "withdrawn). Record their consent first."
+        )
+
+
+def consent_in_force(*, db: Session, programme_id: str, scope: ConsentScope, today: date) -> bool:
+    """Whether a carer's `scope` consent for the programme is in force on `today`."""
+    found = db.exec(
+        select(Consent.id).where(
+            Consent.programme_id == programme_id,
+            Consent.scope == scope,
+            col(Consent.given_on) <= today,
+            or_(col(Consent.withdrawn_on).is_(None), col(Consent.withdrawn_on) > today),
+        )
+    ).first()
+    return found is not None
 
 
 def require_case_writer(by: User) -> None:

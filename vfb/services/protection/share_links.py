@@ -23,6 +23,7 @@ from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from vfb import qr
+from vfb.actions import Action
 from vfb.errors import ConsentMissing, Gone, InvalidInput, NotFound
 from vfb.models import (
     Carer,
@@ -41,11 +42,15 @@ from vfb.programme.rules import fmt
 from vfb.services.footage.viewing import start_viewing
 from vfb.services.infra.footage_store import MediaStore
 from vfb.services.protection import audit_trail
-from vfb.services.protection.access import get_programme, require_case_writer
-from vfb.services.record.consents import require_active_consent
+from vfb.services.protection.access import (
+    get_programme,
+    require,
+    require_case_writer,
+    require_consent,
+)
 from vfb.services.review.reels import ready_reel_file, start_reel
 from vfb.settings import is_loopback_url
-from vfb.vocabulary import ConsentScope, ReelStatus
+from vfb.vocabulary import ReelStatus
 
 TOKEN_BYTES = 16  # 128 bits
 NO_LONGER_SHARED = "This video is no longer shared. Ask your worker if you have questions."
@@ -97,14 +102,9 @@ def made(
     return shown
 
 
-def _share_consent(db: Session, programme_id: str, now: datetime) -> None:
-    require_active_consent(
-        db=db,
-        programme_id=programme_id,
-        scope=ConsentScope.share_with_carer,
-        today=now.date(),
-        doing="share footage with the carer",
-    )
+def _share_consent(db: Session, programme: Programme, now: datetime) -> None:
+    """The carer's `share_with_carer` consent is in force (the actions table's `share.create`)."""
+    require_consent(db=db, action=Action.share, programme=programme, by=None, today=now.date())
 
 
 def create_link(
@@ -120,8 +120,8 @@ def create_link(
     """A new link for one carer of the programme, its reel, and its token (shown once, never
     stored)."""
     programme = get_programme(db=db, programme_id=programme_id, by=by)
-    require_case_writer(by)
-    _share_consent(db, programme.id, now)
+    require(by, Action.share)
+    _share_consent(db, programme, now)
     carer = db.get(Carer, data.carer_id)
     in_programme = db.get(ProgrammeCarer, (programme.id, data.carer_id))
     if carer is None or carer.child_id != programme.child_id or in_programme is None:
@@ -313,7 +313,7 @@ def _checked(
             "Ask the team for a new one."
         )
     try:
-        _share_consent(db, programme.id, now)
+        _share_consent(db, programme, now)
     except ConsentMissing:
         raise Gone(NO_LONGER_SHARED) from None
     reel = db.get(Reel, link.reel_id)

@@ -5,12 +5,11 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 
-from sqlalchemy import or_
 from sqlmodel import Session, col, select
 
-from vfb.errors import Conflict, ConsentMissing, FootageChanged, InvalidInput
+from vfb.errors import Conflict, FootageChanged, InvalidInput
 from vfb.models import (
     Carer,
     Consent,
@@ -207,22 +206,3 @@ def list_consents(*, db: Session, programme_id: str, by: User) -> list[Consent]:
         .order_by(col(Consent.given_on), col(Consent.created_at))
     )
     return list(db.exec(statement).all())
-
-
-def require_active_consent(
-    *, db: Session, programme_id: str, scope: ConsentScope, today: date, doing: str
-) -> None:
-    """Refuse (409) unless a carer's `scope` consent for the programme is in force today."""
-    active = db.exec(
-        select(Consent.id).where(
-            Consent.programme_id == programme_id,
-            Consent.scope == scope,
-            col(Consent.given_on) <= today,
-            or_(col(Consent.withdrawn_on).is_(None), col(Consent.withdrawn_on) > today),
-        )
-    ).first()
-    if active is None:
-        raise ConsentMissing(
-            f"vfb cannot {doing}: no carer has given {scope.value.replace('_', ' ')} consent for "
-            "this programme (or it was withdrawn). Record their consent first."
-        )

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from sqlmodel import Session, col, select
 
+from vfb.actions import Action
 from vfb.capture.reel import ReelPart, ReelPlan, make_reel, plan_for
 from vfb.capture.timecode import format_timecode
 from vfb.errors import InvalidInput, NotFound
@@ -17,10 +18,14 @@ from vfb.models import Clip, Moment, Programme, ProgrammeSession, Reel, ReelCrea
 from vfb.review.moments import play_span
 from vfb.review.schemes import load_scheme
 from vfb.services.infra.footage_store import MediaStore
-from vfb.services.protection.access import get_programme, require_case_writer
-from vfb.services.record.consents import require_active_consent
+from vfb.services.protection.access import (
+    get_programme,
+    require,
+    require_case_writer,
+    require_consent,
+)
 from vfb.services.review.moments import carer_caption
-from vfb.vocabulary import ClipStatus, ConsentScope, ReelStatus
+from vfb.vocabulary import ClipStatus, ReelStatus
 
 MakeReel = Callable[[list[ReelPart], Path, ReelPlan, Callable[[float], None]], int]
 
@@ -79,14 +84,8 @@ def start_reel(
     *, db: Session, store: MediaStore, programme_id: str, data: ReelCreate, by: User, now: datetime
 ) -> Reel:
     programme = get_programme(db=db, programme_id=programme_id, by=by)
-    require_case_writer(by)
-    require_active_consent(
-        db=db,
-        programme_id=programme.id,
-        scope=ConsentScope.share_with_carer,
-        today=now.date(),
-        doing="make a highlight reel for the carer",
-    )
+    require(by, Action.reel_make)
+    require_consent(db=db, action=Action.reel_make, programme=programme, by=by, today=now.date())
     parts, plan = _chosen(db, store, programme, data.moment_ids)
     reel = Reel(
         programme_id=programme.id,
