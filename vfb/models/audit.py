@@ -55,3 +55,21 @@ class AuditEventPublic(SQLModel):
     origin: str | None
     detail: str | None
     hash: str
+
+
+class AuditRowPublic(AuditEventPublic):
+    """A row as a reader of the trail sees it, with names where they may see them."""
+
+    child_reference: str | None = None  # None: no child, or one the reader cannot see
+    about: str | None = None  # what the row is about, in words ("clip 3 of 2 Dec 2026")
+    about_href: str | None = None  # its page, when the reader may open it
+    detail_words: str | None = None  # the detail with names instead of ids
+
+
+class AuditPage(SQLModel):
+    """One page of the audit trail."""
+
+    data: list[AuditRowPublic]
+    count: int
+    limit: int
+    offset: int

@@ -8,21 +8,22 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import StreamingResponse
-from pydantic import BaseModel
 
-from vfb.api.deps import CurrentUser, DbDep, IdFilter, NowDep, PagingDep, wants_csv
+from vfb.api.deps import (
+    CurrentUser,
+    DbDep,
+    EngineDep,
+    IdFilter,
+    NowDep,
+    PagingDep,
+    SettingsDep,
+    wants_csv,
+)
 from vfb.api.schemas import ERROR_RESPONSES
+from vfb.models.audit import AuditPage
 from vfb.services.protection import audit_trail
-from vfb.services.protection.audit_names import AuditRowPublic
 
 router = APIRouter(prefix="/api", tags=["audit"], responses=ERROR_RESPONSES)
-
-
-class AuditPage(BaseModel):
-    data: list[AuditRowPublic]
-    count: int
-    limit: int
-    offset: int
 
 
 @router.get(
@@ -33,6 +34,8 @@ class AuditPage(BaseModel):
 def audit_page(
     request: Request,
     db: DbDep,
+    engine: EngineDep,
+    settings: SettingsDep,
     now: NowDep,
     user: CurrentUser,
     paging: PagingDep,
@@ -50,9 +53,9 @@ def audit_page(
     wanted = audit_trail.manager_trail(
         user, child_id=child_id, actor_id=user_id, action=action, start=start, end=end
     )
-    zone = request.app.state.settings.zone
+    zone = settings.zone
     if wants_csv(request):
-        lines = audit_trail.export_csv(db, request.app.state.engine, wanted, zone)
+        lines = audit_trail.export_csv(db, engine, wanted, zone)
         return StreamingResponse(
             lines,
             media_type="text/csv; charset=utf-8",

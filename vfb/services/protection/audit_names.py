@@ -25,7 +25,6 @@ from vfb.audit.words import (
 )
 from vfb.models import (
     AuditEvent,
-    AuditEventPublic,
     Carer,
     CarerComment,
     Child,
@@ -39,15 +38,9 @@ from vfb.models import (
     ShareLink,
     User,
 )
+from vfb.models.audit import AuditRowPublic
 from vfb.services.protection.access import child_in_reach
 from vfb.vocabulary import ConsentScope
-
-
-class AuditRowPublic(AuditEventPublic):
-    child_reference: str | None = None  # None: no child, or one the reader cannot see
-    about: str | None = None  # what the row is about, in words ("clip 3 of 2 Dec 2026")
-    about_href: str | None = None  # its page, when the reader may open it
-    detail_words: str | None = None  # the detail with names instead of ids
 
 
 def _targets(rows: Iterable[AuditEvent], kind: str) -> set[str]:

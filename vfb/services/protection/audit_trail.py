@@ -51,7 +51,7 @@ from vfb.services.protection.access import require
 from vfb.services.protection.audit_keys import KeySource
 
 if TYPE_CHECKING:
-    from vfb.services.protection.audit_names import AuditRowPublic
+    from vfb.models.audit import AuditRowPublic
 from vfb.services.infra.derived import BUSY as DERIVED_BUSY
 from vfb.spreadsheet import SafeWriter
 
