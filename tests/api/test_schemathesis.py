@@ -24,6 +24,7 @@ from schemathesis.specs.openapi.checks import (
     response_schema_conformance,
     status_code_conformance,
 )
+from schemathesis.specs.openapi.schemas import OpenApiSchema
 
 from tests.support import SECRET, Cast, Family
 from vfb.api import create_app
@@ -39,8 +40,9 @@ SKIP = {"/api/auth/sign-out"}  # would end the token the other requests use
 METHODS = {"get", "put", "post", "delete", "patch", "head", "options", "trace"}
 
 
-def schema_operations() -> list[tuple[str, str]]:
-    """Every (METHOD, path) of the app's OpenAPI schema, read from an app made only for that."""
+def load_schema() -> OpenApiSchema:
+    """The app's OpenAPI schema, read once from an app made only for that: building and parsing it
+    is most of what a test costs, and every app the tests make serves the same one."""
     with tempfile.TemporaryDirectory() as folder:
         settings = Settings(
             data_dir=Path(folder) / "data",
@@ -49,13 +51,18 @@ def schema_operations() -> list[tuple[str, str]]:
         )
         app = create_app(settings)
         try:
-            paths = app.openapi()["paths"]
+            raw = app.openapi()
         finally:
             app.state.engine.dispose()
-    return sorted((m.upper(), path) for path, item in paths.items() for m in item if m in METHODS)
+    return schemathesis.openapi.from_dict(raw)
 
 
-OPERATIONS = [(method, path) for method, path in schema_operations() if path not in SKIP]
+SCHEMA = load_schema()
+OPERATIONS = {
+    (found.method.upper(), found.path): found
+    for found in (result.ok() for result in SCHEMA.get_all_operations())
+    if found.path not in SKIP
+}
 
 
 def exercise(
@@ -64,6 +71,7 @@ def exercise(
     examples: int,
     checks: list[Any],
     headers: dict[str, str],
+    app: FastAPI,
 ) -> None:
     @given(case=strategy)
     @settings(
@@ -74,18 +82,17 @@ def exercise(
         suppress_health_check=list(HealthCheck),
     )
     def call(case: schemathesis.Case) -> None:
-        case.call_and_validate(headers=headers, checks=checks)
+        case.call_and_validate(headers=headers, checks=checks, app=app)
 
     call()
 
 
 @pytest.mark.parametrize(
-    ("method", "path"), [pytest.param(m, p, id=f"{m} {p}") for m, p in OPERATIONS]
+    ("method", "path"), [pytest.param(m, p, id=f"{m} {p}") for m, p in sorted(OPERATIONS)]
 )
 def test_the_api_honours_its_schema(
     app: FastAPI, cast: Cast, family: Family, method: str, path: str
 ) -> None:
-    schema = schemathesis.openapi.from_asgi("/api/openapi.json", app)
     headers = {"Authorization": f"Bearer {cast.tokens['manager_a']}"}
     # Real records, so generated bodies reach the validation of stored data, not just a 404.
     ids = {
@@ -97,12 +104,8 @@ def test_the_api_honours_its_schema(
         "session_id": family.session,
         "user_id": cast.user_ids["worker_a1"],
     }
-    operations = {
-        (found.method.upper(), found.path): found
-        for found in (result.ok() for result in schema.get_all_operations())
-    }
-    assert len(operations) >= 25
-    operation = operations[(method, path)]
+    assert len(OPERATIONS) >= 25
+    operation = OPERATIONS[(method, path)]
     names = {p.name for p in operation.path_parameters}
     path_parameters = {name: ids[name] for name in names if name in ids}
     for mode, examples, checks in (
@@ -111,6 +114,6 @@ def test_the_api_honours_its_schema(
     ):
         strategy = operation.as_strategy(mode, path_parameters=path_parameters or None)
         try:
-            exercise(strategy, examples=examples, checks=checks, headers=headers)
+            exercise(strategy, examples=examples, checks=checks, headers=headers, app=app)
         except Exception as error:
             pytest.fail(f"{mode.value} {operation.method.upper()} {operation.path}: {error}")
