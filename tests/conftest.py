@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -12,14 +13,14 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from tests.support import (
+    PREPARED,
     SECRET,
     Caller,
     Cast,
     Databases,
     FakeClock,
     Family,
-    child_body,
-    session_body,
+    make_family,
 )
 from tests.support.media import Samples
 from vfb.api import create_app
@@ -93,41 +94,10 @@ def as_(client: TestClient, cast: Cast) -> Callable[[str], Caller]:
 
 
 @pytest.fixture
-def family(as_: Callable[[str], Caller]) -> Family:
-    worker = as_("worker_a1")
-    child = worker.ok("POST", "/api/children", 201, json=child_body())["id"]
-    carer = worker.ok(
-        "POST",
-        "/api/carers",
-        201,
-        json={"child_id": child, "display_name": "Sam", "relationship": "birth_parent"},
-    )["id"]
-    assessment = worker.ok(
-        "POST", "/api/assessments", 201, json={"child_id": child, "completed_on": "2025-10-01"}
-    )["id"]
-    programme = worker.ok(
-        "POST",
-        "/api/programmes",
-        201,
-        json={
-            "child_id": child,
-            "offered_on": "2026-01-05",
-            "accepted": True,
-            "carer_ids": [carer],
-        },
-    )["id"]
-    consent = worker.ok(
-        "POST",
-        "/api/consents",
-        201,
-        json={
-            "programme_id": programme,
-            "carer_id": carer,
-            "scope": "filming",
-            "given_on": "2026-01-05",
-        },
-    )["id"]
-    session = worker.ok(
-        "POST", f"/api/programmes/{programme}/sessions", 201, json=session_body(number=1)
-    )["id"]
-    return Family(child, carer, assessment, programme, consent, session)
+def family(as_: Callable[[str], Caller], request: pytest.FixtureRequest) -> Family:
+    """One child of worker_a1 with a carer, an assessment, a programme, filming consent and a
+    held session (already in the database when the test's `database_url` was prepared)."""
+    prepared = request.node.stash.get(PREPARED, None)
+    if isinstance(prepared, Family):
+        return replace(prepared)
+    return make_family(as_("worker_a1"))

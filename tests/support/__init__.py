@@ -11,13 +11,15 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import httpx2 as httpx
+import pytest
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 from sqlmodel import Session
@@ -33,6 +35,8 @@ from vfb.services.protection import audit_trail
 from vfb.services.protection.audit_keys import AUDIT_KEY_FILE, KeySource
 from vfb.settings import Settings
 from vfb.vocabulary import Role
+
+Made = TypeVar("Made")
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 TODAY = T0.date()
@@ -119,6 +123,7 @@ class Databases:
         self.workdir = workdir
         self.server_url = os.environ.get("VFB_TEST_DATABASE_URL")
         self._numbers = itertools.count()
+        self._prepared: dict[str, tuple[str, Path, Any]] = {}
         # one template and its copies per process: each pytest-xdist worker has its own
         worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
         self.prefix = f"vfbtest_{worker}_{os.getpid()}"
@@ -158,6 +163,32 @@ class Databases:
         shutil.copyfile(self.workdir / "template.sqlite3", path)
         return f"sqlite:///{path}"
 
+    def prepared(
+        self, name: str, folder: Path, make: Callable[[str, Path], Made]
+    ) -> tuple[str, Made]:
+        """A copy, for `folder`, of a database and data folder that `make(url, data_dir)` filled
+        the first time this process asked for `name`, and what `make` returned then. For what many
+        tests start from and is slow to make (a clip imported and ready to review)."""
+        if name not in self._prepared:
+            where = self.workdir / f"prepared-{name}"
+            where.mkdir()
+            url = self.fresh(where)
+            made = make(url, where / "data")
+            if not self.server_url:
+                engine = make_engine(url)
+                with engine.connect() as connection:
+                    connection.execute(text("PRAGMA wal_checkpoint(TRUNCATE)"))
+                engine.dispose()
+            self._prepared[name] = (url, where, made)
+        url, where, made = self._prepared[name]
+        shutil.copytree(where / "data", folder / "data", dirs_exist_ok=True)
+        if self.server_url:
+            number = next(self._numbers)
+            template = make_url(url).database
+            return self._create_server_db(f"{self.prefix}_{number}", template=template), made
+        shutil.copyfile(where / "vfb.sqlite3", folder / "vfb.sqlite3")
+        return f"sqlite:///{folder / 'vfb.sqlite3'}", made
+
     def empty(self, folder: Path) -> str:
         """The URL of a database with nothing in it, not even the schema."""
         if self.server_url:
@@ -172,6 +203,8 @@ class Databases:
 
     def close(self) -> None:
         if self.server_url:
+            for url, _, _ in self._prepared.values():
+                self.drop(url)
             self.drop(self.template_url)
             self._admin.dispose()
 
@@ -191,6 +224,11 @@ class Family:
     moment: str = ""
     reel: str = ""
     link: str = ""
+
+
+# What a test's `database_url` was prepared with (a copy of `Databases.prepared`), for the
+# fixtures that would otherwise make it: a `Family`, or the browser tier's records.
+PREPARED = pytest.StashKey[Any]()
 
 
 class Caller:
@@ -394,3 +432,43 @@ def cli_env(settings: Any) -> dict[str, str]:
         "VFB_DATABASE_URL": settings.resolved_database_url,
         "VFB_SECRET_KEY": SECRET,
     }
+
+
+def make_family(worker: Caller) -> Family:
+    """One child of the caller's with everything hanging off it, made through the API."""
+    child = worker.ok("POST", "/api/children", 201, json=child_body())["id"]
+    carer = worker.ok(
+        "POST",
+        "/api/carers",
+        201,
+        json={"child_id": child, "display_name": "Sam", "relationship": "birth_parent"},
+    )["id"]
+    assessment = worker.ok(
+        "POST", "/api/assessments", 201, json={"child_id": child, "completed_on": "2025-10-01"}
+    )["id"]
+    programme = worker.ok(
+        "POST",
+        "/api/programmes",
+        201,
+        json={
+            "child_id": child,
+            "offered_on": "2026-01-05",
+            "accepted": True,
+            "carer_ids": [carer],
+        },
+    )["id"]
+    consent = worker.ok(
+        "POST",
+        "/api/consents",
+        201,
+        json={
+            "programme_id": programme,
+            "carer_id": carer,
+            "scope": "filming",
+            "given_on": "2026-01-05",
+        },
+    )["id"]
+    session = worker.ok(
+        "POST", f"/api/programmes/{programme}/sessions", 201, json=session_body(number=1)
+    )["id"]
+    return Family(child, carer, assessment, programme, consent, session)

@@ -1,11 +1,11 @@
 """API test support: clips imported and waited for, moments marked, reels made, share links
-opened, the audit trail read, tokens got; and the `clip` and `reel` fixtures (registered for
-tests/api by its conftest)."""
+opened, the audit trail read, tokens got; and the `database_url`, `clip` and `reel` fixtures
+(registered for tests/api by its conftest)."""
 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -13,8 +13,21 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from tests.support import PASSWORD, Caller, Family
+from tests.support import (
+    PASSWORD,
+    PREPARED,
+    SECRET,
+    Caller,
+    Databases,
+    FakeClock,
+    Family,
+    make_family,
+)
 from tests.support.media import Samples, frame_indices
+from vfb.api import create_app
+from vfb.settings import Settings
+
+PREPARED_CLIP = pytest.StashKey[str]()
 
 
 def import_file(caller: Caller, session: str, path: Path, expected: int = 201) -> Any:
@@ -71,8 +84,53 @@ def wait_for_reel(caller: Caller, reel_id: str, timeout: float = 60) -> Any:
     raise AssertionError(f"reel {reel_id} still building")
 
 
+def family_with_clip(databases: Databases, samples: Samples) -> Callable[[str, Path], Any]:
+    """What `make_family` makes, and the 8-second clip imported into its session and ready."""
+
+    def make(url: str, data_dir: Path) -> tuple[Family, str]:
+        settings = Settings(data_dir=data_dir, database_url=url, secret_key=SECRET)
+        app = create_app(settings, clock=FakeClock())
+        try:
+            with TestClient(app, base_url="http://127.0.0.1") as client:
+                worker = Caller(client, databases.cast.tokens["worker_a1"])
+                family = make_family(worker)
+                made = imported(worker, family.session, samples.get("indexed.mp4"))
+        finally:
+            app.state.engine.dispose()
+        return family, str(made["id"])
+
+    return make
+
+
 @pytest.fixture
-def clip(family: Family, as_: Callable[[str], Caller], samples: Samples) -> Any:
+def database_url(
+    databases: Databases, samples: Samples, tmp_path: Path, request: pytest.FixtureRequest
+) -> Iterator[str]:
+    """A fresh database; for a test that asks for `clip`, a copy of one made once per process
+    with the family and the clip in it (importing the clip was most of such a test's time)."""
+    if "clip" in request.fixturenames:
+        url, (family, clip_id) = databases.prepared(
+            "family-with-clip", tmp_path, family_with_clip(databases, samples)
+        )
+        request.node.stash[PREPARED] = family
+        request.node.stash[PREPARED_CLIP] = clip_id
+    else:
+        url = databases.fresh(tmp_path)
+    yield url
+    databases.drop(url)
+
+
+@pytest.fixture
+def clip(
+    family: Family,
+    as_: Callable[[str], Caller],
+    samples: Samples,
+    request: pytest.FixtureRequest,
+) -> Any:
+    """The 8-second frame-indexed clip in the family's session, imported and ready for review."""
+    prepared = request.node.stash.get(PREPARED_CLIP, None)
+    if prepared is not None:
+        return as_("worker_a1").ok("GET", f"/api/clips/{prepared}")
     return imported(as_("worker_a1"), family.session, samples.get("indexed.mp4"))
 
 

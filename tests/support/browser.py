@@ -1,5 +1,5 @@
 """Browser test support: Debian's Chromium driven by Playwright (one browser for the whole run),
-`vfb serve` in its own process per test, a signed-in page that fails the test on any console
+`vfb serve` (in this process) per test, a signed-in page that fails the test on any console
 error, CSP refusal or broken asset.
 
 With CI=true the browser tests fail, never skip, when Chromium is missing.
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -24,8 +24,10 @@ from playwright.sync_api import (
     sync_playwright,
 )
 
-from tests.support import PASSWORD, ServedInProcess, child_body
+from tests.support import PASSWORD, PREPARED, Databases, ServedInProcess, child_body
 from tests.support.media import Samples
+
+PREPARED_CLIP = pytest.StashKey[str]()
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -71,9 +73,9 @@ def api_token(base: str, username: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {response.json()['access_token']}"}
 
 
-@pytest.fixture
-def child(server: str) -> dict[str, str]:
-    """A child of worker_a1 with a carer and an active programme with one held session."""
+def make_child(server: str) -> dict[str, str]:
+    """A child of worker_a1 with a carer and an active programme with one held session, made
+    through the API, and the worker's `auth` header."""
     auth = api_token(server, "worker_a1")
 
     def post(path: str, body: dict[str, object]) -> dict[str, str]:
@@ -109,6 +111,46 @@ def child(server: str) -> dict[str, str]:
         "session": session["id"],
         "auth": auth["Authorization"],
     }
+
+
+def child_with_clip(samples: Samples) -> Callable[[str, Path], tuple[dict[str, str], str]]:
+    """What `make_child` makes, and the 8-second clip imported into its session and ready."""
+
+    def make(url: str, data_dir: Path) -> tuple[dict[str, str], str]:
+        with ServedInProcess(data_dir.parent, url) as running:
+            made = make_child(running.base)
+            clip = imported(running.base, made, samples.get("indexed.mp4"))
+        return {name: value for name, value in made.items() if name != "auth"}, str(clip["id"])
+
+    return make
+
+
+@pytest.fixture
+def database_url(
+    databases: Databases, samples: Samples, tmp_path: Path, request: pytest.FixtureRequest
+) -> Iterator[str]:
+    """A fresh database; for a test that asks for `clip`, a copy of one made once per process
+    with the child and the clip in it (importing the clip was most of such a test's setup)."""
+    if "clip" in request.fixturenames:
+        url, (child, clip_id) = databases.prepared(
+            "child-with-clip", tmp_path, child_with_clip(samples)
+        )
+        request.node.stash[PREPARED] = child
+        request.node.stash[PREPARED_CLIP] = clip_id
+    else:
+        url = databases.fresh(tmp_path)
+    yield url
+    databases.drop(url)
+
+
+@pytest.fixture
+def child(server: str, request: pytest.FixtureRequest) -> dict[str, str]:
+    """A child of worker_a1 with a carer and an active programme with one held session, and the
+    worker's `auth` header (signed in now: a prepared copy's sign-in may have passed its limit)."""
+    prepared = request.node.stash.get(PREPARED, None)
+    if prepared is not None:
+        return {**prepared, "auth": api_token(server, "worker_a1")["Authorization"]}
+    return make_child(server)
 
 
 # Set once a test's own body has run: what a page logs after that (the test's server already
@@ -224,8 +266,13 @@ def imported(
 
 
 @pytest.fixture
-def clip(server: str, child: dict[str, str], samples: Samples) -> dict[str, Any]:
+def clip(
+    server: str, child: dict[str, str], samples: Samples, request: pytest.FixtureRequest
+) -> dict[str, Any]:
     """The 8-second frame-indexed clip, imported and ready for review."""
+    prepared = request.node.stash.get(PREPARED_CLIP, None)
+    if prepared is not None:
+        return dict(call(server, child, "GET", f"/api/clips/{prepared}"))
     return imported(server, child, samples.get("indexed.mp4"))
 
 
