@@ -229,6 +229,26 @@ class Family:
 # What a test's `database_url` was prepared with (a copy of `Databases.prepared`), for the
 # fixtures that would otherwise make it: a `Family`, or the browser tier's records.
 PREPARED = pytest.StashKey[Any]()
+# ... and the id of the clip that database holds, imported and ready, for the `clip` fixtures.
+PREPARED_CLIP = pytest.StashKey[str]()
+
+
+def database_for(
+    databases: Databases,
+    folder: Path,
+    request: pytest.FixtureRequest,
+    name: str,
+    make: Callable[[str, Path], tuple[Any, str]],
+) -> str:
+    """A fresh database for a test; for one that asks for `clip`, a copy of the one `make`
+    prepared once per process with records and a clip ready to review (importing the clip was
+    most of such a test's time), those records and that clip kept in the test's stash."""
+    if "clip" not in request.fixturenames:
+        return databases.fresh(folder)
+    url, (records, clip_id) = databases.prepared(name, folder, make)
+    request.node.stash[PREPARED] = records
+    request.node.stash[PREPARED_CLIP] = clip_id
+    return url
 
 
 class Caller:

@@ -15,19 +15,18 @@ from fastapi.testclient import TestClient
 
 from tests.support import (
     PASSWORD,
-    PREPARED,
+    PREPARED_CLIP,
     SECRET,
     Caller,
     Databases,
     FakeClock,
     Family,
+    database_for,
     make_family,
 )
 from tests.support.media import Samples, frame_indices
 from vfb.api import create_app
 from vfb.settings import Settings
-
-PREPARED_CLIP = pytest.StashKey[str]()
 
 
 def import_file(caller: Caller, session: str, path: Path, expected: int = 201) -> Any:
@@ -106,16 +105,11 @@ def family_with_clip(databases: Databases, samples: Samples) -> Callable[[str, P
 def database_url(
     databases: Databases, samples: Samples, tmp_path: Path, request: pytest.FixtureRequest
 ) -> Iterator[str]:
-    """A fresh database; for a test that asks for `clip`, a copy of one made once per process
-    with the family and the clip in it (importing the clip was most of such a test's time)."""
-    if "clip" in request.fixturenames:
-        url, (family, clip_id) = databases.prepared(
-            "family-with-clip", tmp_path, family_with_clip(databases, samples)
-        )
-        request.node.stash[PREPARED] = family
-        request.node.stash[PREPARED_CLIP] = clip_id
-    else:
-        url = databases.fresh(tmp_path)
+    """A fresh database, or for a test that asks for `clip`, a copy of one with the family and
+    the clip."""
+    url = database_for(
+        databases, tmp_path, request, "family-with-clip", family_with_clip(databases, samples)
+    )
     yield url
     databases.drop(url)
 

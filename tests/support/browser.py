@@ -24,10 +24,16 @@ from playwright.sync_api import (
     sync_playwright,
 )
 
-from tests.support import PASSWORD, PREPARED, Databases, ServedInProcess, child_body
+from tests.support import (
+    PASSWORD,
+    PREPARED,
+    PREPARED_CLIP,
+    Databases,
+    ServedInProcess,
+    child_body,
+    database_for,
+)
 from tests.support.media import Samples
-
-PREPARED_CLIP = pytest.StashKey[str]()
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -129,16 +135,9 @@ def child_with_clip(samples: Samples) -> Callable[[str, Path], tuple[dict[str, s
 def database_url(
     databases: Databases, samples: Samples, tmp_path: Path, request: pytest.FixtureRequest
 ) -> Iterator[str]:
-    """A fresh database; for a test that asks for `clip`, a copy of one made once per process
-    with the child and the clip in it (importing the clip was most of such a test's setup)."""
-    if "clip" in request.fixturenames:
-        url, (child, clip_id) = databases.prepared(
-            "child-with-clip", tmp_path, child_with_clip(samples)
-        )
-        request.node.stash[PREPARED] = child
-        request.node.stash[PREPARED_CLIP] = clip_id
-    else:
-        url = databases.fresh(tmp_path)
+    """A fresh database, or for a test that asks for `clip`, a copy of one with the child and
+    the clip."""
+    url = database_for(databases, tmp_path, request, "child-with-clip", child_with_clip(samples))
     yield url
     databases.drop(url)
 
