@@ -19,6 +19,7 @@ from vfb.vocabulary import ConsentScope, Role
 class Action(StrEnum):
     case_read = "case.read"
     case_write = "case.write"
+    case_allocate = "case.allocate"
     reports = "reports.read"
     audit = "audit.read"
     accounts = "accounts.manage"
@@ -67,6 +68,11 @@ ACTIONS: dict[Action, Rule] = {
         frozenset({Role.worker, Role.manager}),
         _ADMIN_NO_CASES,
         said_to=_SUPERVISOR,
+    ),
+    Action.case_allocate: Rule(
+        frozenset({Role.manager}),
+        "Only a manager can give a child or a programme to another worker.",
+        said_to=((Role.supervisor, _SUPERVISOR_READS_ONLY), (Role.admin, _ADMIN_NO_CASES)),
     ),
     Action.reports: Rule(
         frozenset({Role.manager, Role.supervisor}), "Reports are for managers and supervisors."

@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 import pytest
 
 from tests.support import PASSWORD, Caller, Cast, FakeClock, Family, consent_body, session_body
+from vfb.actions import ACTIONS, Action
 from vfb.settings import Settings
 
 
@@ -278,4 +279,8 @@ def test_a_programme_keeps_a_worker_and_changes_hands_within_the_team(
     moved = manager.ok("PATCH", path, json={"worker_id": cast.user_ids["worker_a2"]})
     assert moved["worker_id"] == cast.user_ids["worker_a2"]
     assert manager.patch(path, json={"worker_id": cast.user_ids["worker_b"]}).status_code == 400
+    # worker_a2 delivers it now, and may not hand it on: only a manager gives work to others
+    given_away = as_("worker_a2").patch(path, json={"worker_id": cast.user_ids["worker_a1"]})
+    assert given_away.status_code == 403
+    assert given_away.json()["detail"] == ACTIONS[Action.case_allocate].refusal
     assert as_("worker_a1").patch(path, json={"carer_ids": []}).status_code == 200

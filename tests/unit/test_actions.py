@@ -13,6 +13,7 @@ from vfb.vocabulary import ConsentScope, Role
 EXPECTED_CONSENT = {
     Action.case_read: None,
     Action.case_write: None,
+    Action.case_allocate: None,
     Action.reports: None,
     Action.audit: None,
     Action.accounts: None,

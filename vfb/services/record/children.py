@@ -7,6 +7,7 @@ from datetime import datetime
 
 from sqlmodel import Session, col, select
 
+from vfb.actions import Action
 from vfb.errors import Conflict, InvalidInput, NotAllowed
 from vfb.models import (
     Assessment,
@@ -22,7 +23,13 @@ from vfb.models import (
 from vfb.programme.rules import check_assessment_date, check_child_dates
 from vfb.services.infra.paging import Page, apply_changes, page
 from vfb.services.protection import audit_trail
-from vfb.services.protection.access import child_in_reach, get_carer, get_child, require_case_writer
+from vfb.services.protection.access import (
+    child_in_reach,
+    get_carer,
+    get_child,
+    require,
+    require_case_writer,
+)
 from vfb.vocabulary import Role
 
 
@@ -31,8 +38,8 @@ def _check_allocation(*, db: Session, team_id: str, worker_id: str | None, by: U
         raise InvalidInput("A child can only be on your own team's caseload.")
     if worker_id is None:
         return
-    if by.role == Role.worker and worker_id != by.id:
-        raise NotAllowed("Only a manager can allocate a child to another worker.")
+    if worker_id != by.id:
+        require(by, Action.case_allocate)
     worker = db.get(User, worker_id)
     if worker is None or worker.team_id != team_id or worker.role == Role.admin:
         raise InvalidInput(f"There is no worker with id {worker_id!r} in this team.")

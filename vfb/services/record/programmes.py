@@ -6,7 +6,8 @@ from datetime import datetime
 
 from sqlmodel import Session, col, select
 
-from vfb.errors import InvalidInput, NotAllowed
+from vfb.actions import Action
+from vfb.errors import InvalidInput
 from vfb.models import (
     Carer,
     Child,
@@ -30,14 +31,15 @@ from vfb.services.protection.access import (
     child_in_reach,
     get_child,
     get_programme,
+    require,
     require_case_writer,
 )
 from vfb.vocabulary import ProgrammeStatus, Role
 
 
 def _check_worker(db: Session, *, worker_id: str, child: Child, by: User) -> None:
-    if by.role == Role.worker and worker_id != by.id:
-        raise NotAllowed("Only a manager can give a programme to another worker.")
+    if worker_id != by.id:
+        require(by, Action.case_allocate)
     worker = db.get(User, worker_id)
     if worker is None or worker.team_id != child.team_id or worker.role == Role.admin:
         raise InvalidInput(f"There is no worker with id {worker_id!r} in the child's team.")
