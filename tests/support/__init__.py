@@ -229,26 +229,30 @@ class Family:
 # What a test's `database_url` was prepared with (a copy of `Databases.prepared`), for the
 # fixtures that would otherwise make it: a `Family`, or the browser tier's records.
 PREPARED = pytest.StashKey[Any]()
-# ... and the id of the clip that database holds, imported and ready, for the `clip` fixtures.
-PREPARED_CLIP = pytest.StashKey[str]()
+# ... and the ids of what else it holds ready ("clip", "reel"), for the fixtures of those names.
+PREPARED_IDS = pytest.StashKey[dict[str, str]]()
+
+Maker = Callable[[str, Path], tuple[Any, dict[str, str]]]
 
 
 def database_for(
     databases: Databases,
     folder: Path,
     request: pytest.FixtureRequest,
-    name: str,
-    make: Callable[[str, Path], tuple[Any, str]],
+    label: str,
+    makers: dict[str, Maker],
 ) -> str:
-    """A fresh database for a test; for one that asks for `clip`, a copy of the one `make`
-    prepared once per process with records and a clip ready to review (importing the clip was
-    most of such a test's time), those records and that clip kept in the test's stash."""
-    if "clip" not in request.fixturenames:
-        return databases.fresh(folder)
-    url, (records, clip_id) = databases.prepared(name, folder, make)
-    request.node.stash[PREPARED] = records
-    request.node.stash[PREPARED_CLIP] = clip_id
-    return url
+    """A fresh database for a test; for one that asks for a fixture named in `makers` (the first
+    named, in order), a copy of the database that maker prepared once per process: records and
+    media ready to review, slow to make (importing a clip was most of such a test's time). The
+    maker's records and ids are kept in the test's stash for the fixtures that would make them."""
+    for fixture, make in makers.items():
+        if fixture in request.fixturenames:
+            url, (records, ids) = databases.prepared(f"{label}-{fixture}", folder, make)
+            request.node.stash[PREPARED] = records
+            request.node.stash[PREPARED_IDS] = ids
+            return url
+    return databases.fresh(folder)
 
 
 class Caller:

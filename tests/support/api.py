@@ -15,12 +15,13 @@ from fastapi.testclient import TestClient
 
 from tests.support import (
     PASSWORD,
-    PREPARED_CLIP,
+    PREPARED_IDS,
     SECRET,
     Caller,
     Databases,
     FakeClock,
     Family,
+    Maker,
     database_for,
     make_family,
 )
@@ -83,20 +84,24 @@ def wait_for_reel(caller: Caller, reel_id: str, timeout: float = 60) -> Any:
     raise AssertionError(f"reel {reel_id} still building")
 
 
-def family_with_clip(databases: Databases, samples: Samples) -> Callable[[str, Path], Any]:
-    """What `make_family` makes, and the 8-second clip imported into its session and ready."""
+def family_with(databases: Databases, samples: Samples, *, reel: bool) -> Maker:
+    """What `make_family` makes and the 8-second clip imported into its session and ready; with
+    `reel`, also what the `reel` fixture makes (share consent, a shared moment, the reel built)."""
 
-    def make(url: str, data_dir: Path) -> tuple[Family, str]:
+    def make(url: str, data_dir: Path) -> tuple[Family, dict[str, str]]:
         settings = Settings(data_dir=data_dir, database_url=url, secret_key=SECRET)
         app = create_app(settings, clock=FakeClock())
         try:
             with TestClient(app, base_url="http://127.0.0.1") as client:
                 worker = Caller(client, databases.cast.tokens["worker_a1"])
                 family = make_family(worker)
-                made = imported(worker, family.session, samples.get("indexed.mp4"))
+                clip = imported(worker, family.session, samples.get("indexed.mp4"))
+                ids = {"clip": str(clip["id"])}
+                if reel:
+                    ids["reel"] = str(make_reel(worker, family, clip)["id"])
         finally:
             app.state.engine.dispose()
-        return family, str(made["id"])
+        return family, ids
 
     return make
 
@@ -105,11 +110,13 @@ def family_with_clip(databases: Databases, samples: Samples) -> Callable[[str, P
 def database_url(
     databases: Databases, samples: Samples, tmp_path: Path, request: pytest.FixtureRequest
 ) -> Iterator[str]:
-    """A fresh database, or for a test that asks for `clip`, a copy of one with the family and
-    the clip."""
-    url = database_for(
-        databases, tmp_path, request, "family-with-clip", family_with_clip(databases, samples)
-    )
+    """A fresh database, or for a test that asks for `reel` or `clip`, a copy of one with the
+    family and those in it."""
+    makers = {
+        "reel": family_with(databases, samples, reel=True),
+        "clip": family_with(databases, samples, reel=False),
+    }
+    url = database_for(databases, tmp_path, request, "family", makers)
     yield url
     databases.drop(url)
 
@@ -122,7 +129,7 @@ def clip(
     request: pytest.FixtureRequest,
 ) -> Any:
     """The 8-second frame-indexed clip in the family's session, imported and ready for review."""
-    prepared = request.node.stash.get(PREPARED_CLIP, None)
+    prepared = request.node.stash.get(PREPARED_IDS, {}).get("clip")
     if prepared is not None:
         return as_("worker_a1").ok("GET", f"/api/clips/{prepared}")
     return imported(as_("worker_a1"), family.session, samples.get("indexed.mp4"))
@@ -134,9 +141,8 @@ def share_consent(worker: Caller, family: Family) -> None:
     worker.ok("POST", "/api/consents", 201, json=body)
 
 
-@pytest.fixture
-def reel(family: Family, clip: Any, as_: Callable[[str], Caller]) -> Any:
-    worker = as_("worker_a1")
+def make_reel(worker: Caller, family: Family, clip: Any) -> Any:
+    """The carer's share consent, a shared moment of `clip`, and a reel of it, built."""
     share_consent(worker, family)
     moment = mark(
         worker, clip["id"], start_ms=1000, end_ms=2000, category="strengths", share_with_carer=True
@@ -149,6 +155,17 @@ def reel(family: Family, clip: Any, as_: Callable[[str], Caller]) -> Any:
     )
     assert wait_for_reel(worker, made["id"])["status"] == "ready"
     return made
+
+
+@pytest.fixture
+def reel(
+    family: Family, clip: Any, as_: Callable[[str], Caller], request: pytest.FixtureRequest
+) -> Any:
+    """A reel of one shared moment of the clip, built, with the carer's share consent."""
+    prepared = request.node.stash.get(PREPARED_IDS, {}).get("reel")
+    if prepared is not None:
+        return as_("worker_a1").ok("GET", f"/api/reels/{prepared}")
+    return make_reel(as_("worker_a1"), family, clip)
 
 
 def share(worker: Caller, family: Family, reel: Any, **extra: Any) -> Any:

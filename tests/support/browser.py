@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -27,8 +27,9 @@ from playwright.sync_api import (
 from tests.support import (
     PASSWORD,
     PREPARED,
-    PREPARED_CLIP,
+    PREPARED_IDS,
     Databases,
+    Maker,
     ServedInProcess,
     child_body,
     database_for,
@@ -119,14 +120,15 @@ def make_child(server: str) -> dict[str, str]:
     }
 
 
-def child_with_clip(samples: Samples) -> Callable[[str, Path], tuple[dict[str, str], str]]:
+def child_with_clip(samples: Samples) -> Maker:
     """What `make_child` makes, and the 8-second clip imported into its session and ready."""
 
-    def make(url: str, data_dir: Path) -> tuple[dict[str, str], str]:
+    def make(url: str, data_dir: Path) -> tuple[dict[str, str], dict[str, str]]:
         with ServedInProcess(data_dir.parent, url) as running:
             made = make_child(running.base)
             clip = imported(running.base, made, samples.get("indexed.mp4"))
-        return {name: value for name, value in made.items() if name != "auth"}, str(clip["id"])
+        records = {name: value for name, value in made.items() if name != "auth"}
+        return records, {"clip": str(clip["id"])}
 
     return make
 
@@ -137,7 +139,7 @@ def database_url(
 ) -> Iterator[str]:
     """A fresh database, or for a test that asks for `clip`, a copy of one with the child and
     the clip."""
-    url = database_for(databases, tmp_path, request, "child-with-clip", child_with_clip(samples))
+    url = database_for(databases, tmp_path, request, "child", {"clip": child_with_clip(samples)})
     yield url
     databases.drop(url)
 
@@ -269,7 +271,7 @@ def clip(
     server: str, child: dict[str, str], samples: Samples, request: pytest.FixtureRequest
 ) -> dict[str, Any]:
     """The 8-second frame-indexed clip, imported and ready for review."""
-    prepared = request.node.stash.get(PREPARED_CLIP, None)
+    prepared = request.node.stash.get(PREPARED_IDS, None)
     if prepared is not None:
         return dict(call(server, child, "GET", f"/api/clips/{prepared}"))
     return imported(server, child, samples.get("indexed.mp4"))
