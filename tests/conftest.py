@@ -22,6 +22,7 @@ from tests.support import (
     Family,
     make_family,
 )
+from tests.support.api import database_url  # noqa: F401 (fixture)
 from tests.support.media import Samples
 from vfb.api import create_app
 from vfb.settings import Settings
@@ -50,13 +51,6 @@ def samples(tmp_path_factory: pytest.TempPathFactory) -> Samples:
     folder = run / "samples"
     folder.mkdir(exist_ok=True)
     return Samples(folder)
-
-
-@pytest.fixture
-def database_url(databases: Databases, tmp_path: Path) -> Iterator[str]:
-    url = databases.fresh(tmp_path)
-    yield url
-    databases.drop(url)
 
 
 @pytest.fixture

@@ -20,7 +20,7 @@ from fastapi import FastAPI
 from sqlalchemy import Engine, text
 from typer.testing import CliRunner
 
-from tests.support import Family, cli_env
+from tests.support import Caller, Family, cli_env, make_family
 from vfb.cli.main import app as cli
 from vfb.settings import Settings
 
@@ -221,11 +221,12 @@ def _key_lines(settings: Settings) -> list[str]:
 
 
 def test_the_server_anchors_the_chain_when_it_starts(
-    family: Family, app: FastAPI, settings: Settings
+    as_: Callable[[str], Caller], app: FastAPI, settings: Settings
 ) -> None:
     from vfb.audit.chain import parse_anchor
 
-    [line] = anchor_lines(settings.data_dir / "audit_anchors")  # before the family's rows
+    [line] = anchor_lines(settings.data_dir / "audit_anchors")
+    make_family(as_("worker_a1"))  # rows after the anchor
     assert re.fullmatch(
         r"vfb-audit-anchor seq=\d+ mac=[0-9a-f]{64} at=2026-03-02T09:00:00Z key=[0-9a-f]{16} "
         r"unkeyed=0",

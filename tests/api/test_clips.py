@@ -114,6 +114,20 @@ def test_no_filming_consent_means_no_import_and_no_byte_stored(
     assert media_files(app) == []
 
 
+def test_a_malformed_upload_form_is_refused_in_words_and_not_kept(
+    app: FastAPI, family: Family, as_: Callable[[str], Caller]
+) -> None:
+    boundary = "a222103b9b30b1f9e8be6882ecedb1d2"  # a part with no headers, as schemathesis sent
+    refused = as_("worker_a1").post(
+        f"/api/sessions/{family.session}/clips",
+        content=f"--{boundary}\r\n[]--{boundary}--\r\n".encode(),
+        headers={"Content-Type": f"multipart/form-data; boundary={boundary}"},
+    )
+    assert refused.status_code == 400, refused.text
+    assert refused.json()["detail"].startswith("The upload was not a well-formed form")
+    assert media_files(app) == []
+
+
 def test_an_upload_over_the_size_limit_is_refused_and_not_kept(
     app: FastAPI, family: Family, as_: Callable[[str], Caller], tmp_path: Path
 ) -> None:

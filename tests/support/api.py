@@ -1,6 +1,7 @@
 """API test support: clips imported and waited for, moments marked, reels made, share links
 opened, the audit trail read, tokens got; and the `database_url`, `clip` and `reel` fixtures
-(registered for tests/api by its conftest)."""
+(`database_url` registered for every tier by tests/conftest.py, the browser's own aside; `clip`
+and `reel` for tests/api by its conftest)."""
 
 from __future__ import annotations
 
@@ -84,21 +85,24 @@ def wait_for_reel(caller: Caller, reel_id: str, timeout: float = 60) -> Any:
     raise AssertionError(f"reel {reel_id} still building")
 
 
-def family_with(databases: Databases, samples: Samples, *, reel: bool) -> Maker:
-    """What `make_family` makes and the 8-second clip imported into its session and ready; with
-    `reel`, also what the `reel` fixture makes (share consent, a shared moment, the reel built)."""
+def family_with(databases: Databases, samples: Samples, *, clip: bool, reel: bool) -> Maker:
+    """What `make_family` makes; with `clip`, the 8-second clip imported into its session and
+    ready; with `reel`, also what the `reel` fixture makes (share consent, a shared moment, the
+    reel built)."""
 
     def make(url: str, data_dir: Path) -> tuple[Family, dict[str, str]]:
         settings = Settings(data_dir=data_dir, database_url=url, secret_key=SECRET)
         app = create_app(settings, clock=FakeClock())
+        ids: dict[str, str] = {}
         try:
             with TestClient(app, base_url="http://127.0.0.1") as client:
                 worker = Caller(client, databases.cast.tokens["worker_a1"])
                 family = make_family(worker)
-                clip = imported(worker, family.session, samples.get("indexed.mp4"))
-                ids = {"clip": str(clip["id"])}
+                if clip or reel:
+                    made = imported(worker, family.session, samples.get("indexed.mp4"))
+                    ids["clip"] = str(made["id"])
                 if reel:
-                    ids["reel"] = str(make_reel(worker, family, clip)["id"])
+                    ids["reel"] = str(make_reel(worker, family, made)["id"])
         finally:
             app.state.engine.dispose()
         return family, ids
@@ -110,11 +114,12 @@ def family_with(databases: Databases, samples: Samples, *, reel: bool) -> Maker:
 def database_url(
     databases: Databases, samples: Samples, tmp_path: Path, request: pytest.FixtureRequest
 ) -> Iterator[str]:
-    """A fresh database, or for a test that asks for `reel` or `clip`, a copy of one with the
-    family and those in it."""
+    """A fresh database, or for a test that asks for `reel`, `clip` or `family`, a copy of one
+    with those in it, made once per process (making them was most of such a test's setup)."""
     makers = {
-        "reel": family_with(databases, samples, reel=True),
-        "clip": family_with(databases, samples, reel=False),
+        "reel": family_with(databases, samples, clip=True, reel=True),
+        "clip": family_with(databases, samples, clip=True, reel=False),
+        "family": family_with(databases, samples, clip=False, reel=False),
     }
     url = database_for(databases, tmp_path, request, "family", makers)
     yield url

@@ -7,6 +7,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from python_multipart.exceptions import MultipartParseError
 from python_multipart.multipart import MultipartParser, parse_options_header
 from starlette.requests import ClientDisconnect, Request
 
@@ -97,6 +98,11 @@ async def receive_file(
         dest.unlink(missing_ok=True)
         raise InvalidInput(
             "The upload stopped before the whole file arrived; nothing was kept."
+        ) from None
+    except MultipartParseError:
+        dest.unlink(missing_ok=True)
+        raise InvalidInput(
+            "The upload was not a well-formed form, so nothing was kept: send the video again."
         ) from None
     except OSError as error:
         dest.unlink(missing_ok=True)

@@ -8,7 +8,7 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Request, Response
 
-from vfb.api.deps import CurrentUser, DbDep, NowDep, wants_csv
+from vfb.api.deps import CurrentUser, DbDep, NowDep, PagingDep, wants_csv
 from vfb.api.schemas import ERROR_RESPONSES
 from vfb.models.reports import (
     Alert,
@@ -23,7 +23,7 @@ from vfb.services.reports import alerts as alerts_report
 from vfb.services.reports import fidelity_list as fidelity_report
 from vfb.services.reports import outcome_changes, scope
 from vfb.services.reports import statement3 as statement3_report
-from vfb.vocabulary import ProgrammeStatus
+from vfb.vocabulary import ProgrammeStatus, Verdict
 
 router = APIRouter(prefix="/api/reports", tags=["reports"], responses=ERROR_RESPONSES)
 
@@ -109,27 +109,26 @@ def fidelity(
     db: DbDep,
     now: NowDep,
     user: CurrentUser,
+    paging: PagingDep,
     team_id: str | None = None,
     worker_id: str | None = None,
     status: ProgrammeStatus | None = None,
-    verdict: Literal["met", "not_met", "on_track", "off_track", "not_started"] | None = None,
+    verdict: Verdict | None = None,
     start: Annotated[date | None, Query(alias="from")] = None,
     end: Annotated[date | None, Query(alias="to")] = None,
-    limit: Annotated[int, Query(ge=1, le=500)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
 ) -> FidelityListPublic:
     """Every programme of the team with its verdict and failing criteria, filterable by worker,
     status, verdict and period (programmes running at some time in it); `verdicts` counts them
     all by verdict."""
     found = fidelity_report.fidelity_list(
         db=db, by=user, today=now.date(), team_id=team_id, worker_id=worker_id, status=status,
-        verdict=verdict, start=start, end=end, limit=limit, offset=offset,
+        verdict=verdict, start=start, end=end, limit=paging.limit, offset=paging.offset,
     )  # fmt: skip
     return FidelityListPublic(
         data=found.rows,
         count=found.count,
-        limit=limit,
-        offset=offset,
+        limit=paging.limit,
+        offset=paging.offset,
         verdicts=found.verdicts,
     )
 
