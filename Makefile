@@ -38,11 +38,10 @@ lint: $(STAMP)
 types: $(STAMP)
 	$(BIN)/mypy vfb
 
-# PYTEST_WORKERS=auto (or a number) runs the suite in parallel with pytest-xdist: each worker has
-# its own template database, Chromium and temporary folders; the media samples are made once for
-# all. One process is the default: on a 2-core machine the media jobs, Chromium and the servers
-# already fill both cores, and two workers measured slower (see the README's performance table).
-PYTEST_WORKERS ?= 0
+# The suite runs in parallel with pytest-xdist, a worker per core (PYTEST_WORKERS=0 for one
+# process, or a number): each worker has its own template database, Chromium and temporary
+# folders; the media samples are made once for all.
+PYTEST_WORKERS ?= auto
 PARALLEL := -n $(PYTEST_WORKERS) --dist worksteal
 
 pytest: $(STAMP) chromium

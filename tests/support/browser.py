@@ -271,7 +271,7 @@ def clip(
     server: str, child: dict[str, str], samples: Samples, request: pytest.FixtureRequest
 ) -> dict[str, Any]:
     """The 8-second frame-indexed clip, imported and ready for review."""
-    prepared = request.node.stash.get(PREPARED_IDS, None)
+    prepared = request.node.stash.get(PREPARED_IDS, {}).get("clip")
     if prepared is not None:
         return dict(call(server, child, "GET", f"/api/clips/{prepared}"))
     return imported(server, child, samples.get("indexed.mp4"))
