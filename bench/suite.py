@@ -30,7 +30,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 ISSUE_14_TREE = "935e6eb"
-SUMMARY = re.compile(r"=+ (?P<words>.*?) in (?P<seconds>[\d.]+)s")
+SUMMARY = re.compile(r"^=*\s*(?P<words>\d+ (?:passed|failed).*?) in (?P<seconds>[\d.]+)s")
 
 
 @dataclass(frozen=True)
