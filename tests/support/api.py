@@ -87,8 +87,8 @@ def wait_for_reel(caller: Caller, reel_id: str, timeout: float = 60) -> Any:
 
 def family_with(databases: Databases, samples: Samples, *, clip: bool, reel: bool) -> Maker:
     """What `make_family` makes; with `clip`, the 8-second clip imported into its session and
-    ready; with `reel`, also what the `reel` fixture makes (share consent, a shared moment, the
-    reel built)."""
+    ready; with `clip` and `reel`, also what the `reel` fixture makes (share consent, a shared
+    moment, the reel built)."""
 
     def make(url: str, data_dir: Path) -> tuple[Family, dict[str, str]]:
         settings = Settings(data_dir=data_dir, database_url=url, secret_key=SECRET)
@@ -98,11 +98,11 @@ def family_with(databases: Databases, samples: Samples, *, clip: bool, reel: boo
             with TestClient(app, base_url="http://127.0.0.1") as client:
                 worker = Caller(client, databases.cast.tokens["worker_a1"])
                 family = make_family(worker)
-                if clip or reel:
+                if clip:
                     made = imported(worker, family.session, samples.get("indexed.mp4"))
                     ids["clip"] = str(made["id"])
-                if reel:
-                    ids["reel"] = str(make_reel(worker, family, made)["id"])
+                    if reel:
+                        ids["reel"] = str(make_reel(worker, family, made)["id"])
         finally:
             app.state.engine.dispose()
         return family, ids
