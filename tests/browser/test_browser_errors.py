@@ -157,6 +157,23 @@ def test_the_clip_page_keeps_its_words_by_the_trim_and_says_where_a_trim_came_fr
     no_pydantic_words(page)
 
 
+def test_the_clip_page_keeps_its_place_before_the_video_arrives(
+    page: Page, server: str, clip: dict[str, Any]
+) -> None:
+    # The video's bytes and its poster held back: the player is already the clip's shape, so
+    # nothing under it (the trim's message beside Save) moves when the first frame comes. (The
+    # review rooms fill a fixed stage whatever the clip's shape.)
+    page.route("**/api/clips/*/media", lambda route: None)
+    page.route("**/api/clips/*/poster", lambda route: None)
+    page.set_viewport_size({"width": 768, "height": 1024})
+    sign_in(page, server, "worker_a1", f"/clips/{clip['id']}")
+    player = page.locator("#player")
+    expect(player).to_be_visible(timeout=30000)
+    assert page.evaluate("document.getElementById('player').readyState") == 0
+    shape = box(player)
+    assert abs(shape["width"] / shape["height"] - clip["width"] / clip["height"]) < 0.02, shape
+
+
 def booked_next_week(server: str, child: dict[str, str]) -> tuple[date, dict[str, Any]]:
     later = date.today() + timedelta(days=7)
     path = f"/api/programmes/{child['programme']}/sessions"

@@ -4,7 +4,7 @@ import { api } from "./api.js";
 import { bindKeys, labelControls, renderKeyList } from "./keymap.js";
 import { Player } from "./player.js";
 import { thumbnailStrip } from "./thumbs.js";
-import { clockTime, fileSize, h, showStatus, startPage, timecode } from "./ui.js";
+import { clockTime, fileSize, h, shapePlayer, showStatus, startPage, timecode } from "./ui.js";
 
 const clipId = location.pathname.split("/")[2];
 const $ = (id) => document.getElementById(id);
@@ -151,6 +151,7 @@ async function load() {
   player.loadFrames(`/api/clips/${clip.id}/frames`).then((exact) => {
     if (exact) document.body.dataset.frames = "exact";
   });
+  shapePlayer($("player"), clip);
   $("player").src = `/api/clips/${clip.id}/media`;
   if (clip.review_media) $("player").poster = `/api/clips/${clip.id}/poster`;
   facts();

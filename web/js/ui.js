@@ -108,6 +108,16 @@ export function showStatus(message, { error = false } = {}) {
   status.hidden = !message;
 }
 
+/**
+ * Give a player the clip's shape before its first frame arrives, so nothing below it moves when
+ * the video's own size becomes known (a message beside Save stays where it was shown).
+ * @param {HTMLVideoElement} video
+ * @param {{ width?: number | null, height?: number | null }} clip
+ */
+export function shapePlayer(video, clip) {
+  if (clip.width && clip.height) video.style.aspectRatio = `${clip.width} / ${clip.height}`;
+}
+
 export async function startPage() {
   document.getElementById("sign-out").addEventListener("click", signOut);
   const me = await api("/api/users/me");
