@@ -7,10 +7,12 @@ from pathlib import Path
 
 import av
 import pytest
+from PIL import Image
 
-from tests.support.media import Samples, frame_indices
+from tests.support.media import Samples, frame_indices, lavfi_clip
 from vfb.capture import h264
 from vfb.capture.files import append_durably, built_atomically
+from vfb.capture.review_media import THUMBNAILS, _thumbnails
 from vfb.capture.timecode import format_timecode, parse_timecode
 from vfb.capture.trim import TrimMode, trim
 from vfb.errors import InvalidInput
@@ -94,3 +96,25 @@ def test_a_cut_on_keyframes_copies_everything_and_one_between_re_encodes_only_it
     assert frame_indices(tmp_path / "b.mp4") == list(range(45, 165))
     inside = trim(source, tmp_path / "c.mp4", from_ms=2100, to_ms=2500, mode=TrimMode.exact)
     assert inside.reencoded_frames == inside.frames == 12
+
+
+@pytest.mark.parametrize(
+    ("gop_frames", "times_ms"),
+    [
+        (15, list(range(0, 20000, 2000))),  # keyframes twice a second: one in four is used
+        (90, list(range(0, 20000, 3000))),  # a GOP longer than the interval: every keyframe
+    ],
+)
+def test_the_thumbnail_strip_takes_the_keyframe_that_starts_each_interval(
+    tmp_path: Path, gop_frames: int, times_ms: list[int]
+) -> None:
+    clip = lavfi_clip(
+        tmp_path / "clip.mp4",
+        seconds=20,
+        extra=("-c:v", "libx264", "-preset", "ultrafast", "-g", str(gop_frames), "-an"),
+    )
+    strip = _thumbnails(clip, tmp_path, lambda _: None)
+    assert strip.times_ms == times_ms
+    with Image.open(tmp_path / THUMBNAILS) as sheet:
+        size = sheet.size
+    assert size == (strip.columns * strip.width, -(-len(times_ms) // 10) * strip.height)

@@ -13,6 +13,7 @@ import av.error
 from vfb.capture.ffmpeg import run_ffmpeg
 from vfb.capture.files import built_atomically
 from vfb.capture.probe import MediaFacts
+from vfb.errors import MediaFailed
 
 GOP_SECONDS = 2
 MAX_GOP_FRAMES = 600  # only a bound: the keyframes come by time
@@ -55,6 +56,8 @@ def make_web_mp4(
 ) -> ClipPlan:
     """Write `dest` from `source` (never modified); `dest` is complete or absent."""
     plan = plan_for(facts)
+    if plan.copy_video:
+        _refuse_if_cut_short(source)  # a copy passes on what a re-encode would have dropped
     args = ["-err_detect", "ignore_err", "-i", str(source), "-map", "0:v:0", "-map", "0:a:0?"]
     if plan.copy_video:
         args += ["-c:v", "copy"]
@@ -80,6 +83,21 @@ def make_web_mp4(
             what="make a playable copy of this video",
         )
     return plan
+
+
+def _refuse_if_cut_short(source: Path) -> None:
+    """A file whose index is whole but whose pictures stop part-way (a copy that did not finish)
+    has a last packet the demuxer found short: refuse it rather than copy a broken end."""
+    try:
+        with av.open(str(source)) as container:
+            damaged = any(p.is_corrupt for p in container.demux(container.streams.video[0]))
+    except av.error.FFmpegError as error:
+        raise MediaFailed.because("read this video to the end", error) from error
+    if damaged:
+        raise MediaFailed(
+            "This video stops part-way through: the file was not copied whole (or it is "
+            "damaged), so vfb kept nothing. Copy the whole file again and import it."
+        )
 
 
 def _is_hdr(source: Path) -> bool:

@@ -65,7 +65,8 @@ def _scaled(frame: av.VideoFrame, width: int) -> Image.Image:
 
 
 def _thumbnails(clip: Path, folder: Path, progress: Callable[[float], None]) -> ThumbnailStrip:
-    """One thumbnail per interval, from keyframes only (a full decode would take minutes)."""
+    """One thumbnail per interval, each from the keyframe that starts it: only those packets
+    reach the decoder (decoding every keyframe, or every frame, would take minutes)."""
     with av.open(str(clip)) as container:
         video = container.streams.video[0]
         tb = video.time_base
@@ -76,13 +77,26 @@ def _thumbnails(clip: Path, folder: Path, progress: Callable[[float], None]) -> 
         video.codec_context.skip_frame = "NONKEY"
         images: list[Image.Image] = []
         times: list[int] = []
-        for frame in container.decode(video):
-            at = round(((frame.pts or 0) - origin) * tb * 1000)
-            if times and at < len(times) * interval:
+        wanted = 0  # the packets sent to the decoder: its frames may come a few packets later
+
+        def keep(frames: list[av.VideoFrame]) -> None:
+            for frame in frames:
+                at = round(((frame.pts or 0) - origin) * tb * 1000)
+                if times and at <= times[-1]:
+                    continue
+                images.append(_scaled(frame, THUMB_WIDTH))
+                times.append(at)
+                progress(min(1.0, at / duration_ms))
+
+        for packet in container.demux(video):
+            if packet.pts is None or not packet.is_keyframe:
                 continue
-            images.append(_scaled(frame, THUMB_WIDTH))
-            times.append(at)
-            progress(min(1.0, at / duration_ms))
+            at = round((packet.pts - origin) * tb * 1000)
+            if wanted and at < wanted * interval:
+                continue
+            wanted += 1
+            keep(video.decode(packet))
+        keep(video.decode(None))
     if not images:
         raise MediaFailed(f"{clip.name} has no picture vfb could use for thumbnails.")
     columns = min(len(images), 10)
