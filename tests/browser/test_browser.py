@@ -7,12 +7,13 @@ import re
 import time
 
 import httpx2 as httpx
+import numpy as np
 import pytest
 from playwright.sync_api import Page, expect
 
 from tests.support import PASSWORD
-from tests.support.browser import api_token, sign_in, sign_in_by_form, wait_until
-from tests.support.media import Samples
+from tests.support.browser import api_token, imported, sign_in, sign_in_by_form, wait_until
+from tests.support.media import Samples, shown_picture
 
 pytestmark = pytest.mark.browser
 
@@ -299,3 +300,35 @@ def test_a_worker_imports_a_phone_video_on_the_film_page(
     wait_until(page, "document.getElementById('player')?.readyState >= 2")  # once the page is there
     size = page.evaluate("[player.videoWidth, player.videoHeight]")
     assert size == [240, 320]  # the phone's rotation applied
+
+
+def test_chromium_shows_a_copied_phone_film_the_way_it_was_held(
+    page: Page, server: str, child: dict[str, str], samples: Samples
+) -> None:
+    """vfb copies a rotated H.264 phone film as it is, trusting the browser to turn it by the
+    display matrix: the picture read back from Chromium's player is FFmpeg's upright one."""
+    film = samples.get("rotated-h264.mp4")
+    clip = imported(server, child, film)
+    sign_in(page, server, "worker_a1", f"/clips/{clip['id']}")
+    wait_until(page, "document.getElementById('player')?.readyState >= 2")
+    page.evaluate("player.currentTime = 1.01")  # frame 30 of 30 a second is on screen from 1 s
+    wait_until(page, "!player.seeking && player.readyState >= 2")
+    size, grey = page.evaluate(
+        """() => {
+          const canvas = document.createElement('canvas');
+          canvas.width = player.videoWidth;
+          canvas.height = player.videoHeight;
+          const context = canvas.getContext('2d');
+          context.drawImage(player, 0, 0);
+          const rgba = context.getImageData(0, 0, canvas.width, canvas.height).data;
+          const grey = [];
+          for (let i = 0; i < rgba.length; i += 4) {
+            grey.push(Math.round((rgba[i] + rgba[i + 1] + rgba[i + 2]) / 3));
+          }
+          return [[canvas.width, canvas.height], grey];
+        }"""
+    )
+    assert size == [240, 320]
+    shown = np.array(grey, dtype=np.float64).reshape(320, 240)
+    upright = shown_picture(film, 1000 - 2, 240, 320)
+    assert float(np.corrcoef(shown.ravel(), upright.ravel())[0, 1]) > 0.95

@@ -149,6 +149,16 @@ def ffmpeg(*args: str) -> None:
     subprocess.run([get_ffmpeg_exe(), "-v", "error", "-y", *args], check=True)
 
 
+def shown_picture(path: Path, at_ms: float, width: int, height: int) -> np.ndarray:
+    """The first picture whose time is at or after `at_ms`, grey, `width`×`height`, as FFmpeg's
+    own decoder turns it by the display matrix (autorotate): a reference made apart from vfb's."""
+    command = [get_ffmpeg_exe(), "-v", "error", "-ss", f"{max(0, at_ms) / 1000:.4f}"]
+    command += ["-i", str(path)]
+    command += ["-frames:v", "1", "-vf", f"scale={width}:{height},format=gray", "-f", "rawvideo"]
+    raw = subprocess.run([*command, "pipe:1"], check=True, capture_output=True).stdout
+    return np.frombuffer(raw, dtype=np.uint8).reshape(height, width).astype(np.float64)
+
+
 def lavfi_clip(path: Path, *, seconds: float = 3, extra: tuple[str, ...] = ()) -> Path:
     """testsrc2 with a tone, encoded as `extra` says (default H.264/AAC in the file's container)."""
     ffmpeg(
@@ -211,6 +221,18 @@ class Samples:
     def _rotated_hevc_mov(self, path: Path) -> None:
         plain = lavfi_clip(self.folder / "plain-hevc.mov", extra=("-c:v", "libx265", "-c:a", "aac"))
         ffmpeg("-display_rotation", "90", "-i", str(plain), "-c", "copy", str(path))
+
+    def _rotated_h264_mp4(self, path: Path) -> None:
+        """A phone held upright: H.264 coded 320×240 (its frames indexed), a quarter turn
+        clockwise in its display matrix, shown 240×320."""
+        plain = make_indexed_clip(self.folder / "unturned-h264.mp4", seconds=3)
+        ffmpeg("-display_rotation", "-90", "-i", str(plain), "-c", "copy", str(path))
+
+    def _mirrored_h264_mp4(self, path: Path) -> None:
+        """A front camera: the same turned a quarter and shown as in a mirror."""
+        plain = make_indexed_clip(self.folder / "unmirrored-h264.mp4", seconds=3)
+        turn = ("-display_rotation", "-90", "-display_hflip")
+        ffmpeg(*turn, "-i", str(plain), "-c", "copy", str(path))
 
     def _mjpeg_avi(self, path: Path) -> None:
         lavfi_clip(path, extra=("-c:v", "mjpeg", "-q:v", "5", "-c:a", "pcm_s16le"))

@@ -1,5 +1,6 @@
 """Turn any accepted recording or import into one web-playable MP4 (H.264 + AAC, `faststart`):
-copied when the source already is that, re-encoded (rotation applied) only when it must be."""
+copied when the source already is that (a phone's rotation kept as its display matrix, which
+browsers honour), re-encoded only when it must be (a mirrored picture is turned upright then)."""
 
 from __future__ import annotations
 
@@ -46,7 +47,9 @@ def plan_for(facts: MediaFacts) -> ClipPlan:
     copy_video = (
         facts.video_codec == "h264"
         and facts.pixel_format in ("yuv420p", "yuvj420p")
-        and facts.rotation == 0
+        # Chromium, Firefox and Safari turn a picture by its display matrix, but not all of
+        # them mirror one: a front camera's mirrored picture is re-encoded the right way round
+        and not facts.mirrored
     )
     return ClipPlan(copy_video=copy_video, copy_audio=facts.audio_codec in (None, "aac"))
 

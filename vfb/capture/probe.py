@@ -13,6 +13,7 @@ from pathlib import Path
 import av
 import av.error
 
+from vfb.capture.orientation import display_matrix, is_mirrored
 from vfb.capture.timecode import format_timecode
 from vfb.errors import MediaBeyondLimits, UnreadableMedia
 
@@ -73,7 +74,8 @@ class MediaFacts:
     duration_ms: int
     width: int
     height: int
-    rotation: int
+    rotation: int  # degrees anticlockwise, as FFmpeg reads the display matrix
+    mirrored: bool  # shown as in a mirror (a front camera's display matrix)
     fps: float
     video_codec: str
     pixel_format: str | None
@@ -151,6 +153,7 @@ def probe(path: Path, name: str | None = None, bounds: MediaBounds | None = None
             width=width,
             height=height,
             rotation=rotation,
+            mirrored=is_mirrored(display_matrix(first)),
             fps=fps,
             video_codec=context.name,
             pixel_format=context.format.name if context.format else None,

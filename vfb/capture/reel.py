@@ -20,6 +20,7 @@ import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
 from vfb.capture.files import built_atomically
+from vfb.capture.orientation import IDENTITY, as_shown, display_matrix
 from vfb.errors import InvalidInput, MediaFailed
 
 Progress = Callable[[float], None]
@@ -203,6 +204,8 @@ class _Reel:
 
     def _fit(self, frame: av.VideoFrame) -> av.VideoFrame:
         width, height = self.plan.width, self.plan.height
+        if display_matrix(frame) != IDENTITY:  # a phone's picture, turned as a player turns it
+            frame = _video_frame(as_shown(frame, width))
         if (frame.width, frame.height, frame.format.name) == (width, height, "yuv420p"):
             return frame
         if abs(frame.width * height - frame.height * width) <= max(width, height):

@@ -14,6 +14,7 @@ import numpy as np
 from PIL import Image
 
 from vfb.capture.files import built_atomically
+from vfb.capture.orientation import as_shown, shown_size
 from vfb.errors import MediaFailed
 
 POSTER = "poster.jpg"
@@ -58,12 +59,6 @@ def make_review_media(
     return ReviewMedia(folder / POSTER, folder / THUMBNAILS, folder / PEAKS, strip)
 
 
-def _scaled(frame: av.VideoFrame, width: int) -> Image.Image:
-    height = max(2, round(frame.height * width / frame.width / 2) * 2)
-    image: Image.Image = frame.to_image(width=width, height=height)  # type: ignore[no-untyped-call]
-    return image
-
-
 def _thumbnails(clip: Path, folder: Path, progress: Callable[[float], None]) -> ThumbnailStrip:
     """One thumbnail per interval, each from the keyframe that starts it: only those packets
     reach the decoder (decoding every keyframe, or every frame, would take minutes)."""
@@ -84,7 +79,7 @@ def _thumbnails(clip: Path, folder: Path, progress: Callable[[float], None]) -> 
                 at = round(((frame.pts or 0) - origin) * tb * 1000)
                 if times and at <= times[-1]:
                     continue
-                images.append(_scaled(frame, THUMB_WIDTH))
+                images.append(as_shown(frame, THUMB_WIDTH))
                 times.append(at)
                 progress(min(1.0, at / duration_ms))
 
@@ -122,7 +117,7 @@ def _poster(clip: Path, folder: Path, strip: ThumbnailStrip) -> None:
         target = strip.times_ms[len(strip.times_ms) // 10]
         container.seek(int(target / 1000 / tb) + (video.start_time or 0), stream=video)
         frame = next(container.decode(video))
-        image = _scaled(frame, min(POSTER_WIDTH, frame.width))
+        image = as_shown(frame, min(POSTER_WIDTH, shown_size(frame)[0]))
     with built_atomically(folder / POSTER) as part:
         image.save(part, format="JPEG", quality=85)
 

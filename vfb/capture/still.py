@@ -9,6 +9,7 @@ from pathlib import Path
 import av
 from PIL import Image
 
+from vfb.capture.orientation import as_shown
 from vfb.errors import InvalidInput, UnreadableMedia
 
 
@@ -34,7 +35,7 @@ def frame_at(path: Path, at_ms: int) -> Image.Image:
                     break
             if shown is None:
                 raise UnreadableMedia("There is no picture at that time in this clip.")
-            return Image.fromarray(shown.to_ndarray(format="rgb24"))
+            return as_shown(shown)
     except av.error.FFmpegError as error:
         raise UnreadableMedia(f"The clip could not be read for a still: {error}") from None
 
