@@ -55,6 +55,7 @@ def test_a_worker_shares_a_reel_and_the_carer_watches_it_with_their_name_over_it
     carer.get_by_role("button", name="Watch the video").click()
     # the token has left the address bar: the video's page is the link's own
     expect(carer).to_have_url(re.compile(f"^{re.escape(server)}/shared/[0-9a-f]{{32}}$"))
+    expect(carer.locator("#player")).to_be_attached()
     wait_until(carer, "document.getElementById('player').readyState >= 2")
     watermark = carer.locator("#watermark")
     expect(watermark).to_have_text(f"Sam · {long_date(date.today())}")

@@ -167,6 +167,8 @@ def test_a_worker_gives_the_carer_a_link_by_qr_code_and_the_carer_knows_who_it_i
     no_sideways_scroll(carer)
     assert_accessible(carer)
     carer.get_by_role("button", name="Watch the video").click()
+    expect(carer).to_have_url(re.compile(r"/shared/[0-9a-f]{32}$"))  # the form's 303 is followed
+    expect(carer.locator("#player")).to_be_attached()
     wait_until(carer, "document.getElementById('player').readyState >= 2")
     expect(carer.locator("#from")).to_have_text(
         "Sam, this is from Alex Morgan at Riverside Family Support."

@@ -4,9 +4,9 @@ The in point is inclusive and the out point exclusive: the result starts with th
 `from_ms` and ends with the frame shown just before `to_ms`. The default "smart cut" re-encodes only
 the part-GOPs at either end and copies every whole GOP between, byte for byte. The re-encoded
 pieces carry parameter sets with ids of their own, listed in the MP4's `avcC` beside the source's,
-so the two never clash. `fast` copies whole GOPs only (with the `ffmpeg` program): it starts at the
-keyframe at or before the in point, and says so. Audio packets are copied: the cut is within one
-audio frame (~21 ms).
+so the two never clash (`splice.py`). `fast` copies whole GOPs only (with the `ffmpeg` program):
+it starts at the keyframe at or before the in point, and says so. Audio packets are copied: the cut
+is within one audio frame (~21 ms).
 """
 
 from __future__ import annotations
@@ -22,10 +22,10 @@ import av
 import av.error
 import numpy as np
 
-from vfb.capture import h264
 from vfb.capture.ffmpeg import run_ffmpeg
 from vfb.capture.files import built_atomically
 from vfb.capture.probe import MediaFacts, probe
+from vfb.capture.splice import SpliceEncoding, configure
 from vfb.capture.timecode import format_timecode
 from vfb.errors import InvalidInput, MediaFailed, UnreadableMedia
 
@@ -217,6 +217,7 @@ class _Cutter:
         self.reencode_audio = False
         self.audio_window: tuple[int, int, Fraction] | None = None
         self.resampler: av.AudioResampler | None = None
+        self.splice: SpliceEncoding | None = None  # how the smart cut's head and tail are made
 
     def _pts(self, ms: int) -> int:
         return int(Fraction(ms, 1000) / self.tb)
@@ -342,7 +343,7 @@ class _Cutter:
         if self.run_ is None:
             if not self.smart and self.state.reencoded == 0:
                 self._keep_orientation(keep[0])
-            self.run_ = _Run(self._encoder() if self.smart else self.out_video.codec_context)
+            self.run_ = _Run(self.splice.encoder() if self.splice else self.out_video.codec_context)
         for frame in keep:
             frame.pict_type = av.video.frame.PictureType.NONE
             self._mux_encoded(self.run_.encoder.encode(frame))
@@ -379,63 +380,36 @@ class _Cutter:
             self._mux_video(packet, pts, dts, self.state.durations.pop(pts, self.tick))
             previous = dts
 
-    def _encoder(self) -> av.VideoCodecContext:
-        """An encoder of the cut's head or tail, writing its parameter sets in band, with an id
-        of their own, so its pictures sit between the copied ones."""
-        encoder = av.CodecContext.create("libx264", "w")
-        assert isinstance(encoder, av.VideoCodecContext)
-        self._configure(encoder, f"sps-id={self.sps_id}:repeat-headers=1")
-        return encoder
-
-    def _configure(self, encoder: av.VideoCodecContext, params: str) -> None:
-        context = self.video.codec_context
-        # yuv420p needs even sides; a source of odd ones (screen recordings) loses its last line
-        encoder.width, encoder.height = context.width & ~1, context.height & ~1
-        # a phone's full-range picture stays full range, as the copied GOPs around it are
-        full = self.smart and self.facts.pixel_format == "yuvj420p"
-        encoder.pix_fmt = "yuvj420p" if full else "yuv420p"
-        encoder.time_base = self.tb
-        rate = self.video.average_rate or self.video.guessed_rate
-        if rate:
-            encoder.framerate = rate
-        params = f"bframes=0:keyint=infinite:{params}"
-        encoder.options = {"preset": "superfast", "crf": "16", "x264-params": params}
-        if self.x264_profile:
-            encoder.options["profile"] = self.x264_profile
-
     def _mux_encoded(self, packets: list[Pkt]) -> None:
-        if not self.smart:  # the output's own encoder, and nothing copied to fit in with
+        if self.splice is None:  # the output's own encoder, and nothing copied to fit in with
             self.state.held.extend(packets)
             self._release_held(before=None)
             return
-        for packet in packets:
-            nals = h264.split_annexb(bytes(packet))
-            sets = [n for n in nals if h264.nal_type(n) in (h264.SPS_TYPE, h264.PPS_TYPE)]
-            if sets and sets != [self.head_sps, self.head_pps]:
-                raise MediaFailed("The re-encoded frames did not match the cut's H.264 settings.")
-            body = [n for n in nals if h264.nal_type(n) not in (7, 8, 9)]
-            out = av.Packet(h264.to_length_prefixed(body, self.length_size))
-            out.pts = packet.pts
-            out.is_keyframe = packet.is_keyframe
-            self.state.held.append(out)
+        self.state.held.extend(self.splice.packet(packet) for packet in packets)
 
     # -- output ------------------------------------------------------------------------------
 
     def _open_output(self) -> None:
-        self.x264_profile = _x264_profile(self.facts.video_profile) if self.smart else None
         if self.smart:
+            self.splice = SpliceEncoding.of(
+                self.video, self.facts.pixel_format, self.facts.video_profile
+            )
             self.out_video = self.output.add_stream_from_template(self.video)
-            source = h264.AvcConfig.parse(bytes(self.video.codec_context.extradata or b""))
-            ids = [h264.sps_id(s) for s in source.sps] + [h264.pps_id(p) for p in source.pps]
-            self.sps_id = (max(ids) + 1) % 32
-            self.length_size = source.length_size
-            self.head_sps, self.head_pps = self._parameter_sets()
-            config = source.with_sets(self.head_sps, self.head_pps)
-            self.out_video.codec_context.extradata = config.serialise()
+            self.out_video.codec_context.extradata = self.splice.config
         else:
             rate = self.video.average_rate or self.video.guessed_rate
             self.out_video = self.output.add_stream("libx264", rate=rate)
-            self._configure(self.out_video.codec_context, "")
+            context = self.video.codec_context
+            configure(
+                self.out_video.codec_context,
+                width=context.width & ~1,
+                height=context.height & ~1,
+                pix_fmt="yuv420p",
+                time_base=self.tb,
+                rate=Fraction(rate) if rate else None,
+                profile=None,
+                params="",
+            )
         if self.audio is not None:
             if self.facts.audio_codec == "aac":
                 self.out_audio = self.output.add_stream_from_template(self.audio)
@@ -443,18 +417,6 @@ class _Cutter:
                 self.reencode_audio = True
                 self.out_audio = self.output.add_stream("aac", rate=48000)
                 self.resampler = av.AudioResampler(format="fltp", layout="stereo", rate=48000)
-
-    def _parameter_sets(self) -> tuple[bytes, bytes]:
-        """The SPS and PPS the cut's encoder writes (they depend on its settings, not pictures)."""
-        encoder = self._encoder()
-        blank = np.zeros((encoder.height, encoder.width, 3), dtype=np.uint8)
-        frame = av.VideoFrame.from_ndarray(blank, format="rgb24").reformat(format="yuv420p")
-        frame.pts = 0
-        packets = encoder.encode(frame) + encoder.encode(None)
-        nals = [n for p in packets for n in h264.split_annexb(bytes(p))]
-        sps = next(n for n in nals if h264.nal_type(n) == h264.SPS_TYPE)
-        pps = next(n for n in nals if h264.nal_type(n) == h264.PPS_TYPE)
-        return sps, pps
 
     def _mux_video(self, packet: Pkt, pts: int, dts: int | None, duration: int) -> None:
         assert self.state.pts_first is not None
@@ -515,12 +477,3 @@ def _frame_ticks(video: av.VideoStream) -> int:
     if not rate or not tb:
         return 1
     return max(1, round(1 / (rate * tb)))
-
-
-def _x264_profile(profile: str | None) -> str | None:
-    name = (profile or "").lower()
-    if "baseline" in name:
-        return "baseline"
-    if name == "main":
-        return "main"
-    return "high" if name.startswith("high") else None
