@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import time
+from typing import Any
 
 import httpx2 as httpx
 import numpy as np
@@ -12,7 +13,14 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.support import PASSWORD
-from tests.support.browser import api_token, imported, sign_in, sign_in_by_form, wait_until
+from tests.support.browser import (
+    api_token,
+    imported,
+    made_reel,
+    sign_in,
+    sign_in_by_form,
+    wait_until,
+)
 from tests.support.media import Samples, shown_picture
 
 pytestmark = pytest.mark.browser
@@ -332,3 +340,45 @@ def test_chromium_shows_a_copied_phone_film_the_way_it_was_held(
     shown = np.array(grey, dtype=np.float64).reshape(320, 240)
     upright = shown_picture(film, 1000 - 2, 240, 320)
     assert float(np.corrcoef(shown.ravel(), upright.ravel())[0, 1]) > 0.95
+
+
+def index_in(grey: np.ndarray) -> int:
+    """The frame index the indexed clip's blocks spell (see tests.support.media.indexed_frame)."""
+    index = 0
+    for bit in range(12):
+        row, column = divmod(bit, 6)
+        y, x = 40 + row * 60, 20 + column * 48
+        if grey[y + 10 : y + 30, x + 10 : x + 30].mean() > 128:
+            index |= 1 << bit
+    return index
+
+
+def test_chromium_plays_a_reel_of_copied_gops_and_re_encoded_ends_frame_for_frame(
+    page: Page, server: str, child: dict[str, str], clip: dict[str, Any]
+) -> None:
+    """A reel joins the clip's own GOPs with re-encoded frames and a title card that carry
+    parameter sets of their own: Chromium's player shows each the frame FFmpeg does."""
+    made = made_reel(server, child, clip, [(1500, 4500)])  # frames 45–134; GOPs 60 and 90 whole
+    sign_in(page, server, "worker_a1", f"/clips/{clip['id']}")
+    wait_until(page, "document.getElementById('player')?.readyState >= 2")
+    page.evaluate(f"player.src = '/api/reels/{made['id']}/media'")
+    wait_until(page, "player.readyState >= 2 && player.currentSrc.includes('/reels/')")
+    card = 2.5
+    for frame in (45, 52, 59, 60, 100, 119, 120, 134):  # re-encoded, copied, re-encoded
+        page.evaluate(f"player.currentTime = {card + (frame - 45 + 0.5) / 30}")
+        wait_until(page, "!player.seeking && player.readyState >= 2")
+        grey = page.evaluate(
+            """() => {
+              const canvas = document.createElement('canvas');
+              canvas.width = 320;
+              canvas.height = 240;
+              const context = canvas.getContext('2d');
+              context.drawImage(player, 0, 0, 320, 240);
+              const rgba = context.getImageData(0, 0, 320, 240).data;
+              const grey = [];
+              for (let i = 0; i < rgba.length; i += 4) grey.push(rgba[i]);
+              return grey;
+            }"""
+        )
+        assert index_in(np.array(grey, dtype=np.float64).reshape(240, 320)) == frame
+    assert page.evaluate("player.error") is None

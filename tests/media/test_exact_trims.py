@@ -4,6 +4,7 @@ drops from 30 to 15 fps, MediaRecorder WebM, Matroska copied as it is), by the A
 from __future__ import annotations
 
 from collections.abc import Callable
+from itertools import pairwise
 from pathlib import Path
 
 import av
@@ -22,6 +23,7 @@ from tests.support.media import (
     variable_rate_times,
 )
 from vfb.capture.probe import probe
+from vfb.capture.trim import trim
 
 # a second of film: 30 fps for half of it, then 20 fps; the last frame ends at 1000 ms
 HALF_AND_HALF = ((0, 500, 30), (500, 1000, 20))
@@ -167,3 +169,18 @@ def test_a_cli_cut_of_a_rotated_phone_film_stays_upright(samples: Samples, tmp_p
     assert done.returncode == 0, done.stderr
     facts = probe(out)
     assert (facts.video_codec, facts.width, facts.height, facts.rotation) == ("h264", 240, 320, 90)
+
+
+def test_a_smart_cut_keeps_every_frame_a_frames_length_in_the_mp4(tmp_path: Path) -> None:
+    """An MP4 keeps a frame's duration as the step to the next decode time: the re-encoded head
+    and tail are decoded as far ahead of showing as the copied B-frame GOPs are, so no frame is
+    left lasting a tick (a browser seeking into it would show the next one)."""
+    source = make_indexed_clip(tmp_path / "source.mp4", seconds=6, gop=30)
+    cut = trim(source, tmp_path / "cut.mp4", from_ms=1500, to_ms=4500)
+    assert 0 < cut.reencoded_frames < cut.frames  # a head and a tail around copied GOPs
+    with av.open(str(cut.path)) as container:
+        video = container.streams.video[0]
+        packets = [p for p in container.demux(video) if p.size]
+        tick = round(1 / (video.average_rate * video.time_base))
+    steps = {b.dts - a.dts for a, b in pairwise(packets)}
+    assert steps == {tick}

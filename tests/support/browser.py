@@ -292,19 +292,30 @@ def at(page: Page, seconds: float) -> None:
 
 @pytest.fixture
 def reel(server: str, child: dict[str, str], clip: dict[str, Any]) -> dict[str, Any]:
-    moment = call(
-        server,
-        child,
-        "POST",
-        f"/api/clips/{clip['id']}/moments",
-        json={
-            "start_ms": 1000,
-            "end_ms": 3000,
-            "category": "strengths",
-            "caption": "You waited for him",
-            "share_with_carer": True,
-        },
-    )
+    return made_reel(server, child, clip, [(1000, 3000)])
+
+
+def made_reel(
+    server: str, child: dict[str, str], clip: dict[str, Any], spans: list[tuple[int, int]]
+) -> dict[str, Any]:
+    """A reel of shared moments of the clip over `spans` (start, end ms), built, with the
+    carer's share consent."""
+    moments = [
+        call(
+            server,
+            child,
+            "POST",
+            f"/api/clips/{clip['id']}/moments",
+            json={
+                "start_ms": start,
+                "end_ms": end,
+                "category": "strengths",
+                "caption": "You waited for him",
+                "share_with_carer": True,
+            },
+        )
+        for start, end in spans
+    ]
     carers = call(server, child, "GET", f"/api/children/{child['child']}/carers")
     call(
         server,
@@ -323,7 +334,7 @@ def reel(server: str, child: dict[str, str], clip: dict[str, Any]) -> dict[str, 
         child,
         "POST",
         f"/api/programmes/{child['programme']}/reels",
-        json={"moment_ids": [moment["id"]]},
+        json={"moment_ids": [moment["id"] for moment in moments]},
     )
     for _ in range(300):
         made = call(server, child, "GET", f"/api/reels/{made['id']}")

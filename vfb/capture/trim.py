@@ -185,6 +185,7 @@ class _State:
     started: bool = False
     held: list[Pkt] = field(default_factory=list)  # re-encoded, waiting for their decode times
     durations: dict[int, int] = field(default_factory=dict)  # source pts -> how long it shows
+    lag: int | None = None  # how long before it shows a copied picture is decoded (B-frames)
 
 
 class _Cutter:
@@ -286,6 +287,8 @@ class _Cutter:
         """Copy, re-encode or skip one GOP; False once past the out point."""
         start = gop[0].pts
         assert start is not None
+        if self.state.lag is None and gop[0].dts is not None:
+            self.state.lag = max(0, start - gop[0].dts)
         if next_key is not None and next_key <= self.t_in:
             return True  # wholly before the cut
         if start >= self.t_out:
@@ -363,14 +366,17 @@ class _Cutter:
             self.run_ = None
 
     def _release_held(self, before: int | None) -> None:
-        """Mux the re-encoded run (no B-frames: decode order is display order), its decode
-        times shifted back just enough to come before `before`, the first copied picture's
-        decode time: with a variable rate that distance differs from one GOP to the next."""
+        """Mux the re-encoded run (no B-frames: decode order is display order), decoded as long
+        before it shows as the copied pictures are, so every picture keeps its own decode
+        duration (an MP4 keeps those as its frames' durations: a frame that lasted a tick would
+        be skipped by a seeking browser); and at least enough to come before `before`, the first
+        copied picture's decode time (with a variable rate that distance can differ)."""
         held, self.state.held = self.state.held, []
         if not held:
             return
         last = held[-1].pts or 0
-        shift = 0 if before is None else max(0, last - before + 1)
+        lag = self.state.lag or 0
+        shift = lag if before is None else max(lag, last - before + 1)
         previous = self.state.last_dts
         for packet in held:
             pts = packet.pts or 0
