@@ -37,6 +37,7 @@ logger = logging.getLogger("vfb.media")
 
 Now = Callable[[], datetime]
 STALE_CLAIM = timedelta(seconds=60)  # a preparing process that has reported nothing for this long
+OVERDUE = timedelta(minutes=15)  # a clip waiting this long is prepared next, whatever its size
 
 
 def job_options(settings: Settings) -> dict[str, Any]:
@@ -117,28 +118,13 @@ class MediaJobs:
     # -- one step --------------------------------------------------------------------------
 
     def run_once(self) -> bool:
-        """Recover abandoned recordings, then prepare the oldest clip no other worker has taken
-        (or make the oldest reel). True if it worked."""
+        """Recover abandoned recordings, then do the shortest job no other worker has taken: a
+        reel (seconds, and someone is waiting in the room), then a clip whose playable copy is
+        already made (a trim's review media), then the clip with the smallest file; a clip that
+        has waited `OVERDUE` goes first, so no import waits for ever. True if it worked."""
         with Session(self.engine) as db:
             audit_trail.use_actor(db, audit_trail.Actor.system(self.now))
             recovered = self._recover(db)
-            now = self.now()
-            waiting = db.exec(
-                select(Clip.id)
-                .where(Clip.status == ClipStatus.processing, self._claimable(now))
-                .order_by(col(Clip.created_at), Clip.id)
-            ).all()
-            for clip_id in waiting:
-                if not self._take(clip_id):
-                    continue
-                try:
-                    if self.claim(db, clip_id):
-                        clip = db.get(Clip, clip_id)
-                        assert clip is not None
-                        self.prepare(db, clip)
-                        return True
-                finally:
-                    self._release(clip_id)
             if self.reels:
                 reels = db.exec(
                     select(Reel)
@@ -152,7 +138,40 @@ class MediaJobs:
                         finally:
                             self._release(reel.id)
                         return True
+            for clip_id in self._shortest_first(db):
+                if not self._take(clip_id):
+                    continue
+                try:
+                    if self.claim(db, clip_id):
+                        clip = db.get(Clip, clip_id)
+                        assert clip is not None
+                        self.prepare(db, clip)
+                        return True
+                finally:
+                    self._release(clip_id)
             return bool(recovered)
+
+    def _shortest_first(self, db: Session) -> list[str]:
+        """The clips waiting to be prepared, in the order to take them."""
+        now = self.now()
+        waiting = db.exec(
+            select(Clip.id, ProgrammeSession.programme_id, Clip.source_ext, Clip.created_at)
+            .join(ProgrammeSession, col(ProgrammeSession.id) == col(Clip.session_id))
+            .where(Clip.status == ClipStatus.processing, self._claimable(now))
+            .order_by(col(Clip.created_at), Clip.id)
+        ).all()
+
+        def order(row: tuple[str, str, str, datetime]) -> tuple[int, int, datetime]:
+            clip_id, programme_id, ext, created = row
+            if created < now - OVERDUE:
+                return (0, 0, created)
+            if self.store.clip_file(programme_id, clip_id).exists():
+                return (1, 0, created)  # only its thumbnails and waveform are left to make
+            source = self.store.source_file(programme_id, clip_id, ext)
+            size = source.stat().st_size if source.exists() else 0
+            return (2, size, created)
+
+        return [row[0] for row in sorted(waiting, key=order)]
 
     def _recover(self, db: Session) -> list[Clip]:
         """Abandoned recordings, by one worker at a time (the others get on with clips)."""
