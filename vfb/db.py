@@ -13,23 +13,42 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, create_engine, event
+from sqlmodel import Session
 
 from vfb.services.infra.hooks import install_hooks
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 
 
-def make_engine(url: str) -> Engine:
-    """An engine for `url`. SQLite gets WAL, foreign keys and synchronous=FULL on every connection:
-    consent and audit rows must survive a power cut. Making one installs vfb's database event
-    hooks (the audit trail, the derived fields), so every caller has them: the app, each command,
-    the migrations and the tests."""
+def make_engine(url: str, *, connections: int = 50, wait_seconds: float = 10) -> Engine:
+    """An engine for `url`, holding at most `connections` at once (a request waits
+    `wait_seconds` for one, then SQLAlchemy's TimeoutError, answered 503). SQLite gets WAL,
+    foreign keys and synchronous=FULL on every connection: consent and audit rows must survive a
+    power cut. Making one installs vfb's database event hooks (the audit trail, the derived
+    fields), so every caller has them: the app, each command, the migrations and the tests."""
     install_hooks()
+    pool: dict[str, Any] = {"pool_size": connections, "max_overflow": 0}
+    pool["pool_timeout"] = wait_seconds
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        if ":memory:" in url or url.rstrip("/") in ("sqlite:", "sqlite:/"):
+            pool = {}  # one connection, shared: the pool's sizes do not apply
+        engine = create_engine(
+            url, connect_args={"check_same_thread": False, "timeout": 30}, **pool
+        )
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    return create_engine(url, pool_pre_ping=True, **pool)
+
+
+def release_connection(db: Session) -> None:
+    """End `db`'s transaction so its connection goes back to the pool, keeping what it has read:
+    a request that has checked access and now waits for a long body (an upload, a recording's
+    chunk) must not hold a connection another request needs."""
+    keep, db.expire_on_commit = db.expire_on_commit, False
+    try:
+        db.commit()
+    finally:
+        db.expire_on_commit = keep
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

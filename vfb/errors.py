@@ -167,6 +167,21 @@ class MediaJobStopped(MediaFailed):
         )
 
 
+class Busy(VfbError):
+    """Every database connection this process may hold is in use, and none came free in time.
+    Nothing was changed; the answer says when to try again (`Retry-After`)."""
+
+    status = 503
+    code = "busy"
+    retry_after_seconds = 2
+
+    def __init__(self) -> None:
+        super().__init__(
+            "vfb is very busy just now and could not take this request; nothing was changed. "
+            "Please try again in a moment."
+        )
+
+
 class SignInLocked(VfbError):
     status = 429
     code = "sign_in_locked"

@@ -33,6 +33,21 @@ class Settings(BaseSettings):
         description="SQLAlchemy URL; default SQLite in the data folder. "
         "PostgreSQL: `postgresql+psycopg://user:pass@host/db`.",
     )
+    database_connections: int = Field(
+        default=50,
+        ge=1,
+        description="Database connections one vfb process may hold at once: one for each of the "
+        "server's 40 request threads, and its media workers' and daily jobs'. A request that "
+        "finds them all in use waits VFB_DATABASE_WAIT_SECONDS, then is answered 503 with "
+        "Retry-After (nothing changed). On PostgreSQL, keep the processes' total under its "
+        "max_connections.",
+    )
+    database_wait_seconds: float = Field(
+        default=10,
+        gt=0,
+        description="How long a request waits for a free database connection before it is "
+        "answered 503.",
+    )
     host: str = Field(default="127.0.0.1", description="Address `vfb serve` listens on.")
     port: int = Field(default=8000, ge=1, le=65535, description="Port `vfb serve` listens on.")
     secret_key: SecretStr | None = Field(

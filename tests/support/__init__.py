@@ -398,6 +398,7 @@ class ServedInProcess:
     def __enter__(self) -> ServedInProcess:
         self.settings.check_safe_to_serve()
         engine = self._open.enter_context(open_database(self.settings))
+        self.engine = engine  # the server's own: a test can take its connections
         self.server = web_server(self.settings, engine)
         self._thread = threading.Thread(target=self.server.run, name="vfb serve", daemon=True)
         self._thread.start()

@@ -71,7 +71,11 @@ def create_app(
         openapi_url="/api/openapi.json",
     )
     app.state.settings = settings
-    app.state.engine = engine or make_engine(settings.resolved_database_url)
+    app.state.engine = engine or make_engine(
+        settings.resolved_database_url,
+        connections=settings.database_connections,
+        wait_seconds=settings.database_wait_seconds,
+    )
     app.state.clock = clock
     audit_trail.use_keys(app.state.engine, KeySource(settings))
     app.state.key = secret_key(settings)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator
 from datetime import datetime
 from typing import Annotated
 
@@ -12,6 +12,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 
 from vfb.clock import Clock, local_now
+from vfb.db import release_connection
 from vfb.errors import NotAllowed, NotSignedIn
 from vfb.models import User
 from vfb.security import csrf_token, same
@@ -70,9 +71,15 @@ StoreDep = Annotated[MediaStore, Depends(get_store)]
 JobsDep = Annotated[MediaJobs, Depends(get_jobs)]
 
 
-def get_db(engine: EngineDep) -> Iterator[Session]:
-    with Session(engine) as db:
+async def get_db(engine: EngineDep) -> AsyncIterator[Session]:
+    """The request's session. Its end runs on the event loop, not in a worker thread: closed in
+    a thread, a finished request's connection waited for a free thread (40) to be given back,
+    and a burst of requests took every connection while they waited (503s)."""
+    db = Session(engine)
+    try:
         yield db
+    finally:
+        db.close()
 
 
 def get_now(clock: ClockDep, settings: SettingsDep) -> datetime:
@@ -133,6 +140,9 @@ def current_user(
     left = time_left(db=db, token=token, key=key, policy=policy, now=now)
     response.headers[ENDS_IN_HEADER] = str(int(left.total_seconds() * 1000))
     use_actor(db, Actor.of(user, client_address(request), clock))
+    # the connection goes back to the pool before the request waits for a thread to run its
+    # route in: a burst held one each while queued, and the rest found none (503s)
+    release_connection(db)
     return user
 
 

@@ -9,10 +9,11 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException
 
 from vfb.api.headers import SECURITY_HEADERS
-from vfb.errors import ChunkOutOfOrder, DiskFull, VfbError, database_disk_full
+from vfb.errors import Busy, ChunkOutOfOrder, DiskFull, VfbError, database_disk_full
 from vfb.validation_words import plain_words
 
 logger = logging.getLogger("vfb.api")
@@ -50,7 +51,16 @@ def install(app: FastAPI) -> None:
                 {"error": exc.code, "detail": exc.detail, "expected": exc.expected},
                 status_code=exc.status,
             )
+        if isinstance(exc, Busy):
+            response.headers["Retry-After"] = str(exc.retry_after_seconds)
         return response
+
+    @app.exception_handler(PoolTimeout)
+    async def no_connection_free(request: Request, _: PoolTimeout) -> JSONResponse:
+        """Saturated, not broken: 503 with when to try again, never 500."""
+        logger.warning("no database connection came free for %s %s", request.method,
+                       request.url.path)  # fmt: skip
+        return await vfb_error(request, Busy())
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(_: Request, exc: RequestValidationError) -> JSONResponse:

@@ -11,10 +11,11 @@ from fastapi.responses import FileResponse, RedirectResponse, Response
 
 import vfb
 from vfb.api.deps import SESSION_COOKIE, DbDep, KeyDep, NowDep, PolicyDep
+from vfb.api.releasing_route import ReleasingRoute
 from vfb.errors import NotSignedIn
 from vfb.services.accounts.sign_in import signed_in_user
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(route_class=ReleasingRoute, include_in_schema=False)
 
 
 @cache

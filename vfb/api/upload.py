@@ -7,6 +7,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from anyio import to_thread
 from python_multipart.exceptions import MultipartParseError
 from python_multipart.multipart import MultipartParser, parse_options_header
 from starlette.requests import ClientDisconnect, Request
@@ -44,6 +45,7 @@ async def receive_file(
     part = _Part()
     state: dict[str, object] = {"name": None, "filename": None, "found": False, "size": 0}
     fd = os.open(dest, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    pending: list[memoryview] = []  # what the parser found in the last piece, to write
 
     def on_part_begin() -> None:
         part.headers.clear()
@@ -72,9 +74,7 @@ async def receive_file(
         if size > max_bytes:
             raise _too_large(max_bytes)
         state["size"] = size
-        view = memoryview(data)[start:end]
-        while view:
-            view = view[os.write(fd, view) :]
+        pending.append(memoryview(data)[start:end])  # written off the event loop, below
 
     parser = MultipartParser(
         boundary,
@@ -90,10 +90,13 @@ async def receive_file(
     try:
         async for chunk in request.stream():
             parser.write(chunk)
+            if pending:  # a disk write (or a stall) never holds up the other requests
+                await to_thread.run_sync(_write_all, fd, pending)
+                pending.clear()
         parser.finalize()
         if not state["found"]:
             raise InvalidInput("The upload has no field named 'file': choose a video to import.")
-        os.fsync(fd)
+        await to_thread.run_sync(os.fsync, fd)
     except ClientDisconnect:
         dest.unlink(missing_ok=True)
         raise InvalidInput(
@@ -115,6 +118,12 @@ async def receive_file(
     finally:
         os.close(fd)
     return state["filename"]  # type: ignore[return-value]
+
+
+def _write_all(fd: int, pieces: list[memoryview]) -> None:
+    for view in pieces:
+        while view:
+            view = view[os.write(fd, view) :]
 
 
 def _too_large(max_bytes: int) -> TooLarge:

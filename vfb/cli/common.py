@@ -82,7 +82,11 @@ def validation_problem(error: ValidationError) -> str:
 def open_database(settings: Settings) -> Iterator[Engine]:
     """The database, migrated to the latest schema (a no-op when it already is), closed after."""
     ensure_data_dir(settings)
-    engine = make_engine(settings.resolved_database_url)
+    engine = make_engine(
+        settings.resolved_database_url,
+        connections=settings.database_connections,
+        wait_seconds=settings.database_wait_seconds,
+    )
     audit_trail.use_keys(engine, KeySource(settings))
     try:
         upgrade(engine)

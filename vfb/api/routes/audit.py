@@ -19,11 +19,14 @@ from vfb.api.deps import (
     SettingsDep,
     wants_csv,
 )
+from vfb.api.releasing_route import ReleasingRoute
 from vfb.api.schemas import ERROR_RESPONSES
 from vfb.models.audit import AuditPage
 from vfb.services.protection import audit_trail
 
-router = APIRouter(prefix="/api", tags=["audit"], responses=ERROR_RESPONSES)
+router = APIRouter(
+    route_class=ReleasingRoute, prefix="/api", tags=["audit"], responses=ERROR_RESPONSES
+)
 
 
 @router.get(

@@ -20,13 +20,16 @@ from vfb.api.deps import (
     client_address,
     request_token,
 )
+from vfb.api.releasing_route import ReleasingRoute
 from vfb.api.schemas import ERROR_RESPONSES
 from vfb.models import UserPublic
 from vfb.models.auth import SignedIn, SignInNow, Token
 from vfb.security import csrf_token
 from vfb.services.accounts.sign_in import sign_in, sign_out, time_left
 
-router = APIRouter(prefix="/api", tags=["auth"], responses=ERROR_RESPONSES)
+router = APIRouter(
+    route_class=ReleasingRoute, prefix="/api", tags=["auth"], responses=ERROR_RESPONSES
+)
 
 Username = Annotated[str, Form(min_length=1, max_length=200, pattern=r"^[^\x00-\x1f\x7f]+$")]
 Password = Annotated[str, Form(min_length=1, max_length=1000)]

@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from vfb.api.deps import CurrentUser, DbDep, IdFilter, IdPath, NowDep, PagingDep
+from vfb.api.releasing_route import ReleasingRoute
 from vfb.api.schemas import ERROR_RESPONSES, ListOf, list_of
 from vfb.models import (
     AssessmentCreate,
@@ -21,7 +22,9 @@ from vfb.models import (
 from vfb.services.protection import access
 from vfb.services.record import children as service
 
-router = APIRouter(prefix="/api", tags=["children"], responses=ERROR_RESPONSES)
+router = APIRouter(
+    route_class=ReleasingRoute, prefix="/api", tags=["children"], responses=ERROR_RESPONSES
+)
 
 
 @router.post("/children", response_model=ChildPublic, status_code=201)

@@ -12,6 +12,7 @@ from fastapi.responses import FileResponse
 
 from vfb.api.deps import CurrentUser, DbDep, IdPath, JobsDep, NowDep, SettingsDep, StoreDep
 from vfb.api.footage import footage_response
+from vfb.api.releasing_route import ReleasingRoute
 from vfb.api.schemas import MEDIA_ERROR_RESPONSES
 from vfb.api.upload import receive_file
 from vfb.capture.files import free_bytes
@@ -19,6 +20,7 @@ from vfb.capture.frames import FRAMES, frame_times_file
 from vfb.capture.review_media import PEAKS, POSTER, THUMBNAILS
 from vfb.capture.still import still_jpeg
 from vfb.capture.timecode import format_timecode
+from vfb.db import release_connection
 from vfb.errors import Conflict, InvalidInput, TooLarge
 from vfb.models import ClipPublic, RecordingCreate, RecordingPublic, TrimRequest
 from vfb.models.clip import StoragePublic
@@ -27,7 +29,9 @@ from vfb.services.footage import clips, recordings, uploads, viewing
 from vfb.services.protection import access
 from vfb.vocabulary import ClipStatus
 
-router = APIRouter(prefix="/api", tags=["clips"], responses=MEDIA_ERROR_RESPONSES)
+router = APIRouter(
+    route_class=ReleasingRoute, prefix="/api", tags=["clips"], responses=MEDIA_ERROR_RESPONSES
+)
 
 MAX_CHUNK_BYTES = 64 * 1024 * 1024
 
@@ -310,6 +314,7 @@ async def put_chunk(
     incoming = await run_in_threadpool(
         recordings.chunk_arriving, db=db, store=store, recording_id=recording_id, by=user
     )
+    await run_in_threadpool(release_connection, db)  # not held while the body arrives
     try:
         if await _receive_chunk(request, incoming) == 0:
             raise InvalidInput("The chunk is empty.")

@@ -8,6 +8,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Query, Request, Response
 
 from vfb.api.deps import CurrentUser, DbDep, IdPath, NowDep
+from vfb.api.releasing_route import ReleasingRoute
 from vfb.api.schemas import ERROR_RESPONSES
 from vfb.errors import InvalidInput, TooLarge
 from vfb.models import (
@@ -37,7 +38,9 @@ from vfb.review.webvtt import Track, to_webvtt
 from vfb.services.protection import access, audit_trail
 from vfb.services.review import joint_review, moments
 
-router = APIRouter(prefix="/api", tags=["moments"], responses=ERROR_RESPONSES)
+router = APIRouter(
+    route_class=ReleasingRoute, prefix="/api", tags=["moments"], responses=ERROR_RESPONSES
+)
 
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from vfb.api.deps import CurrentUser, DbDep, IdPath, NowDep
+from vfb.api.releasing_route import ReleasingRoute
 from vfb.api.schemas import ERROR_RESPONSES
 from vfb.models import (
     CarerScoreCreate,
@@ -14,7 +15,9 @@ from vfb.models import (
 )
 from vfb.services.record import outcomes
 
-router = APIRouter(prefix="/api", tags=["outcomes"], responses=ERROR_RESPONSES)
+router = APIRouter(
+    route_class=ReleasingRoute, prefix="/api", tags=["outcomes"], responses=ERROR_RESPONSES
+)
 
 
 @router.post("/carer-scores", response_model=CarerScorePublic, status_code=201)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Response
 
 from vfb.api.deps import CurrentUser, DbDep, IdFilter, IdPath, NowDep, PagingDep, StoreDep
+from vfb.api.releasing_route import ReleasingRoute
 from vfb.api.schemas import ERROR_RESPONSES, ListOf
 from vfb.models import (
     ChildPublic,
@@ -27,7 +28,9 @@ from vfb.services.record.caseload import caseload
 from vfb.services.record.scorecard import programme_fidelity
 from vfb.vocabulary import ProgrammeStatus
 
-router = APIRouter(prefix="/api", tags=["programmes"], responses=ERROR_RESPONSES)
+router = APIRouter(
+    route_class=ReleasingRoute, prefix="/api", tags=["programmes"], responses=ERROR_RESPONSES
+)
 
 
 @router.post("/programmes", response_model=ProgrammePublic, status_code=201)

@@ -8,12 +8,15 @@ from fastapi.responses import FileResponse
 
 from vfb.api.deps import CurrentUser, DbDep, IdPath, JobsDep, NowDep, StoreDep
 from vfb.api.footage import footage_response
+from vfb.api.releasing_route import ReleasingRoute
 from vfb.api.schemas import MEDIA_ERROR_RESPONSES
 from vfb.models import Reel, ReelCreate, ReelPlanPublic, ReelPublic
 from vfb.services.footage import viewing
 from vfb.services.review import reels
 
-router = APIRouter(prefix="/api", tags=["reels"], responses=MEDIA_ERROR_RESPONSES)
+router = APIRouter(
+    route_class=ReleasingRoute, prefix="/api", tags=["reels"], responses=MEDIA_ERROR_RESPONSES
+)
 
 
 def _public(reel: Reel) -> ReelPublic:

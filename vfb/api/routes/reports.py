@@ -9,6 +9,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Query, Request, Response
 
 from vfb.api.deps import CurrentUser, DbDep, NowDep, PagingDep, wants_csv
+from vfb.api.releasing_route import ReleasingRoute
 from vfb.api.schemas import ERROR_RESPONSES
 from vfb.models.reports import (
     Alert,
@@ -25,7 +26,9 @@ from vfb.services.reports import outcome_changes, scope
 from vfb.services.reports import statement3 as statement3_report
 from vfb.vocabulary import ProgrammeStatus, Verdict
 
-router = APIRouter(prefix="/api/reports", tags=["reports"], responses=ERROR_RESPONSES)
+router = APIRouter(
+    route_class=ReleasingRoute, prefix="/api/reports", tags=["reports"], responses=ERROR_RESPONSES
+)
 
 From = Annotated[date, Query(alias="from", description="First day of the period (inclusive)")]
 To = Annotated[date, Query(alias="to", description="Last day of the period (inclusive)")]

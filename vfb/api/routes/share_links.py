@@ -25,6 +25,7 @@ from vfb.api.deps import (
 )
 from vfb.api.footage import footage_response
 from vfb.api.pages import web_dir
+from vfb.api.releasing_route import ReleasingRoute
 from vfb.api.schemas import ERROR_RESPONSES
 from vfb.errors import Gone
 from vfb.models import ShareLinkCreate, ShareLinkPublic
@@ -32,8 +33,10 @@ from vfb.models.share_link import SharedViewing
 from vfb.services.protection import share_links
 from vfb.settings import Settings
 
-router = APIRouter(prefix="/api", tags=["share links"], responses=ERROR_RESPONSES)
-carer_router = APIRouter(include_in_schema=False)
+router = APIRouter(
+    route_class=ReleasingRoute, prefix="/api", tags=["share links"], responses=ERROR_RESPONSES
+)
+carer_router = APIRouter(route_class=ReleasingRoute, include_in_schema=False)
 
 TokenPath = Annotated[str, Path(pattern=r"^[A-Za-z0-9_-]{16,64}$")]
 NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}

@@ -14,12 +14,15 @@ from vfb.api.deps import (
     PagingDep,
     PolicyDep,
 )
+from vfb.api.releasing_route import ReleasingRoute
 from vfb.api.schemas import ERROR_RESPONSES, ListOf, list_of
 from vfb.models import TeamCreate, TeamPublic, TeamUpdate, UserCreate, UserPublic, UserUpdate
 from vfb.services.accounts import users as service
 from vfb.vocabulary import Role
 
-router = APIRouter(prefix="/api", tags=["teams and users"], responses=ERROR_RESPONSES)
+router = APIRouter(
+    route_class=ReleasingRoute, prefix="/api", tags=["teams and users"], responses=ERROR_RESPONSES
+)
 
 
 @router.post("/teams", response_model=TeamPublic, status_code=201)

@@ -8,10 +8,13 @@ from functools import cache
 from fastapi import APIRouter, Request, Response
 
 from vfb.api.deps import CurrentUser
+from vfb.api.releasing_route import ReleasingRoute
 from vfb.api.schemas import ERROR_RESPONSES
 from vfb.models.vocabulary import VocabularyPublic, vocabulary
 
-router = APIRouter(prefix="/api", tags=["vocabulary"], responses=ERROR_RESPONSES)
+router = APIRouter(
+    route_class=ReleasingRoute, prefix="/api", tags=["vocabulary"], responses=ERROR_RESPONSES
+)
 
 # Signed-in only, so kept by the browser alone; after an hour it asks again, with the ETag.
 CACHE_CONTROL = "private, max-age=3600"

@@ -11,6 +11,7 @@ from pathlib import Path
 from anyio import to_thread
 from sqlmodel import Session
 
+from vfb.db import release_connection
 from vfb.models import Clip, User
 from vfb.services.footage.clips import accept_source, bounds_of, session_for_import
 from vfb.services.infra.footage_store import MediaStore
@@ -48,6 +49,7 @@ async def import_upload(
             held_today=held_today,
         )
     )
+    await to_thread.run_sync(release_connection, db)  # not held while the file arrives
     clip_id, folder = store.new_clip_dir(programme.id)
     received = folder / ".upload.part"
     try:
