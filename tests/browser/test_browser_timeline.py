@@ -9,6 +9,8 @@ from __future__ import annotations
 import itertools
 import math
 import re
+import time
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -317,6 +319,19 @@ def test_dragging_across_the_timeline_makes_a_range_that_a_number_key_marks(
     no_sideways_scroll(page)
 
 
+def saved_after(
+    server: str, child: dict[str, str], clip: dict[str, Any], done: Callable[[Any], bool]
+) -> Any:
+    """The clip's one moment once the page's save has landed (the page shows the change at once,
+    and saves it a moment later)."""
+    deadline = time.monotonic() + 10
+    while True:
+        [stored] = call(server, child, "GET", f"/api/clips/{clip['id']}/moments")
+        if done(stored) or time.monotonic() > deadline:
+            return stored
+        time.sleep(0.1)
+
+
 def test_dragging_an_edge_shows_its_time_and_frame_and_saves_at_the_end(
     page: Page,
     server: str,
@@ -340,7 +355,7 @@ def test_dragging_an_edge_shows_its_time_and_frame_and_saves_at_the_end(
     shown = label.inner_text()
     page.mouse.up()
     expect(page.locator(".moment-time")).not_to_have_text("00:00:02.000 – 00:00:04.000")
-    [stored] = call(server, child, "GET", f"/api/clips/{clip['id']}/moments")
+    stored = saved_after(server, child, clip, lambda m: m["end_ms"] != 4000)
     assert stored["id"] == moment["id"] and stored["start_ms"] == 2000
     now = view(page)
     per_px = (now["end"] - now["start"]) / now["width"]
