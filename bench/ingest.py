@@ -28,9 +28,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
 sys.path.insert(0, str(ROOT))
 
-from review import PASSWORD, Api, family, run  # noqa: E402
+from review import Api, family, served_vfb  # noqa: E402
 
-from tests.support import free_port  # noqa: E402
 from vfb.capture.ffmpeg import ffmpeg_exe  # noqa: E402
 
 VFB = str(Path(sys.executable).parent / "vfb")
@@ -104,46 +103,21 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=30)
     args = parser.parse_args()
     results = {}
-    with tempfile.TemporaryDirectory() as folder:
-        port = free_port()
-        base = f"http://127.0.0.1:{port}"
-        env = os.environ | {
-            "VFB_DATA_DIR": f"{folder}/data",
-            "VFB_DATABASE_URL": f"sqlite:///{folder}/vfb.db",
-            "VFB_SECRET_KEY": "bench-" + "k" * 40,
-            "VFB_PORT": str(port),
-            "VFB_MIN_FREE_MB": "64",
-        }
-        run(env, "db", "upgrade")
-        run(env, "team", "add", "Bench team")
-        run(env, "user", "add", "worker", "--role", "worker", "--team", "Bench team",
-            "--trained-on", "2025-01-01", "--password-stdin", stdin=PASSWORD)  # fmt: skip
-        server = subprocess.Popen(
-            [VFB, "serve"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT
-        )
-        try:
-            for _ in range(300):
-                try:
-                    if httpx.get(f"{base}/signin", timeout=1).status_code == 200:
-                        break
-                except httpx.TransportError:
-                    time.sleep(0.05)
-            api = Api(base, "worker")
-            _, session_id = family(api)
-            token = api.headers["Authorization"].removeprefix("Bearer ")
-            for label, busy in (("idle machine", False), ("both cores busy transcoding", True)):
-                hogs = busy_machine() if busy else []
-                try:
-                    results[label] = asyncio.run(
-                        burst(base, token, session_id, args.recordings, args.seconds)
-                    )
-                finally:
-                    for hog in hogs:
-                        hog.kill()
-                        hog.wait()
-        finally:
-            server.terminate()
-            server.wait(timeout=30)
+    extra = {"VFB_MIN_FREE_MB": "64"}
+    with tempfile.TemporaryDirectory() as folder, served_vfb(Path(folder), extra) as (base, _):
+        api = Api(base, "worker")
+        _, session_id = family(api)
+        token = api.headers["Authorization"].removeprefix("Bearer ")
+        for label, busy in (("idle machine", False), ("both cores busy transcoding", True)):
+            hogs = busy_machine() if busy else []
+            try:
+                results[label] = asyncio.run(
+                    burst(base, token, session_id, args.recordings, args.seconds)
+                )
+            finally:
+                for hog in hogs:
+                    hog.kill()
+                    hog.wait()
     machine = f"{platform.node()} ({os.cpu_count()} cores, Python {platform.python_version()})"
     print(f"\nvfb ingest benchmark on {machine}: {args.recordings} recordings at once, a 312-KB")
     print(f"chunk a second each for {args.seconds} s, on one `vfb serve` process (SQLite)")

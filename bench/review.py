@@ -21,6 +21,8 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -66,6 +68,44 @@ class Api:
         return response.json() if response.content else None
 
 
+@contextmanager
+def served_vfb(
+    folder: Path, extra: dict[str, str] | None = None
+) -> Iterator[tuple[str, dict[str, str]]]:
+    """A `vfb serve` process on SQLite in `folder`, migrated, with the team and the worker
+    account the benchmarks sign in as; its address and environment, until the block ends."""
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    env = (
+        os.environ
+        | {
+            "VFB_DATA_DIR": f"{folder}/data",
+            "VFB_DATABASE_URL": f"sqlite:///{folder}/vfb.db",
+            "VFB_SECRET_KEY": "bench-" + "k" * 40,
+            "VFB_PORT": str(port),
+        }
+        | (extra or {})
+    )
+    run(env, "db", "upgrade")
+    run(env, "team", "add", "Bench team")
+    run(env, "user", "add", "worker", "--role", "worker", "--team", "Bench team",
+        "--trained-on", "2025-01-01", "--password-stdin", stdin=PASSWORD)  # fmt: skip
+    server = subprocess.Popen(
+        [VFB, "serve"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT
+    )
+    try:
+        for _ in range(300):
+            try:
+                if httpx.get(f"{base}/signin", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                time.sleep(0.05)
+        yield base, env
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
 def family(api: Api) -> tuple[str, str]:
     """A child with a programme, a held session and the carer's filming and sharing consent."""
     child = api("POST", "/api/children", json={
@@ -108,58 +148,33 @@ def main() -> None:
     MEDIA.mkdir(parents=True, exist_ok=True)
     make_reference(reference, seconds, gop)
 
-    with tempfile.TemporaryDirectory() as folder:
-        port = free_port()
-        base = f"http://127.0.0.1:{port}"
-        env = os.environ | {
-            "VFB_DATA_DIR": f"{folder}/data",
-            "VFB_DATABASE_URL": f"sqlite:///{folder}/vfb.db",
-            "VFB_SECRET_KEY": "bench-" + "k" * 40,
-            "VFB_PORT": str(port),
-        }
-        run(env, "db", "upgrade")
-        run(env, "team", "add", "Bench team")
-        run(env, "user", "add", "worker", "--role", "worker", "--team", "Bench team",
-            "--trained-on", "2025-01-01", "--password-stdin", stdin=PASSWORD)  # fmt: skip
-        server = subprocess.Popen(
-            [VFB, "serve"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT
-        )
-        try:
-            for _ in range(300):
-                try:
-                    if httpx.get(f"{base}/signin", timeout=1).status_code == 200:
-                        break
-                except httpx.TransportError:
-                    time.sleep(0.05)
-            api = Api(base, "worker")
-            programme_id, session_id = family(api)
-            print(f"Importing the {seconds // 60}-minute clip…", flush=True)
-            run(env, "import", str(reference), "--session", session_id)
-            [clip] = api("GET", f"/api/sessions/{session_id}/clips")
-            duration = clip["duration_ms"]
-            rng = random.Random(4)
-            starts = sorted(rng.sample(range(1000, duration - 12000, 250), 50))
-            moments = [
-                api(
-                    "POST",
-                    f"/api/clips/{clip['id']}/moments",
-                    json={
-                        "start_ms": s,
-                        "end_ms": s + 10000,
-                        "category": "sensitivity",
-                        "share_with_carer": True,
-                        "caption": f"Moment {n + 1}",
-                    },
-                )
-                for n, s in enumerate(starts)
-            ]
-            opening, seeks, floor, script_bytes, scripts = browser_figures(
-                base, clip["id"], moments, rng
+    with tempfile.TemporaryDirectory() as folder, served_vfb(Path(folder)) as (base, env):
+        api = Api(base, "worker")
+        programme_id, session_id = family(api)
+        print(f"Importing the {seconds // 60}-minute clip…", flush=True)
+        run(env, "import", str(reference), "--session", session_id)
+        [clip] = api("GET", f"/api/sessions/{session_id}/clips")
+        duration = clip["duration_ms"]
+        rng = random.Random(4)
+        starts = sorted(rng.sample(range(1000, duration - 12000, 250), 50))
+        moments = [
+            api(
+                "POST",
+                f"/api/clips/{clip['id']}/moments",
+                json={
+                    "start_ms": s,
+                    "end_ms": s + 10000,
+                    "category": "sensitivity",
+                    "share_with_carer": True,
+                    "caption": f"Moment {n + 1}",
+                },
             )
-            reel_s = reel_time(api, programme_id, rng.sample(moments, 5))
-        finally:
-            server.terminate()
-            server.wait(timeout=10)
+            for n, s in enumerate(starts)
+        ]
+        opening, seeks, floor, script_bytes, scripts = browser_figures(
+            base, clip["id"], moments, rng
+        )
+        reel_s = reel_time(api, programme_id, rng.sample(moments, 5))
 
     cpu = platform.processor() or platform.machine()
     python = platform.python_version()

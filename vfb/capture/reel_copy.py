@@ -42,7 +42,6 @@ class CannotCopy(Exception):
 class _Track:
     """The settings every copied picture shares: the first clip's."""
 
-    config: bytes  # the avcC: the clips' parameter sets and the splice's
     time_base: Fraction
     tick: int  # one frame, in `time_base`
     splice: SpliceEncoding
@@ -69,7 +68,7 @@ def copy_reel(
                 progress=_share(progress, n, steps),
             )
             moments.append(made)
-        return _Join(path, plan, parts, moments).run()
+        return _Join(path, plan, parts, moments, facts[parts[0].source]).run()
 
 
 def _share(progress: Progress | None, n: int, steps: int) -> Progress | None:
@@ -106,9 +105,15 @@ def _check_copyable(parts: list[ReelPart], plan: ReelPlan) -> dict[Path, MediaFa
 
 class _Join:
     def __init__(
-        self, path: Path, plan: ReelPlan, parts: list[ReelPart], moments: list[TrimResult]
+        self,
+        path: Path,
+        plan: ReelPlan,
+        parts: list[ReelPart],
+        moments: list[TrimResult],
+        facts: MediaFacts,  # the first clip's, as probed once
     ) -> None:
         self.path, self.plan, self.parts, self.moments = path, plan, parts, moments
+        self.facts = facts
         self.end = 0  # where the picture ends so far, in the track's time base
         self.last_dts: int | None = None
         self.frames = 0
@@ -117,14 +122,13 @@ class _Join:
         with ExitStack() as stack:
             first = stack.enter_context(av.open(str(self.moments[0].path)))
             template = first.streams.video[0]
-            facts = probe(self.parts[0].source)
+            facts = self.facts
             with av.open(str(self.parts[0].source)) as source:
                 video = source.streams.video[0]
                 splice = SpliceEncoding.of(video, facts.pixel_format, facts.video_profile)
                 rate = video.average_rate or video.guessed_rate
                 tb: Fraction = video.time_base  # type: ignore[assignment]
             self.track = _Track(
-                config=splice.config,
                 time_base=tb,
                 tick=max(1, round(1 / (Fraction(rate) * tb))) if rate else 1,
                 splice=splice,
