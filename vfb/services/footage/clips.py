@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
 
@@ -140,10 +141,12 @@ def accept_source(
     recovered: bool = False,
     claim_for: str | None = None,
     bounds: MediaBounds | None = None,
+    also: Callable[[Clip], None] | None = None,
 ) -> Clip:
     """Make a clip of a file already stored in the clip's folder, if a video in it decodes and is
     within `bounds` (else `UnreadableMedia`, and the clip's folder is removed). The clip is
-    `processing` until its job is done."""
+    `processing` until its job is done. `also` is done in the same transaction, once the clip's
+    row is written."""
     name = Path(original_name).name if original_name else "The file"
     try:
         facts = probe(received, name, bounds or MediaBounds())
@@ -170,6 +173,9 @@ def accept_source(
     )
     _apply_facts(clip, facts)
     db.add(clip)
+    if also is not None:
+        db.flush()
+        also(clip)
     db.commit()
     db.refresh(clip)
     return clip

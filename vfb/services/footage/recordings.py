@@ -1,14 +1,17 @@
 """Browser recordings arriving in one-second chunks: each appended durably and acknowledged once;
 a recording the tab stopped sending (closed, crashed, or the server killed) is finalised as
-*recovered* with everything that was acknowledged."""
+*recovered* with everything that was acknowledged.
+
+One recording's chunks may reach different server processes (a team server runs several), and a
+media worker elsewhere may recover it: whoever adds to it, stops it or recovers it first locks its
+row in the database (`_lock`), and decides on what it reads after that."""
 
 from __future__ import annotations
 
-import threading
-from collections import defaultdict
 from datetime import datetime, timedelta
 from pathlib import Path
 
+from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from vfb.capture.files import append_durably, free_bytes
@@ -21,8 +24,6 @@ from vfb.services.infra.footage_store import MediaStore
 from vfb.services.protection.access import get_recording, require_case_writer
 from vfb.services.record.visits import hold_booked_visit
 from vfb.vocabulary import ClipOrigin, RecordingStatus
-
-_locks: defaultdict[str, threading.Lock] = defaultdict(threading.Lock)
 
 EXTENSIONS = {"video/webm": ".webm", "video/mp4": ".mp4", "video/x-matroska": ".mkv"}
 
@@ -86,6 +87,19 @@ def chunk_arriving(*, db: Session, store: MediaStore, recording_id: str, by: Use
     return folder / f".incoming-{new_id()}.part"
 
 
+def _lock(db: Session, recording: Recording) -> None:
+    """Hold the recording's row until this transaction ends, and read it again: an UPDATE first,
+    so SQLite takes its write lock and PostgreSQL the row's lock before anything is decided (as
+    the audit chain's head is locked)."""
+    db.exec(
+        update(Recording)
+        .where(col(Recording.id) == recording.id)
+        .values(id=Recording.id)
+        .execution_options(synchronize_session=False)
+    )
+    db.refresh(recording)
+
+
 def _check_open(recording: Recording) -> None:
     if recording.status is RecordingStatus.deleted:
         raise Conflict(
@@ -113,11 +127,14 @@ def append_chunk(
     acknowledged without being written again, and one that arrives before its turn is refused
     with the index expected. Below `min_free_bytes` of free disk, chunks are refused (507) so
     that what was recorded can still be saved as a clip."""
-    with _locks[recording_id]:
-        recording, programme = get_recording(db=db, recording_id=recording_id, by=by)
-        require_case_writer(by)
+    recording, programme = get_recording(db=db, recording_id=recording_id, by=by)
+    require_case_writer(by)
+    try:
+        _lock(db, recording)
         _check_open(recording)
         if index < recording.chunks:
+            db.rollback()
+            db.refresh(recording)
             return recording
         if index > recording.chunks:
             raise ChunkOutOfOrder(
@@ -136,40 +153,57 @@ def append_chunk(
         recording.updated_at = now
         db.add(recording)
         db.commit()
-        db.refresh(recording)
-        return recording
+    except BaseException:
+        db.rollback()
+        raise
+    db.refresh(recording)
+    return recording
 
 
 def finish_recording(
     *, db: Session, store: MediaStore, recording_id: str, by: User, now: datetime
 ) -> Clip:
-    with _locks[recording_id]:
-        recording, programme = get_recording(db=db, recording_id=recording_id, by=by)
-        require_case_writer(by)
+    recording, programme = get_recording(db=db, recording_id=recording_id, by=by)
+    require_case_writer(by)
+    try:
+        _lock(db, recording)
         if recording.status is RecordingStatus.finished and recording.clip_id:
+            db.rollback()
             clip = db.get(Clip, recording.clip_id)
             assert clip is not None
             return clip
         if recording.status is not RecordingStatus.open:
             raise Conflict("This recording was stopped before anything was saved.")
         return _finalise(db, store, recording, programme, by=by, now=now, recovered=False)
+    except BaseException:
+        db.rollback()
+        raise
 
 
 def finish_from_command_line(
     *, db: Session, store: MediaStore, recording_id: str, now: datetime, claim_for: str
 ) -> Clip:
     """`vfb record` has stopped: everything it wrote (synced as it went) becomes a clip."""
-    with _locks[recording_id]:
-        recording = db.get(Recording, recording_id)
-        assert recording is not None
-        session = db.get(ProgrammeSession, recording.session_id)
-        assert session is not None
-        programme = db.get(Programme, session.programme_id)
-        assert programme is not None
+    recording = db.get(Recording, recording_id)
+    assert recording is not None
+    session = db.get(ProgrammeSession, recording.session_id)
+    assert session is not None
+    programme = db.get(Programme, session.programme_id)
+    assert programme is not None
+    try:
+        _lock(db, recording)
+        if recording.status is RecordingStatus.finished and recording.clip_id:
+            db.rollback()  # a server's worker took it for an abandoned one and saved it
+            clip = db.get(Clip, recording.clip_id)
+            assert clip is not None
+            return clip
         recording.bytes = store.chunks_file(programme.id, recording.id).stat().st_size
         return _finalise(
             db, store, recording, programme, by=None, now=now, recovered=False, claim_for=claim_for
         )
+    except BaseException:
+        db.rollback()
+        raise
 
 
 def _finalise(
@@ -202,6 +236,13 @@ def _finalise(
     clip_id, folder = store.new_clip_dir(programme.id)
     received = folder / f".received{extension_for(recording.mime_type)}"
     chunks.replace(received)
+
+    def saved_as(clip: Clip) -> None:  # in the clip's transaction: the lock is held to the end
+        recording.status = RecordingStatus.finished
+        recording.clip_id = clip.id
+        recording.updated_at = now
+        db.add(recording)
+
     try:
         clip = accept_source(
             db=db,
@@ -216,16 +257,12 @@ def _finalise(
             now=now,
             recovered=recovered,
             claim_for=claim_for,
+            also=saved_as,
         )
     except Exception:
         if received.exists():
             received.replace(chunks)  # never lose what was recorded
         raise
-    recording.status = RecordingStatus.finished
-    recording.clip_id = clip.id
-    recording.updated_at = now
-    db.add(recording)
-    db.commit()
     store.recording_dir(programme.id, recording.id).rmdir()
     return clip
 
@@ -240,18 +277,24 @@ def recover_idle(*, db: Session, store: MediaStore, now: datetime, idle: timedel
         .where(Recording.status == RecordingStatus.open, col(Recording.updated_at) <= now - idle)
     ).all()
     for recording, programme in stale:
-        with _locks[recording.id]:
-            try:
-                recovered.append(
-                    _finalise(db, store, recording, programme, by=None, now=now, recovered=True)
-                )
-            except Conflict:
-                continue
-            except VfbError:
-                recording.status = RecordingStatus.unreadable
-                recording.updated_at = now
-                db.add(recording)
-                db.commit()
+        _lock(db, recording)
+        if recording.status is not RecordingStatus.open or recording.updated_at > now - idle:
+            db.rollback()  # another process saved it, or a chunk came while this one looked
+            continue
+        try:
+            recovered.append(
+                _finalise(db, store, recording, programme, by=None, now=now, recovered=True)
+            )
+        except Conflict:
+            db.rollback()
+            continue
+        except VfbError:
+            db.rollback()
+            _lock(db, recording)
+            recording.status = RecordingStatus.unreadable
+            recording.updated_at = now
+            db.add(recording)
+            db.commit()
     return recovered
 
 

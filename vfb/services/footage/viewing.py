@@ -8,7 +8,6 @@ add no row. Neither depends on the Range header: any request outside a viewing s
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
@@ -28,8 +27,8 @@ from vfb.services.review.reels import get_reel
 VIEWING_WINDOW = timedelta(minutes=30)
 
 # Two requests of one new viewing arrive together (a player asks for the start and the end of a
-# file at once): checking and recording one at a time keeps that one row in this server process.
-_starting = threading.Lock()
+# file at once), perhaps at two server processes: the check is made again once the audit chain's
+# head is held, so one row is recorded.
 
 
 def _supervision_allowed(db: Session, programme: Programme, by: User, today: date) -> None:
@@ -143,19 +142,20 @@ def start_viewing(
     who = actor or audit_trail.actor_of(db)
     if _recorded_within_window(db, action, target_type, target_id, who):
         return False
-    with _starting:
-        if _recorded_within_window(db, action, target_type, target_id, who):
-            return False
-        audit_trail.append(
-            db,
-            action,
-            target_type=target_type,
-            target_id=target_id,
-            child_id=child_id,
-            detail=detail,
-            actor=who,
-        )
-        if also is not None:
-            also()
-        db.commit()
+    audit_trail.hold_head(db)
+    if _recorded_within_window(db, action, target_type, target_id, who):
+        db.rollback()
+        return False
+    audit_trail.append(
+        db,
+        action,
+        target_type=target_type,
+        target_id=target_id,
+        child_id=child_id,
+        detail=detail,
+        actor=who,
+    )
+    if also is not None:
+        also()
+    db.commit()
     return True

@@ -187,6 +187,12 @@ def keys_of(engine: Engine) -> KeySource:
     return found
 
 
+def hold_head(db: Session) -> None:
+    """Lock the chain's head row until the transaction ends (SQLite's write lock, PostgreSQL's row
+    lock), for a decision that must be made once across every process before a row is added."""
+    db.connection().execute(text("UPDATE audit_head SET seq = seq WHERE id = 1"))
+
+
 def append(
     db: Session,
     action: str,
