@@ -56,9 +56,6 @@ def rule(
 
 
 EVERYONE = {OWNER, COLLEAGUE, SUPERVISOR, MANAGER, OTHER_WORKER, OTHER_MANAGER, ADMIN}
-CASE_READ = rule({OWNER, SUPERVISOR, MANAGER})
-CASE_WRITE = rule({OWNER, MANAGER}, role_refused={SUPERVISOR})
-FOOTAGE = rule({OWNER}, **{SUPERVISOR: 409, MANAGER: 409})  # no supervision consent here
 SIGNED_IN = rule(EVERYONE)
 ROLE_OF = {
     OWNER: Role.worker,
@@ -76,13 +73,26 @@ def by_role(action: Action):  # type: ignore[no-untyped-def]
     return rule({p for p, role in ROLE_OF.items() if role in ACTIONS[action].roles}, else_=403)
 
 
+# Reach, as vfb.actions says it: the family's own worker and their team's supervisor and manager
+# reach its records; a colleague, another team and an admin do not (404, as if nothing were there).
+REACH = {OWNER, SUPERVISOR, MANAGER}
+
+
+def on_the_family(action: Action, **special: int):  # type: ignore[no-untyped-def]
+    """A route on one of the family's records: those who reach it may if the actions table says
+    their role may (else 403); everyone else is told it is not there."""
+    allowed = {p for p in REACH if ROLE_OF[p] in ACTIONS[action].roles}
+    return rule(allowed, role_refused=REACH - allowed, **special)
+
+
 ADMIN_ONLY = by_role(Action.accounts)
 REPORTS = by_role(Action.reports)
 MANAGERS = by_role(Action.audit)
-ATTACH = rule({OWNER, MANAGER}, role_refused={SUPERVISOR})  # a new record on the family's child
-NEW_CHILD = rule(
-    {OWNER, COLLEAGUE, MANAGER, OTHER_WORKER, OTHER_MANAGER}, role_refused={SUPERVISOR, ADMIN}
-)
+NEW_CHILD = by_role(Action.case_write)  # a new child is in no one's reach yet
+CASE_READ = on_the_family(Action.case_read)
+CASE_WRITE = on_the_family(Action.case_write)
+ATTACH = CASE_WRITE  # a new record on the family's child
+FOOTAGE = on_the_family(Action.footage_watch, **{SUPERVISOR: 409, MANAGER: 409})  # no supervision
 PUBLIC = rule(EVERYONE, **{ANONYMOUS: OK})
 CARER_COOKIE = rule(set(), else_=410, **{ANONYMOUS: 410})
 

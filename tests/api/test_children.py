@@ -103,6 +103,18 @@ def test_patch_changes_only_what_is_named_and_checks_dates(worker: Caller) -> No
     assert worker.ok("GET", path)["identified_on"] == "2025-09-01"
 
 
+def test_no_one_moves_a_child_to_another_team_and_everyone_is_told_the_same(
+    as_: Callable[[str], Caller], family: Family, cast: Cast
+) -> None:
+    path = f"/api/children/{family.child}"
+    south = {"team_id": cast.team_ids["south"], "worker_id": None}
+    for username in ("worker_a1", "manager_a"):
+        refused = as_(username).patch(path, json=south)
+        assert refused.status_code == 400, refused.text
+        assert refused.json()["detail"] == "A child can only be on your own team's caseload."
+    assert as_("worker_a1").ok("GET", path)["team_id"] == cast.team_ids["north"]
+
+
 def test_lists_page_and_filter(as_: Callable[[str], Caller], cast: Cast) -> None:
     manager = as_("manager_a")
     for n in range(7):

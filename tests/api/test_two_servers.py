@@ -7,6 +7,7 @@ from __future__ import annotations
 import time
 from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import ExitStack
 from pathlib import Path
 
 import httpx2 as httpx
@@ -16,14 +17,26 @@ from tests.support import PASSWORD, Family, RunningServer
 from tests.support.media import Samples
 
 
-def signed_in(servers: list[RunningServer], username: str) -> list[httpx.Client]:
+@pytest.fixture
+def clients() -> Iterator[ExitStack]:
+    """Where the test's clients are kept, to be closed after it."""
+    with ExitStack() as stack:
+        yield stack
+
+
+def signed_in(
+    servers: list[RunningServer], username: str, clients: ExitStack
+) -> list[httpx.Client]:
     """A client of each server, with a token the first one gave (any of them honours it)."""
     answer = httpx.post(
         f"{servers[0].base}/api/auth/token", data={"username": username, "password": PASSWORD}
     )
     assert answer.status_code == 200, answer.text
     auth = {"authorization": f"Bearer {answer.json()['access_token']}"}
-    return [httpx.Client(base_url=s.base, headers=auth, timeout=60) for s in servers]
+    return [
+        clients.enter_context(httpx.Client(base_url=s.base, headers=auth, timeout=60))
+        for s in servers
+    ]
 
 
 @pytest.fixture
@@ -34,9 +47,9 @@ def two_servers(tmp_path: Path, database_url: str) -> Iterator[list[RunningServe
 
 
 def test_a_recording_whose_chunks_race_between_two_servers_keeps_every_byte_once(
-    two_servers: list[RunningServer], family: Family, samples: Samples
+    two_servers: list[RunningServer], family: Family, samples: Samples, clients: ExitStack
 ) -> None:
-    servers = signed_in(two_servers, "worker_a1")
+    servers = signed_in(two_servers, "worker_a1", clients)
     source = samples.get("browser.webm").read_bytes()
     size = -(-len(source) // 24)
     pieces = [source[i : i + size] for i in range(0, len(source), size)]
@@ -74,14 +87,12 @@ def test_a_recording_whose_chunks_race_between_two_servers_keeps_every_byte_once
     assert kept.read_bytes() == source  # every byte once, in order
     again = servers[0].post(f"/api/recordings/{recording}/finish")  # the other process agrees
     assert again.status_code == 201 and again.json()["id"] == clip["id"]
-    for server in servers:
-        server.close()
 
 
 def test_a_viewing_asked_of_two_servers_at_once_is_recorded_once(
-    two_servers: list[RunningServer], samples: Samples, family: Family
+    two_servers: list[RunningServer], samples: Samples, family: Family, clients: ExitStack
 ) -> None:
-    servers = signed_in(two_servers, "worker_a1")
+    servers = signed_in(two_servers, "worker_a1", clients)
     with samples.get("indexed.mp4").open("rb") as file:
         imported = servers[0].post(
             f"/api/sessions/{family.session}/clips",
@@ -100,7 +111,7 @@ def test_a_viewing_asked_of_two_servers_at_once_is_recorded_once(
 
     with ThreadPoolExecutor(8) as pool:
         assert set(pool.map(watch, range(8))) == {206}
-    manager = signed_in(two_servers, "manager_a")[1]
+    manager = signed_in(two_servers, "manager_a", clients)[1]
     rows = manager.get("/api/audit", params={"action": "clip.stream", "limit": "500"}).json()
     views = [r for r in rows["data"] if r["target_id"] == clip]
     assert len(views) == 1, views

@@ -3,13 +3,19 @@ enums and programme rules, with words, to the signed-in, cacheable with an ETag.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
+from pathlib import Path
 
 from fastapi.testclient import TestClient
 
 from tests.support import Caller
+from vfb.programme.fidelity import Status
+from vfb.vocabulary import CriterionCode, Verdict
 
-# As shared/DOMAIN.md says a programme moves (spelled out here, not read from the code).
+WEB = Path(__file__).resolve().parents[2] / "web" / "js"
+
+# As docs/domain.md says a programme moves (spelled out here, not read from the code).
 TRANSITIONS = {
     "offered": ["declined", "active", "withdrawn"],
     "declined": ["offered", "active"],
@@ -62,3 +68,31 @@ def test_the_vocabulary_is_for_the_signed_in_and_cached_with_an_etag(
     assert again.headers["etag"] == etag
     other = worker.get("/api/vocabulary", headers={"If-None-Match": '"something-else"'})
     assert other.status_code == 200 and other.json() == first.json()
+
+
+def test_the_pages_words_for_every_value_come_from_the_server(
+    as_: Callable[[str], Caller],
+) -> None:
+    vocab = as_("worker_a1").ok("GET", "/api/vocabulary")
+    words = vocab["words"]
+    shown = [t["value"] for v in vocab.values() if isinstance(v, list) for t in v]
+    shown += [c.value for c in CriterionCode] + [v.value for v in Verdict]
+    shown += [s.value for s in Status]
+    missing = [value for value in shown if value not in words]
+    assert not missing, missing
+    assert words["on_track"] == "On track" and words["pass"] == "Pass"
+    # the pages keep no copy of them: ui.js fills its table from this answer
+    ui = (WEB / "ui.js").read_text()
+    assert "On track" not in ui and "Residential key worker" not in ui
+    assert "useWords(vocab.words)" in ui
+
+
+def test_the_colours_follow_the_highlights_in_the_servers_order(
+    as_: Callable[[str], Caller],
+) -> None:
+    palette = (WEB / "palette.js").read_text()
+    listed = re.search(r"export const NICE = \[([^\]]*)\]", palette)
+    assert listed is not None
+    order = re.findall(r'"(\w+)"', listed.group(1))
+    served = as_("worker_a1").ok("GET", "/api/vocabulary")["highlights"]
+    assert order == [t["value"] for t in served]

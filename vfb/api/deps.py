@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends, Path, Query, Request, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
@@ -23,7 +23,7 @@ from vfb.services.protection.access import require_admin
 from vfb.services.protection.audit_trail import Actor, use_actor
 from vfb.settings import Settings
 
-SESSION_COOKIE = "vfb_session"
+SIGN_IN_COOKIE = "vfb_session"
 CSRF_COOKIE = "vfb_csrf"
 CSRF_HEADER = "X-CSRF-Token"
 # Milliseconds until this sign-in ends if the user does nothing more: pages warn before it does.
@@ -37,38 +37,22 @@ bearer_scheme = HTTPBearer(auto_error=False, description="A token from POST /api
 # ask for them by type, and only this module reads `app.state`.
 
 
-def get_engine(request: Request) -> Engine:
-    engine: Engine = request.app.state.engine
-    return engine
+def _made(name: str) -> Callable[[Request], Any]:
+    """A dependency that gives what create_app keeps on `app.state` under `name` (its type is
+    the one its `Annotated` alias below names)."""
+
+    def made(request: Request) -> Any:
+        return getattr(request.app.state, name)
+
+    made.__name__ = f"get_{name}"
+    return made
 
 
-def get_settings(request: Request) -> Settings:
-    settings: Settings = request.app.state.settings
-    return settings
-
-
-def get_clock(request: Request) -> Clock:
-    clock: Clock = request.app.state.clock
-    return clock
-
-
-def get_store(request: Request) -> MediaStore:
-    """Where footage is kept on disk."""
-    store: MediaStore = request.app.state.store
-    return store
-
-
-def get_jobs(request: Request) -> MediaJobs:
-    """The background media worker (woken when a clip or reel has work for it)."""
-    jobs: MediaJobs = request.app.state.jobs
-    return jobs
-
-
-EngineDep = Annotated[Engine, Depends(get_engine)]
-SettingsDep = Annotated[Settings, Depends(get_settings)]
-ClockDep = Annotated[Clock, Depends(get_clock)]
-StoreDep = Annotated[MediaStore, Depends(get_store)]
-JobsDep = Annotated[MediaJobs, Depends(get_jobs)]
+EngineDep = Annotated[Engine, Depends(_made("engine"))]
+SettingsDep = Annotated[Settings, Depends(_made("settings"))]
+ClockDep = Annotated[Clock, Depends(_made("clock"))]
+StoreDep = Annotated[MediaStore, Depends(_made("store"))]  # where footage is kept
+JobsDep = Annotated[MediaJobs, Depends(_made("jobs"))]  # woken when there is work
 
 
 async def get_db(engine: EngineDep) -> AsyncIterator[Session]:
@@ -87,16 +71,6 @@ def get_now(clock: ClockDep, settings: SettingsDep) -> datetime:
     return local_now(clock, settings.zone)
 
 
-def get_policy(request: Request) -> SignInPolicy:
-    policy: SignInPolicy = request.app.state.policy
-    return policy
-
-
-def get_key(request: Request) -> str:
-    key: str = request.app.state.key
-    return key
-
-
 # ids are ours: 32 hex digits today; anything with other characters cannot name a record.
 ID_PATTERN = r"^[A-Za-z0-9_-]{1,64}$"
 IdPath = Annotated[str, Path(pattern=ID_PATTERN)]
@@ -104,7 +78,8 @@ IdFilter = Annotated[str | None, Query(pattern=ID_PATTERN)]
 
 DbDep = Annotated[Session, Depends(get_db)]
 NowDep = Annotated[datetime, Depends(get_now)]
-PolicyDep = Annotated[SignInPolicy, Depends(get_policy)]
+PolicyDep = Annotated[SignInPolicy, Depends(_made("policy"))]
+get_key = _made("key")
 KeyDep = Annotated[str, Depends(get_key)]
 
 
@@ -112,7 +87,7 @@ def request_token(request: Request, credentials: HTTPAuthorizationCredentials | 
     """The bearer token, or the cookie's (checking the CSRF header on any change by cookie)."""
     if credentials is not None and credentials.scheme.lower() == "bearer":
         return credentials.credentials
-    token = request.cookies.get(SESSION_COOKIE)
+    token = request.cookies.get(SIGN_IN_COOKIE)
     if not token:
         raise NotSignedIn("You are not signed in. Please sign in.")
     if request.method not in SAFE_METHODS:

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, RedirectResponse, Response
 
 import vfb
-from vfb.api.deps import SESSION_COOKIE, DbDep, KeyDep, NowDep, PolicyDep
+from vfb.api.deps import SIGN_IN_COOKIE, DbDep, KeyDep, NowDep, PolicyDep
 from vfb.api.releasing_route import ReleasingRoute
 from vfb.errors import NotSignedIn
 from vfb.services.accounts.sign_in import signed_in_user
@@ -33,7 +33,7 @@ def _page(name: str) -> FileResponse:
 def _signed_in_page(
     name: str, request: Request, db: DbDep, now: NowDep, policy: PolicyDep, key: KeyDep
 ) -> Response:
-    token = request.cookies.get(SESSION_COOKIE, "")
+    token = request.cookies.get(SIGN_IN_COOKIE, "")
     try:
         signed_in_user(db=db, token=token, key=key, policy=policy, now=now)
     except NotSignedIn:

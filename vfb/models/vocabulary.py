@@ -60,6 +60,22 @@ WORDS: dict[str, str] = {
     "yes": "Yes",
     "no": "No",
     "unknown": "Unknown",
+    # a scorecard's criteria (CriterionCode), the checks' outcomes and the verdicts
+    "assessment_before_start": "Assessment before the first session",
+    "sessions": "At least 10 sessions",
+    "session_length": "Sessions of 60 minutes or more",
+    "span": "Over 3 to 4 months",
+    "shared_review": "Video reviewed with the carer",
+    "highlights": "Strengths and sensitivity highlighted",
+    "trained_worker": "Trained worker",
+    "pass": "Pass",
+    "fail": "Fail",
+    "pending": "Pending",
+    "met": "Met",
+    "not_met": "Not met",
+    "on_track": "On track",
+    "off_track": "Off track",
+    "not_started": "Not started",
 }
 
 
@@ -84,6 +100,8 @@ class VocabularyPublic(BaseModel):
     session_statuses: list[Term]
     locations: list[Term]
     highlights: list[Term]
+    # the words for every value a page shows, these lists' and the scorecards' alike
+    words: dict[str, str]
 
 
 def _terms(values: type[StrEnum], order: list[str] | None = None) -> list[Term]:
@@ -108,4 +126,5 @@ def vocabulary() -> VocabularyPublic:
         session_statuses=_terms(SessionStatus, ["held", "planned", "cancelled", "did_not_attend"]),
         locations=_terms(Location),
         highlights=_terms(Highlight),
+        words=dict(WORDS),
     )

@@ -6,7 +6,7 @@ import { api } from "./api.js";
 import { ChildWords } from "./child-words.js";
 import { draftSaved, keepDraft } from "./drafts.js";
 import { fillStrip, markCurrent } from "./moment-strip.js";
-import { h, showStatus, todayIso, words } from "./ui.js";
+import { h, loadWords, showStatus, todayIso, words } from "./ui.js";
 import { longDate, visitHeldNow, visitLabel, visitsToOffer } from "./visit-choice.js";
 
 const clipId = location.pathname.split("/")[2];
@@ -203,7 +203,7 @@ function nothingShared() {
 }
 
 async function main() {
-  await api("/api/users/me");
+  await Promise.all([api("/api/users/me"), loadWords()]);
   $("exit").href = `/clips/${clipId}/review`;
   state.clip = await api(`/api/clips/${clipId}`);
   state.moments = await api(`/api/clips/${clipId}/shared-moments`);

@@ -2,6 +2,7 @@
 
 import { api, signOut } from "./api.js";
 import { whoAmI } from "./session-keeper.js";
+import { vocabulary } from "./vocabulary.js";
 
 export function h(tag, attrs = {}, ...children) {
   const element = document.createElement(tag);
@@ -16,61 +17,14 @@ export function h(tag, attrs = {}, ...children) {
   return element;
 }
 
-const WORDS = {
-  identified: "Identified",
-  at_risk: "At risk",
-  edge_of_care: "Edge of care",
-  foster_care: "Foster care",
-  kinship_foster_care: "Kinship foster care",
-  special_guardianship: "Special guardianship",
-  adopted_from_care: "Adopted from care",
-  residential: "Residential",
-  birth_parent: "Birth parent",
-  foster_carer: "Foster carer",
-  kinship_carer: "Kinship carer",
-  special_guardian: "Special guardian",
-  adoptive_parent: "Adoptive parent",
-  residential_key_worker: "Residential key worker",
-  offered: "Offered",
-  declined: "Declined",
-  active: "Active",
-  completed: "Completed",
-  withdrawn: "Withdrawn",
-  planned: "Planned",
-  held: "Held",
-  cancelled: "Cancelled",
-  did_not_attend: "Did not attend",
-  home: "Home",
-  other: "Other",
-  filming: "Filming",
-  storage: "Storage",
-  share_with_carer: "Share with carer",
-  supervision: "Supervision",
-  training: "Training",
-  sensitivity: "Sensitivity",
-  responsiveness: "Responsiveness",
-  communication: "Communication",
-  strengths: "Strengths",
-  positive_change: "Positive change",
-  assessment_before_start: "Assessment before the first session",
-  sessions: "At least 10 sessions",
-  session_length: "Sessions of 60 minutes or more",
-  span: "Over 3 to 4 months",
-  shared_review: "Video reviewed with the carer",
-  highlights: "Strengths and sensitivity highlighted",
-  trained_worker: "Trained worker",
-  met: "Met",
-  not_met: "Not met",
-  on_track: "On track",
-  off_track: "Off track",
-  not_started: "Not started",
-  pass: "Pass",
-  fail: "Fail",
-  pending: "Pending",
-  yes: "Yes",
-  no: "No",
-  unknown: "Unknown",
-};
+/** The words for each value the pages show, as the server serves them (GET /api/vocabulary):
+ * `startPage` fills this in before a page draws anything. @type {Record<string, string>} */
+const WORDS = {};
+
+/** @param {Record<string, string>} known */
+export function useWords(known) {
+  Object.assign(WORDS, known);
+}
 
 export function words(code) {
   return WORDS[code] ?? code;
@@ -118,9 +72,15 @@ export function shapePlayer(video, clip) {
   if (clip.width && clip.height) video.style.aspectRatio = `${clip.width} / ${clip.height}`;
 }
 
+/** Before a page without the header draws words: the server's words for each value. */
+export async function loadWords() {
+  useWords((await vocabulary()).words);
+}
+
 export async function startPage() {
   document.getElementById("sign-out").addEventListener("click", signOut);
-  const me = await api("/api/users/me");
+  const [me, vocab] = await Promise.all([api("/api/users/me"), vocabulary()]);
+  useWords(vocab.words);
   document.getElementById("who").textContent = `${me.username} · ${me.role}`;
   whoAmI().catch(() => {}); // the idle limit, and whose drafts these are, known from the start
   return me;

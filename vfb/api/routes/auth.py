@@ -9,7 +9,7 @@ from fastapi.security import HTTPAuthorizationCredentials
 
 from vfb.api.deps import (
     CSRF_COOKIE,
-    SESSION_COOKIE,
+    SIGN_IN_COOKIE,
     CurrentUser,
     DbDep,
     KeyDep,
@@ -60,7 +60,7 @@ def token(
 
 
 @router.post("/auth/session", response_model=SignedIn)
-def start_session(
+def start_sign_in(
     request: Request,
     response: Response,
     username: Username,
@@ -84,7 +84,7 @@ def start_session(
     )
     secure = settings.resolved_cookie_secure
     response.set_cookie(
-        SESSION_COOKIE, session_token, httponly=True, samesite="strict", secure=secure, path="/"
+        SIGN_IN_COOKIE, session_token, httponly=True, samesite="strict", secure=secure, path="/"
     )
     response.set_cookie(
         CSRF_COOKIE,
@@ -98,7 +98,7 @@ def start_session(
 
 
 @router.get("/auth/session", response_model=SignInNow)
-def this_session(
+def this_sign_in(
     request: Request,
     db: DbDep,
     now: NowDep,
@@ -119,7 +119,7 @@ def this_session(
 
 
 @router.post("/auth/sign-out", status_code=204)
-def end_session(
+def end_sign_in(
     request: Request,
     db: DbDep,
     now: NowDep,
@@ -130,6 +130,6 @@ def end_session(
     """End this sign-in (the bearer token's, or the cookie's)."""
     sign_out(db=db, token=request_token(request, credentials), key=key, now=now)
     response = Response(status_code=204)
-    response.delete_cookie(SESSION_COOKIE, path="/")
+    response.delete_cookie(SIGN_IN_COOKIE, path="/")
     response.delete_cookie(CSRF_COOKIE, path="/")
     return response

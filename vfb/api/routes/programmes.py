@@ -8,7 +8,6 @@ from vfb.api.deps import CurrentUser, DbDep, IdFilter, IdPath, NowDep, PagingDep
 from vfb.api.releasing_route import ReleasingRoute
 from vfb.api.schemas import ERROR_RESPONSES, ListOf
 from vfb.models import (
-    ChildPublic,
     ConsentCreate,
     ConsentPublic,
     ConsentUpdate,
@@ -207,11 +206,4 @@ def get_caseload(
         limit=paging.limit,
         offset=paging.offset,
     )
-    rows = [
-        CaseloadRowPublic(
-            child=ChildPublic.model_validate(row.child),
-            programmes=row.programmes,
-        )
-        for row in found.items
-    ]
-    return ListOf(data=rows, count=found.count, limit=found.limit, offset=found.offset)
+    return ListOf(data=found.items, count=found.count, limit=found.limit, offset=found.offset)

@@ -138,7 +138,9 @@ def _count_attempt(
             )
         )
         if counted.rowcount != 1:
-            return _refused(db, address_key, now, "from this network address", "address")
+            return _refused(
+                db, address_key, now, "from this network address", "address", policy.lockout
+            )
     if name_key is not None:
         unlocked = or_(throttle.locked_until.is_(None), throttle.locked_until <= now)
         failures = case((throttle.locked_until.is_(None), throttle.failures + 1), else_=1)
@@ -153,15 +155,20 @@ def _count_attempt(
             )
         )
         if counted.rowcount != 1:
-            return _refused(db, name_key, now, "for this username", "username")
+            return _refused(db, name_key, now, "for this username", "username", policy.lockout)
     db.commit()
     return None
 
 
-def _refused(db: Session, key: str, now: datetime, where: str, what: str) -> _Refusal:
+def _refused(
+    db: Session, key: str, now: datetime, where: str, what: str, lockout: timedelta
+) -> _Refusal:
     db.rollback()
     until = db.exec(select(LoginThrottle.locked_until).where(LoginThrottle.username == key)).one()
-    minutes = max(1, ceil(((until or now) - now).total_seconds() / 60))
+    # a failure that landed after this request began may have set `until` a moment after now +
+    # the lockout: the words never promise longer than the lockout itself
+    left = min((until or now) - now, lockout)
+    minutes = max(1, ceil(left.total_seconds() / 60))
     words = (
         f"Too many failed sign-ins {where}. Try again in {minutes} minute"
         f"{'s' if minutes != 1 else ''}"

@@ -125,13 +125,13 @@ def _keep_birthdays(_mapper: object, _connection: object, child: Child) -> None:
     ) = birthdays(child.date_of_birth)
 
 
-def _note_changes(session: Session, _context: Any) -> None:
-    if session.info.get(BUSY):
+def _note_changes(db: Session, _context: Any) -> None:
+    if db.info.get(BUSY):
         return
-    pending = session.info.setdefault(
+    pending = db.info.setdefault(
         PENDING, {"programmes": set(), "children": set(), "workers": set()}
     )
-    for record in (*session.new, *session.dirty, *session.deleted):
+    for record in (*db.new, *db.dirty, *db.deleted):
         if isinstance(record, ProgrammeSession):
             pending["programmes"].add(record.programme_id)
         elif isinstance(record, Programme):
@@ -143,15 +143,14 @@ def _note_changes(session: Session, _context: Any) -> None:
             pending["workers"].add(record.id)  # only training changes a worker's fidelity
 
 
-def _refresh_before_commit(session: Session) -> None:
-    if session.info.get(BUSY):
+def _refresh_before_commit(db: Session) -> None:
+    if db.info.get(BUSY):
         return
-    session.flush()  # the commit flushes only after this event: note what this flush changes
-    pending = session.info.pop(PENDING, None)
-    if not pending or session.info.get(BUSY):
+    db.flush()  # the commit flushes only after this event: note what this flush changes
+    pending = db.info.pop(PENDING, None)
+    if not pending or db.info.get(BUSY):
         return
-    db = session
-    session.info[BUSY] = True
+    db.info[BUSY] = True
     try:
         programme_ids = set(pending["programmes"])
         if pending["children"]:
@@ -169,8 +168,8 @@ def _refresh_before_commit(session: Session) -> None:
         refresh(db, programme_ids, set(pending["children"]))
         db.flush()
     finally:
-        session.info[BUSY] = False
-        session.info.pop(PENDING, None)
+        db.info[BUSY] = False
+        db.info.pop(PENDING, None)
 
 
 _LISTENERS: tuple[tuple[Any, str, Callable[..., None]], ...] = (

@@ -9,7 +9,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Any, Generic, TypeVar, cast
 
 from sqlalchemy import ColumnElement, false, or_
 from sqlmodel import Session, col, select
@@ -28,6 +28,8 @@ from vfb.models import (
     User,
 )
 from vfb.vocabulary import ConsentScope, Role
+
+Found = TypeVar("Found")
 
 
 def child_in_reach(by: User) -> ColumnElement[bool]:
@@ -122,33 +124,24 @@ def _reach(db: Session, record: type[Any], ident: str, what: str, by: User) -> A
     return (found[0], found[1]) if with_programme else found
 
 
-def get_child(*, db: Session, child_id: str, by: User) -> Child:
-    return _reach(db, Child, child_id, "child", by)  # type: ignore[no-any-return]
+class Reach(Generic[Found]):
+    """The lookup of one kind of record through `_reach`, called as its name says:
+    `get_child(db=db, child_id=…, by=user)`."""
+
+    def __init__(self, record: type[Any], what: str) -> None:
+        self.record, self.what = record, what
+
+    def __call__(self, *, db: Session, by: User, **ident: str) -> Found:
+        ((name, value),) = ident.items()
+        assert name == f"{self.what}_id", f"look a {self.what} up by {self.what}_id, not {name}"
+        return cast(Found, _reach(db, self.record, value, self.what, by))
 
 
-def get_programme(*, db: Session, programme_id: str, by: User) -> Programme:
-    return _reach(db, Programme, programme_id, "programme", by)  # type: ignore[no-any-return]
-
-
-def get_session(*, db: Session, session_id: str, by: User) -> ProgrammeSession:
-    return _reach(db, ProgrammeSession, session_id, "session", by)  # type: ignore[no-any-return]
-
-
-def get_carer(*, db: Session, carer_id: str, by: User) -> Carer:
-    return _reach(db, Carer, carer_id, "carer", by)  # type: ignore[no-any-return]
-
-
-def get_consent(*, db: Session, consent_id: str, by: User) -> Consent:
-    return _reach(db, Consent, consent_id, "consent", by)  # type: ignore[no-any-return]
-
-
-def get_assessment(*, db: Session, assessment_id: str, by: User) -> Assessment:
-    return _reach(db, Assessment, assessment_id, "assessment", by)  # type: ignore[no-any-return]
-
-
-def get_clip(*, db: Session, clip_id: str, by: User) -> tuple[Clip, Programme]:
-    return _reach(db, Clip, clip_id, "clip", by)  # type: ignore[no-any-return]
-
-
-def get_recording(*, db: Session, recording_id: str, by: User) -> tuple[Recording, Programme]:
-    return _reach(db, Recording, recording_id, "recording", by)  # type: ignore[no-any-return]
+get_child: Reach[Child] = Reach(Child, "child")
+get_programme: Reach[Programme] = Reach(Programme, "programme")
+get_session: Reach[ProgrammeSession] = Reach(ProgrammeSession, "session")
+get_carer: Reach[Carer] = Reach(Carer, "carer")
+get_consent: Reach[Consent] = Reach(Consent, "consent")
+get_assessment: Reach[Assessment] = Reach(Assessment, "assessment")
+get_clip: Reach[tuple[Clip, Programme]] = Reach(Clip, "clip")  # footage comes with its programme
+get_recording: Reach[tuple[Recording, Programme]] = Reach(Recording, "recording")

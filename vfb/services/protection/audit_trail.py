@@ -285,32 +285,32 @@ def install() -> None:
         event.listen(Session, "before_flush", _record_changes)
 
 
-def _record_changes(session: Session, _context: Any, _instances: Any) -> None:
-    if session.info.get(DERIVED_BUSY):  # vfb's own refresh of derived fields is not news
+def _record_changes(db: Session, _context: Any, _instances: Any) -> None:
+    if db.info.get(DERIVED_BUSY):  # vfb's own refresh of derived fields is not news
         return
     changes: list[tuple[str, Any, str | None]] = []
-    for record in session.new:
+    for record in db.new:
         if (audited := RECORD_KINDS.get(type(record))) is not None:
             changes.append(("create", record, audited.made(record)))
-    for record in session.dirty:
-        if (audited := RECORD_KINDS.get(type(record))) and session.is_modified(record):
+    for record in db.dirty:
+        if (audited := RECORD_KINDS.get(type(record))) and db.is_modified(record):
             fields = _changed_fields(record, audited.quiet)
             if fields:
                 changes.append(("update", record, "changed: " + ", ".join(fields)))
-    for record in session.deleted:
+    for record in db.deleted:
         if type(record) in RECORD_KINDS:
             changes.append(("delete", record, None))
     if not changes:
         return
-    with session.no_autoflush:
+    with db.no_autoflush:
         for verb, record, detail in changes:
             kind = RECORD_KINDS[type(record)].kind
             append(
-                session,
+                db,
                 f"{kind}.{verb}",
                 target_type=kind,
                 target_id=str(record.id),
-                child_id=_child_of(session, record),
+                child_id=_child_of(db, record),
                 detail=detail,
             )
 

@@ -6,28 +6,21 @@ one aggregate over the programmes' held sessions, and their upcoming planned vis
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import case, func
 from sqlmodel import Session, col, select
 
-from vfb.models import Child, Programme, ProgrammeSession, User
-from vfb.models.caseload import ProgrammeSummary
+from vfb.models import Child, ChildPublic, Programme, ProgrammeSession, User
+from vfb.models.caseload import CaseloadRowPublic, ProgrammeSummary
 from vfb.services.infra.paging import Page, page
 from vfb.services.protection.access import child_in_reach
 from vfb.vocabulary import SessionStatus
 
 
-@dataclass(frozen=True)
-class CaseloadRow:
-    child: Child
-    programmes: list[ProgrammeSummary]
-
-
 def caseload(
     *, db: Session, by: User, include_closed: bool, today: date, limit: int, offset: int
-) -> Page[CaseloadRow]:
+) -> Page[CaseloadRowPublic]:
     statement = select(Child).where(child_in_reach(by))
     if not include_closed:
         statement = statement.where(col(Child.closed_on).is_(None))
@@ -79,5 +72,8 @@ def caseload(
                 next_session_number=upcoming.number if upcoming else None,
             )
         )
-    rows = [CaseloadRow(child=child, programmes=by_child[child.id]) for child in children.items]
+    rows = [
+        CaseloadRowPublic(child=ChildPublic.model_validate(child), programmes=by_child[child.id])
+        for child in children.items
+    ]
     return Page(items=rows, count=children.count, limit=limit, offset=offset)

@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlmodel import Session, col, select
 
 from vfb.actions import Action
-from vfb.errors import Conflict, InvalidInput, NotAllowed
+from vfb.errors import Conflict, InvalidInput
 from vfb.models import (
     Assessment,
     AssessmentCreate,
@@ -102,8 +102,6 @@ def update_child(
     require_case_writer(by)
     changes = data.model_dump(exclude_unset=True)
     if "team_id" in changes or "worker_id" in changes:
-        if by.role == Role.worker and changes.get("team_id", child.team_id) != child.team_id:
-            raise NotAllowed("Only a manager can move a child to another team.")
         _check_allocation(
             db=db,
             team_id=changes.get("team_id", child.team_id),

@@ -1,8 +1,8 @@
 """The manager's reports, computed by the database in one indexed pass (never by loading every row
 into Python), with the same SQL on SQLite and PostgreSQL, one module per report:
 
-- `statement3`: the QS133 statement 3 measure for a period, whole and broken down (DOMAIN.md), and
-  its CSV export;
+- `statement3`: the QS133 statement 3 measure for a period, whole and broken down
+  (docs/domain.md), and its CSV export;
 - `fidelity_list`: the team fidelity list, each programme with its verdict and failing criteria;
 - `alerts`: alerts for active programmes;
 - `outcome_changes`: carer scores and placement breakdowns for the measure's children;
