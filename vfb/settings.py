@@ -127,6 +127,11 @@ class Settings(BaseSettings):
     max_fps: float = Field(
         default=120, gt=0, description="Highest average frame rate vfb takes, in frames a second."
     )
+    serve_media_jobs: bool = Field(
+        default=True,
+        description="`vfb serve` makes clips playable and reels itself; set false on a team "
+        "server whose `vfb worker` processes do that work instead.",
+    )
     media_jobs: int | None = Field(
         default=None,
         ge=1,

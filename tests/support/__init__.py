@@ -335,7 +335,7 @@ class RunningServer:
     """`vfb serve` in its own process on a test's database and data folder; it can be killed
     (SIGKILL, like a crash) and started again on the same port."""
 
-    def __init__(self, folder: Path, database_url: str) -> None:
+    def __init__(self, folder: Path, database_url: str, **settings: str) -> None:
         self.folder = folder
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
@@ -346,6 +346,7 @@ class RunningServer:
             "VFB_SECRET_KEY": SECRET,
             "VFB_PORT": str(self.port),
         }
+        self.env |= {f"VFB_{name.upper()}": value for name, value in settings.items()}
         self.process: subprocess.Popen[bytes] | None = None
         self.log_path = folder / "server.log"
 
@@ -374,6 +375,55 @@ class RunningServer:
             self.process.wait(timeout=10)
 
     def __enter__(self) -> RunningServer:
+        return self.start()
+
+    def __exit__(self, *_: object) -> None:
+        self.stop()
+
+
+class RunningWorker:
+    """`vfb worker` in its own process on a test's database and data folder, taking media jobs;
+    it can be killed (SIGKILL, like a crash)."""
+
+    def __init__(self, folder: Path, database_url: str, name: str, **settings: str) -> None:
+        self.env = os.environ | {
+            "VFB_DATA_DIR": str(folder / "data"),
+            "VFB_DATABASE_URL": database_url,
+            "VFB_SECRET_KEY": SECRET,
+        }
+        self.env |= {f"VFB_{key.upper()}": value for key, value in settings.items()}
+        self.log_path = folder / f"{name}.log"
+        self.process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def pid(self) -> int:
+        assert self.process is not None
+        return self.process.pid
+
+    def start(self) -> RunningWorker:
+        command = [str(Path(sys.executable).parent / "vfb"), "worker"]
+        with self.log_path.open("a") as log:
+            self.process = subprocess.Popen(
+                command, env=self.env, stdout=log, stderr=subprocess.STDOUT
+            )
+        deadline = time.monotonic() + 60
+        while "is taking media jobs" not in self.log_path.read_text():
+            assert self.process.poll() is None, self.log_path.read_text()
+            assert time.monotonic() < deadline, "vfb worker did not start"
+            time.sleep(0.05)
+        return self
+
+    def kill(self) -> None:
+        assert self.process is not None
+        self.process.send_signal(signal.SIGKILL)
+        self.process.wait(timeout=10)
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(timeout=40)
+
+    def __enter__(self) -> RunningWorker:
         return self.start()
 
     def __exit__(self, *_: object) -> None:

@@ -51,7 +51,8 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        app.state.jobs.start()  # carries on with any clip a restart interrupted
+        if settings.serve_media_jobs:  # else `vfb worker` processes make clips and reels
+            app.state.jobs.start()  # carries on with any clip a restart interrupted
         app.state.purge.start()  # retention, once a day
         app.state.anchor.start()  # the audit chain's head outside the database, now and daily
         try:

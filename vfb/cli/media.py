@@ -315,12 +315,57 @@ def _stop_words(reason: StopReason, elapsed_ms: int) -> str:
     }[reason]
 
 
+def worker_command() -> None:
+    """Make clips playable and reels, as they are asked for, until stopped (Ctrl-C or SIGTERM).
+
+    For a team server: run one or more beside `vfb serve` (with VFB_SERVE_MEDIA_JOBS=false), on
+    the same database and footage store; each runs VFB_MEDIA_JOBS jobs at once, and they share
+    the work through the database. A job a stopped or crashed worker left is taken up by another.
+    """
+    import threading
+
+    from vfb.services.infra.footage_store import MediaStore
+    from vfb.services.infra.media_worker import MediaJobs, job_options
+    from vfb.services.protection.audit_trail import Actor, set_default_actor
+
+    settings = Settings()
+    stopping = threading.Event()
+
+    def ask_to_stop(_signal: int, _frame: FrameType | None) -> None:
+        stopping.set()
+
+    set_default_actor(Actor.system())
+    with open_database(settings) as engine:
+        jobs = MediaJobs(
+            engine,
+            MediaStore(settings.media_dir),
+            lambda: now(settings),
+            timedelta(seconds=settings.recording_idle_seconds),
+            **job_options(settings),
+        )
+        previous = [signal.signal(s, ask_to_stop) for s in (signal.SIGINT, signal.SIGTERM)]
+        jobs.start()
+        console.print(
+            f"vfb worker {jobs.name} is taking media jobs, {jobs.workers} at once (Ctrl-C stops)",
+            highlight=False,
+        )
+        try:
+            while not stopping.wait(1.0):
+                pass
+        finally:
+            console.print("Stopping: a job under way is taken up again by the next worker.")
+            jobs.stop()
+            signal.signal(signal.SIGINT, previous[0])
+            signal.signal(signal.SIGTERM, previous[1])
+
+
 def register(app: typer.Typer) -> None:
     for name, command in (
         ("probe", probe_command),
         ("trim", trim_command),
         ("import", import_command),
         ("record", record_command),
+        ("worker", worker_command),
     ):
         app.command(name)(plain_errors(command))
 

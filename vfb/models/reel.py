@@ -24,6 +24,8 @@ class Reel(SQLModel, table=True):
     size_bytes: int | None = Field(default=None, sa_type=BigInteger)
     created_by_id: str | None = Field(default=None, foreign_key="app_user.id", max_length=32)
     created_at: datetime = Field(sa_type=UTCDateTime)
+    claimed_by: str | None = Field(default=None, max_length=80, description="Making process")
+    claimed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 
 class ReelPublic(SQLModel):

@@ -1,7 +1,14 @@
 """The background workers that make clips playable and ready for review, and reels, side by side
 (one per core by default), each job in a child process under a time and memory limit; and that
-finalise abandoned recordings. Their queue is the database (clips still `processing`), so a
-server restart simply carries on where it stopped."""
+finalise abandoned recordings. Their queue is the database (clips still `processing`, reels still
+`building`), so a server restart simply carries on where it stopped.
+
+They run inside `vfb serve`, or in `vfb worker` processes beside it (on a team server, several,
+on one or more machines): a job is claimed in the database, on PostgreSQL with `SELECT … FOR
+UPDATE SKIP LOCKED` (a job another worker is claiming is passed over, not waited for), on SQLite
+by the claiming UPDATE alone (its writes are one at a time). A claim names the host and process
+and is renewed as the job reports progress: one whose process has died on this host is taken up
+within seconds, one silent for `STALE_CLAIM` from anywhere after that."""
 
 from __future__ import annotations
 
@@ -37,6 +44,7 @@ logger = logging.getLogger("vfb.media")
 
 Now = Callable[[], datetime]
 STALE_CLAIM = timedelta(seconds=60)  # a preparing process that has reported nothing for this long
+DEAD_CLAIMS_EVERY = 2.0  # seconds between looks for claims of this host's dead processes
 OVERDUE = timedelta(minutes=15)  # a clip waiting this long is prepared next, whatever its size
 
 
@@ -74,6 +82,7 @@ class MediaJobs:
         self._taking = threading.Lock()
         self._recovering = threading.Lock()
         self._threads: list[threading.Thread] = []
+        self._dead_looked = 0.0
         self.name = f"{socket.gethostname()[:40]}-{os.getpid()}-{uuid.uuid4().hex[:8]}"
 
     # -- the threads -----------------------------------------------------------------------
@@ -99,6 +108,14 @@ class MediaJobs:
         for thread in self._threads:
             thread.join(timeout=30)
         self._threads = []
+        with Session(self.engine) as db:  # what was under way is for the next worker to take
+            for job in (Clip, Reel):
+                db.exec(
+                    update(job)
+                    .where(col(job.claimed_by) == self.name)
+                    .values(claimed_by=None, claimed_at=None)
+                )
+            db.commit()
 
     def wake(self) -> None:
         with self._wake:
@@ -125,24 +142,29 @@ class MediaJobs:
         with Session(self.engine) as db:
             audit_trail.use_actor(db, audit_trail.Actor.system(self.now))
             recovered = self._recover(db)
+            self._release_dead_claims_now_and_then()
             if self.reels:
                 reels = db.exec(
-                    select(Reel)
-                    .where(Reel.status == ReelStatus.building)
+                    select(Reel.id)
+                    .where(Reel.status == ReelStatus.building, self._claimable(Reel, self.now()))
                     .order_by(col(Reel.created_at), Reel.id)
                 ).all()
-                for reel in reels:
-                    if self._take(reel.id):
-                        try:
+                for reel_id in reels:
+                    if not self._take(reel_id):
+                        continue
+                    try:
+                        if self.claim(db, Reel, reel_id):
+                            reel = db.get(Reel, reel_id)
+                            assert reel is not None
                             self.make_reel(db, reel)
-                        finally:
-                            self._release(reel.id)
-                        return True
+                            return True
+                    finally:
+                        self._release(reel_id)
             for clip_id in self._shortest_first(db):
                 if not self._take(clip_id):
                     continue
                 try:
-                    if self.claim(db, clip_id):
+                    if self.claim(db, Clip, clip_id):
                         clip = db.get(Clip, clip_id)
                         assert clip is not None
                         self.prepare(db, clip)
@@ -157,7 +179,7 @@ class MediaJobs:
         waiting = db.exec(
             select(Clip.id, ProgrammeSession.programme_id, Clip.source_ext, Clip.created_at)
             .join(ProgrammeSession, col(ProgrammeSession.id) == col(Clip.session_id))
-            .where(Clip.status == ClipStatus.processing, self._claimable(now))
+            .where(Clip.status == ClipStatus.processing, self._claimable(Clip, now))
             .order_by(col(Clip.created_at), Clip.id)
         ).all()
 
@@ -203,7 +225,9 @@ class MediaJobs:
             if time.monotonic() - last[0] >= 0.5:
                 last[0] = time.monotonic()
                 db.exec(
-                    update(Reel).where(col(Reel.id) == reel_id).values(progress=round(fraction, 3))
+                    update(Reel)
+                    .where(col(Reel.id) == reel_id)
+                    .values(progress=round(fraction, 3), claimed_at=self.now())
                 )
                 db.commit()
 
@@ -242,44 +266,67 @@ class MediaJobs:
         else:
             values = {"status": ReelStatus.ready, "progress": 1.0}
             values |= {"size_bytes": reel.size_bytes, "length_ms": reel.length_ms}
+        values |= {"claimed_by": None, "claimed_at": None}
         db.rollback()  # build_reel's changes to the row are replaced by the statement below
         done = db.exec(update(Reel).where(col(Reel.id) == reel_id).values(**values))
         db.commit()
         if not done.rowcount:
             target.unlink(missing_ok=True)
 
-    def _claimable(self, now: datetime) -> ColumnElement[bool]:
+    def _claimable(self, job: type[Clip] | type[Reel], now: datetime) -> ColumnElement[bool]:
         return or_(
-            col(Clip.claimed_at).is_(None),
-            col(Clip.claimed_at) < now - STALE_CLAIM,
-            col(Clip.claimed_by) == self.name,
+            col(job.claimed_at).is_(None),
+            col(job.claimed_at) < now - STALE_CLAIM,
+            col(job.claimed_by) == self.name,
         )
 
+    def _release_dead_claims_now_and_then(self) -> None:
+        if time.monotonic() - self._dead_looked >= DEAD_CLAIMS_EVERY:
+            self._dead_looked = time.monotonic()
+            self.release_dead_claims()
+
     def release_dead_claims(self) -> None:
-        """Clips a crashed process on this computer was preparing are taken up at once, not a
-        minute later (claims name the host and the process id)."""
+        """Clips and reels a crashed process on this computer was making are taken up at once,
+        not a minute later (claims name the host and the process id)."""
         host = self.name.rsplit("-", 2)[0]
+        waiting = (
+            (Clip, Clip.status == ClipStatus.processing),
+            (Reel, Reel.status == ReelStatus.building),
+        )
         with Session(self.engine) as db:
-            claimed = db.exec(
-                select(Clip).where(
-                    Clip.status == ClipStatus.processing, col(Clip.claimed_by).is_not(None)
-                )
-            ).all()
-            for clip in claimed:
-                owner, _, _token = (clip.claimed_by or "").rpartition("-")
-                claim_host, _, pid = owner.rpartition("-")
-                if claim_host == host and pid.isdigit() and not _alive(int(pid)):
-                    clip.claimed_by = clip.claimed_at = None
-                    db.add(clip)
+            for job, unfinished in waiting:
+                claims = db.exec(
+                    select(job.id, job.claimed_by).where(
+                        unfinished, col(job.claimed_by).is_not(None)
+                    )
+                ).all()
+                for job_id, claimed_by in claims:
+                    owner, _, _token = (claimed_by or "").rpartition("-")
+                    claim_host, _, pid = owner.rpartition("-")
+                    if claim_host == host and pid.isdigit() and not _alive(int(pid)):
+                        db.exec(
+                            update(job)
+                            .where(col(job.id) == job_id, col(job.claimed_by) == claimed_by)
+                            .values(claimed_by=None, claimed_at=None)
+                        )
             db.commit()
 
-    def claim(self, db: Session, clip_id: str) -> bool:
-        """Take the clip for this process, unless another (a `vfb import` beside the server, say)
-        is preparing it and reported progress within the last minute."""
+    def claim(self, db: Session, job: type[Clip] | type[Reel], job_id: str) -> bool:
+        """Take the clip or reel for this process, unless another (a worker, or a `vfb import`
+        beside the server) is making it and reported progress within the last minute. On
+        PostgreSQL a row another worker is claiming this instant is passed over (SKIP LOCKED)."""
         now = self.now()
+        free = db.exec(
+            select(job.id)
+            .where(col(job.id) == job_id, self._claimable(job, now))
+            .with_for_update(skip_locked=True)
+        ).first()
+        if free is None:
+            db.rollback()
+            return False
         taken = db.exec(
-            update(Clip)
-            .where(col(Clip.id) == clip_id, self._claimable(now))
+            update(job)
+            .where(col(job.id) == job_id, self._claimable(job, now))
             .values(claimed_by=self.name, claimed_at=now)
         )
         db.commit()
