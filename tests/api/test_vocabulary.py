@@ -75,16 +75,21 @@ def test_the_pages_words_for_every_value_come_from_the_server(
 ) -> None:
     vocab = as_("worker_a1").ok("GET", "/api/vocabulary")
     words = vocab["words"]
-    shown = [t["value"] for v in vocab.values() if isinstance(v, list) for t in v]
-    shown += [c.value for c in CriterionCode] + [v.value for v in Verdict]
-    shown += [s.value for s in Status]
+    lists = [v for k, v in vocab.items() if isinstance(v, list) and k != "criteria"]
+    shown = [t["value"] for terms in lists for t in terms]
+    shown += [v.value for v in Verdict] + [s.value for s in Status]
     missing = [value for value in shown if value not in words]
     assert not missing, missing
     assert words["on_track"] == "On track" and words["pass"] == "Pass"
+    # every criterion, in the scorecard's order, with its own words (not its code's namesake's)
+    criteria = {t["value"]: t["words"] for t in vocab["criteria"]}
+    assert list(criteria) == [c.value for c in CriterionCode]
+    assert criteria["filming"] == "10 to 20 minutes filmed" and words["filming"] == "Filming"
     # the pages keep no copy of them: ui.js fills its table from this answer
     ui = (WEB / "ui.js").read_text()
     assert "On track" not in ui and "Residential key worker" not in ui
-    assert "useWords(vocab.words)" in ui
+    assert "useWords(vocab)" in ui
+    assert "10 to 20 minutes filmed" not in (WEB / "child.js").read_text()
 
 
 def test_the_colours_follow_the_highlights_in_the_servers_order(

@@ -12,6 +12,7 @@ from vfb.vocabulary import (
     AttachmentStatus,
     CareStatus,
     ConsentScope,
+    CriterionCode,
     Disability,
     Highlight,
     Location,
@@ -60,14 +61,7 @@ WORDS: dict[str, str] = {
     "yes": "Yes",
     "no": "No",
     "unknown": "Unknown",
-    # a scorecard's criteria (CriterionCode), the checks' outcomes and the verdicts
-    "assessment_before_start": "Assessment before the first session",
-    "sessions": "At least 10 sessions",
-    "session_length": "Sessions of 60 minutes or more",
-    "span": "Over 3 to 4 months",
-    "shared_review": "Video reviewed with the carer",
-    "highlights": "Strengths and sensitivity highlighted",
-    "trained_worker": "Trained worker",
+    # the checks' outcomes and the verdicts (a criterion's words are CRITERIA's)
     "pass": "Pass",
     "fail": "Fail",
     "pending": "Pending",
@@ -76,6 +70,22 @@ WORDS: dict[str, str] = {
     "on_track": "On track",
     "off_track": "Off track",
     "not_started": "Not started",
+}
+
+
+# A scorecard's criteria, in its order: some share a code with another list's value (filming,
+# positive_change, home) but not its words.
+CRITERIA: dict[CriterionCode, str] = {
+    CriterionCode.assessment_before_start: "Assessment before the first session",
+    CriterionCode.sessions: "At least 10 sessions",
+    CriterionCode.session_length: "Sessions of 60 minutes or more",
+    CriterionCode.span: "Over 3 to 4 months",
+    CriterionCode.filming: "10 to 20 minutes filmed",
+    CriterionCode.shared_review: "Video reviewed with the carer",
+    CriterionCode.highlights: "Strengths and sensitivity highlighted",
+    CriterionCode.positive_change: "Positive change acknowledged",
+    CriterionCode.home: "At home",
+    CriterionCode.trained_worker: "Trained worker",
 }
 
 
@@ -100,7 +110,8 @@ class VocabularyPublic(BaseModel):
     session_statuses: list[Term]
     locations: list[Term]
     highlights: list[Term]
-    # the words for every value a page shows, these lists' and the scorecards' alike
+    criteria: list[Term]
+    # the words for every other value a page shows: these lists' and the checks' and verdicts'
     words: dict[str, str]
 
 
@@ -126,5 +137,6 @@ def vocabulary() -> VocabularyPublic:
         session_statuses=_terms(SessionStatus, ["held", "planned", "cancelled", "did_not_attend"]),
         locations=_terms(Location),
         highlights=_terms(Highlight),
+        criteria=[Term(value=code.value, words=words) for code, words in CRITERIA.items()],
         words=dict(WORDS),
     )

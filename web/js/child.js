@@ -5,7 +5,7 @@ import { api } from "./api.js";
 import { childFields } from "./child-fields.js";
 import { changeSection } from "./change.js";
 import { buildForm } from "./forms.js";
-import { age, formatDate, h, showStatus, startPage, todayIso, words } from "./ui.js";
+import { age, criterionWords, formatDate, h, showStatus, startPage, todayIso, words } from "./ui.js";
 import { longDate } from "./visit-choice.js";
 import { choices, nextStatuses, values, vocabulary } from "./vocabulary.js";
 import { openWithdrawal } from "./withdraw-consent.js";
@@ -266,13 +266,6 @@ const sessionFields = () => [
   { name: "review_highlights", label: "Highlighted in the review", type: "checkboxes", options: values(vocab.highlights) },
 ];
 
-// Codes whose label differs between a session field and a fidelity criterion.
-const CRITERION_WORDS = {
-  filming: "10 to 20 minutes filmed",
-  positive_change: "Positive change acknowledged",
-  home: "At home",
-};
-
 function fidelitySection(fidelity) {
   const items = fidelity.criteria.map((criterion) =>
     h(
@@ -280,7 +273,7 @@ function fidelitySection(fidelity) {
       { class: `criterion ${criterion.status}` },
       h("span", { class: `mark ${criterion.status}` }, words(criterion.status)),
       " ",
-      h("strong", {}, CRITERION_WORDS[criterion.code] ?? words(criterion.code)),
+      h("strong", {}, criterionWords(criterion.code)),
       h("span", { class: "detail" }, criterion.detail),
     ),
   );

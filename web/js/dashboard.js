@@ -3,7 +3,7 @@
 // every programme's fidelity. Printable as the report itself.
 
 import { api } from "./api.js";
-import { formatDate, h, showStatus, startPage, words } from "./ui.js";
+import { criterionWords, formatDate, h, showStatus, startPage, words } from "./ui.js";
 
 const $ = (id) => document.getElementById(id);
 const SVG = "http://www.w3.org/2000/svg";
@@ -178,7 +178,7 @@ async function fidelity() {
         h("td", {}, words(row.status)),
         h("td", { class: "number" }, String(row.held_sessions)),
         h("td", {}, h("span", { class: `verdict ${row.verdict}` }, words(row.verdict))),
-        h("td", {}, row.failing.map(words).join(", ") || "—"),
+        h("td", {}, row.failing.map(criterionWords).join(", ") || "—"),
       ),
     ),
   );

@@ -21,9 +21,19 @@ export function h(tag, attrs = {}, ...children) {
  * `startPage` fills this in before a page draws anything. @type {Record<string, string>} */
 const WORDS = {};
 
-/** @param {Record<string, string>} known */
-export function useWords(known) {
-  Object.assign(WORDS, known);
+/** A fidelity criterion's words (some criteria share a code with another list's value).
+ * @type {Record<string, string>} */
+const CRITERIA = {};
+
+/** @param {{ words: Record<string, string>, criteria: { value: string, words: string }[] }} vocab */
+export function useWords(vocab) {
+  Object.assign(WORDS, vocab.words);
+  for (const term of vocab.criteria) CRITERIA[term.value] = term.words;
+}
+
+/** @param {string} code */
+export function criterionWords(code) {
+  return CRITERIA[code] ?? code;
 }
 
 export function words(code) {
@@ -74,13 +84,13 @@ export function shapePlayer(video, clip) {
 
 /** Before a page without the header draws words: the server's words for each value. */
 export async function loadWords() {
-  useWords((await vocabulary()).words);
+  useWords(await vocabulary());
 }
 
 export async function startPage() {
   document.getElementById("sign-out").addEventListener("click", signOut);
   const [me, vocab] = await Promise.all([api("/api/users/me"), vocabulary()]);
-  useWords(vocab.words);
+  useWords(vocab);
   document.getElementById("who").textContent = `${me.username} · ${me.role}`;
   whoAmI().catch(() => {}); // the idle limit, and whose drafts these are, known from the start
   return me;
