@@ -70,10 +70,11 @@ class Api:
 
 @contextmanager
 def served_vfb(
-    folder: Path, extra: dict[str, str] | None = None
+    folder: Path, extra: dict[str, str] | None = None, pids: list[int] | None = None
 ) -> Iterator[tuple[str, dict[str, str]]]:
     """A `vfb serve` process on SQLite in `folder`, migrated, with the team and the worker
-    account the benchmarks sign in as; its address and environment, until the block ends."""
+    account the benchmarks sign in as; its address and environment, until the block ends (and
+    its process id added to `pids`, when given)."""
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     env = (
@@ -93,6 +94,8 @@ def served_vfb(
     server = subprocess.Popen(
         [VFB, "serve"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT
     )
+    if pids is not None:
+        pids.append(server.pid)
     try:
         for _ in range(300):
             try:

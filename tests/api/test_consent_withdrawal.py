@@ -86,6 +86,7 @@ def test_withdrawing_consent_leaves_no_byte_of_footage_and_keeps_the_records(
         headers={"Content-Type": "application/octet-stream"},
     )
     assert refused.status_code == 409 and "was withdrawn" in refused.json()["detail"]
+    assert media_files(app) == []  # the late chunk left nothing either (no lock file, no folder)
     # the records stay: the session's filmed time, the moment, the sha256 of what was filmed
     assert worker.ok("GET", f"/api/sessions/{family.session}") == session_before
     [kept] = worker.ok("GET", f"/api/clips/{clip['id']}/moments")

@@ -4,10 +4,12 @@ a recording the tab stopped sending (closed, crashed, or the server killed) is f
 
 One recording's chunks may reach different server processes (a team server runs several), and a
 media worker elsewhere may recover it: whoever adds to it, stops it or recovers it first locks its
-row in the database (`_lock`), and decides on what it reads after that."""
+row in the database, or on SQLite a lock file (`_held`), and decides on what it reads after."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -87,17 +89,36 @@ def chunk_arriving(*, db: Session, store: MediaStore, recording_id: str, by: Use
     return folder / f".incoming-{new_id()}.part"
 
 
-def _lock(db: Session, recording: Recording) -> None:
-    """Hold the recording's row until this transaction ends, and read it again: an UPDATE first,
-    so SQLite takes its write lock and PostgreSQL the row's lock before anything is decided (as
-    the audit chain's head is locked)."""
-    db.exec(
-        update(Recording)
-        .where(col(Recording.id) == recording.id)
-        .values(id=Recording.id)
-        .execution_options(synchronize_session=False)
-    )
-    db.refresh(recording)
+@contextmanager
+def _held(
+    db: Session, store: MediaStore, recording: Recording, programme: Programme
+) -> Iterator[None]:
+    """Hold the recording, across every process, for the block, and read it again first. The
+    block ends its transaction (commits, or rolls back what it decided against); an error rolls
+    it back. On PostgreSQL the row's lock (an UPDATE takes it, until the commit or
+    rollback); on SQLite, whose processes share one machine, a lock on a file beside the
+    recording's folder, so that writing and syncing a chunk does not hold the whole database's
+    write lock (every other recording's chunks would wait on it)."""
+    try:
+        if db.get_bind().dialect.name == "sqlite":
+            lock = store.recording_lock(programme.id, recording.id)
+            with store.locked(lock) as remove_lock_file:
+                db.refresh(recording)
+                yield
+                if recording.status is not RecordingStatus.open:
+                    remove_lock_file()  # nothing will be decided about it again
+        else:
+            db.exec(
+                update(Recording)
+                .where(col(Recording.id) == recording.id)
+                .values(id=Recording.id)
+                .execution_options(synchronize_session=False)
+            )
+            db.refresh(recording)
+            yield
+    except BaseException:
+        db.rollback()
+        raise
 
 
 def _check_open(recording: Recording) -> None:
@@ -129,10 +150,9 @@ def append_chunk(
     that what was recorded can still be saved as a clip."""
     recording, programme = get_recording(db=db, recording_id=recording_id, by=by)
     require_case_writer(by)
-    try:
-        _lock(db, recording)
+    with _held(db, store, recording, programme):
         _check_open(recording)
-        if index < recording.chunks:
+        if index < recording.chunks:  # a resend: already kept
             db.rollback()
             db.refresh(recording)
             return recording
@@ -153,9 +173,6 @@ def append_chunk(
         recording.updated_at = now
         db.add(recording)
         db.commit()
-    except BaseException:
-        db.rollback()
-        raise
     db.refresh(recording)
     return recording
 
@@ -165,19 +182,16 @@ def finish_recording(
 ) -> Clip:
     recording, programme = get_recording(db=db, recording_id=recording_id, by=by)
     require_case_writer(by)
-    try:
-        _lock(db, recording)
-        if recording.status is RecordingStatus.finished and recording.clip_id:
-            db.rollback()
-            clip = db.get(Clip, recording.clip_id)
-            assert clip is not None
-            return clip
-        if recording.status is not RecordingStatus.open:
-            raise Conflict("This recording was stopped before anything was saved.")
-        return _finalise(db, store, recording, programme, by=by, now=now, recovered=False)
-    except BaseException:
+    with _held(db, store, recording, programme):
+        if recording.status is RecordingStatus.open:
+            return _finalise(db, store, recording, programme, by=by, now=now, recovered=False)
+        saved_as = recording.clip_id if recording.status is RecordingStatus.finished else None
         db.rollback()
-        raise
+    if saved_as is None:
+        raise Conflict("This recording was stopped before anything was saved.")
+    clip = db.get(Clip, saved_as)  # already saved: by this request's twin, or recovered
+    assert clip is not None
+    return clip
 
 
 def finish_from_command_line(
@@ -190,20 +204,19 @@ def finish_from_command_line(
     assert session is not None
     programme = db.get(Programme, session.programme_id)
     assert programme is not None
-    try:
-        _lock(db, recording)
-        if recording.status is RecordingStatus.finished and recording.clip_id:
-            db.rollback()  # a server's worker took it for an abandoned one and saved it
-            clip = db.get(Clip, recording.clip_id)
-            assert clip is not None
-            return clip
-        recording.bytes = store.chunks_file(programme.id, recording.id).stat().st_size
-        return _finalise(
-            db, store, recording, programme, by=None, now=now, recovered=False, claim_for=claim_for
-        )
-    except BaseException:
+    with _held(db, store, recording, programme):
+        if recording.status is RecordingStatus.open:
+            recording.bytes = store.chunks_file(programme.id, recording.id).stat().st_size
+            return _finalise(
+                db, store, recording, programme, by=None, now=now, recovered=False,
+                claim_for=claim_for,
+            )  # fmt: skip
+        saved_as = recording.clip_id  # a server's worker took it for an abandoned one
         db.rollback()
-        raise
+    assert saved_as is not None
+    clip = db.get(Clip, saved_as)
+    assert clip is not None
+    return clip
 
 
 def _finalise(
@@ -277,24 +290,23 @@ def recover_idle(*, db: Session, store: MediaStore, now: datetime, idle: timedel
         .where(Recording.status == RecordingStatus.open, col(Recording.updated_at) <= now - idle)
     ).all()
     for recording, programme in stale:
-        _lock(db, recording)
-        if recording.status is not RecordingStatus.open or recording.updated_at > now - idle:
-            db.rollback()  # another process saved it, or a chunk came while this one looked
-            continue
-        try:
-            recovered.append(
-                _finalise(db, store, recording, programme, by=None, now=now, recovered=True)
-            )
-        except Conflict:
-            db.rollback()
-            continue
-        except VfbError:
-            db.rollback()
-            _lock(db, recording)
-            recording.status = RecordingStatus.unreadable
-            recording.updated_at = now
-            db.add(recording)
-            db.commit()
+        with _held(db, store, recording, programme):
+            if recording.status is not RecordingStatus.open or recording.updated_at > now - idle:
+                db.rollback()  # another process saved it, or a chunk came while this one looked
+                continue
+            try:
+                recovered.append(
+                    _finalise(db, store, recording, programme, by=None, now=now, recovered=True)
+                )
+            except Conflict:
+                db.rollback()
+            except VfbError:
+                db.rollback()
+                db.refresh(recording)
+                recording.status = RecordingStatus.unreadable
+                recording.updated_at = now
+                db.add(recording)
+                db.commit()
     return recovered
 
 

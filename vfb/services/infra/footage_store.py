@@ -3,7 +3,11 @@ one per clip and per recording inside it, every name made by the server."""
 
 from __future__ import annotations
 
+import fcntl
+import os
 import shutil
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -54,6 +58,28 @@ class MediaStore:
 
     def chunks_file(self, programme_id: str, recording_id: str) -> Path:
         return self.recording_dir(programme_id, recording_id) / CHUNKS_FILE
+
+    def recording_lock(self, programme_id: str, recording_id: str) -> Path:
+        """Beside the recording's folder, so that deleting the programme's footage takes it too."""
+        return self.programme_dir(programme_id) / "recordings" / f".{recording_id}.lock"
+
+    @contextmanager
+    def locked(self, path: Path) -> Iterator[Callable[[], None]]:
+        """Hold the lock of the file `path` for every process on this machine (an exclusive
+        `flock`) until the block ends; the block may call what it is given to remove the file
+        once nothing will ask for that lock again. One that waited for a lock whose file was
+        removed holds it all the same, and must decide on what it reads then."""
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            yield lambda: self._remove_lock(path)
+        finally:
+            os.close(fd)  # and with it the lock
+
+    def _remove_lock(self, path: Path) -> None:
+        path.unlink(missing_ok=True)
+        self._prune(path.parent)  # a late chunk of withdrawn footage leaves no folder behind
 
     def remove_clip(self, programme_id: str, clip_id: str) -> None:
         """Remove the clip's folder, and the programme's folders if that leaves them empty."""
