@@ -8,10 +8,12 @@ from collections.abc import Callable
 from typing import Any
 
 from fastapi import FastAPI
+from sqlmodel import Session
 
 from tests.support import Caller, FakeClock, Family
 from tests.support.api import import_file, mark, share_consent
 from tests.support.media import Samples
+from vfb.models import Clip, Reel
 from vfb.services.infra.media_worker import MediaJobs
 
 
@@ -72,3 +74,16 @@ def test_a_big_import_that_has_waited_a_quarter_of_an_hour_goes_first(
         "ready",
         "processing",
     ]
+
+
+def test_a_job_another_worker_finished_since_it_was_listed_is_not_claimed_again(
+    app: FastAPI, clip: Any, reel: Any
+) -> None:
+    """A worker lists the waiting jobs, then claims them one by one: one another worker has
+    finished in between (its claim given back) is passed over, not made a second time."""
+    jobs = one_at_a_time(app)
+    with Session(jobs.engine) as db:
+        assert not jobs.claim(db, Clip, clip["id"])  # ready, with no claim on it
+        assert not jobs.claim(db, Reel, reel["id"])
+        made = db.get(Reel, reel["id"])
+        assert made is not None and made.claimed_by is None and made.status == "ready"

@@ -5,6 +5,7 @@ other, which finishes it; a reel asked of one server is made by whichever worker
 
 from __future__ import annotations
 
+import socket
 import time
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack
@@ -104,7 +105,14 @@ def test_two_servers_and_two_workers_share_the_work_and_a_killed_workers_job_is_
         pid = int(claimant.rsplit("-", 2)[1])
         assert pid in by_pid, claimant
         by_pid[pid].kill()  # in the middle of making it playable
+        killed_at = time.monotonic()
         survivor = next(w for p, w in by_pid.items() if p != pid)
+        taken = until(
+            "the other worker to take it up",
+            lambda: str(survivor.pid) in _claimed_by(database, long_clip),
+        )
+        # taken up because its process is dead here, not after a minute of silence (STALE_CLAIM)
+        assert taken and time.monotonic() - killed_at < 45
 
         def ready(client: httpx.Client, clip_id: str) -> dict[str, Any] | None:
             clip: dict[str, Any] = client.get(f"/api/clips/{clip_id}").json()
@@ -147,3 +155,38 @@ def _claimed_by(database: Any, clip_id: str) -> str:
             text("SELECT claimed_by FROM clip WHERE id = :id"), {"id": clip_id}
         ).scalar()
     return str(found)
+
+
+def test_a_worker_starting_leaves_another_servers_upload_alone(
+    tmp_path: Path, database_url: str, family: Family, samples: Samples
+) -> None:
+    """A process starting sweeps away the `.part` files a crash left; one a live server on this
+    machine is still writing (an import half sent) is not one of them."""
+    film = samples.get("indexed.mp4").read_bytes()
+    boundary = "vfb-half-sent"
+    head = (
+        f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="visit.mp4"\r\n'
+        "Content-Type: video/mp4\r\n\r\n"
+    ).encode()
+    tail = f"\r\n--{boundary}--\r\n".encode()
+    with RunningServer(tmp_path, database_url, serve_media_jobs="false") as server:
+        token = httpx.post(
+            f"{server.base}/api/auth/token", data={"username": "worker_a1", "password": PASSWORD}
+        ).json()["access_token"]
+        request = (
+            f"POST /api/sessions/{family.session}/clips HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+            f"Authorization: Bearer {token}\r\nConnection: close\r\n"
+            f"Content-Type: multipart/form-data; boundary={boundary}\r\n"
+            f"Content-Length: {len(head) + len(film) + len(tail)}\r\n\r\n"
+        ).encode()
+        media = server.data_dir / "media"
+        with socket.create_connection(("127.0.0.1", server.port)) as connection:
+            connection.sendall(request + head + film[: len(film) // 2])
+            until("the upload's .part file", lambda: list(media.rglob(".*.part")))
+            with RunningWorker(tmp_path, database_url, "worker-late"):
+                assert list(media.rglob(".*.part")), "the worker swept a live upload away"
+                connection.sendall(film[len(film) // 2 :] + tail)
+                answer = b""
+                while chunk := connection.recv(65536):
+                    answer += chunk
+        assert answer.startswith(b"HTTP/1.1 201"), answer[:300]

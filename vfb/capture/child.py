@@ -6,8 +6,12 @@ from __future__ import annotations
 import errno
 import json
 import logging
+import os
 import resource
+import signal
 import sys
+import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -62,7 +66,23 @@ def out_of_memory(error: BaseException) -> bool:
 JOBS: dict[str, Callable[..., None]] = {"make_clip": make_clip, "reel": reel}
 
 
+def _end_with_parent() -> None:
+    """Stop (with FFmpeg, in this job's process group) once the process that asked for the job
+    has gone: a worker killed mid-job leaves its job to another, and nothing of it may go on
+    writing beside that one's."""
+    parent = os.getppid()
+
+    def watch() -> None:
+        while True:
+            time.sleep(0.2)
+            if os.getppid() != parent:
+                os.killpg(os.getpgrp(), signal.SIGKILL)
+
+    threading.Thread(target=watch, name="vfb-job-parent", daemon=True).start()
+
+
 def main() -> None:
+    _end_with_parent()
     logging.basicConfig(level=logging.INFO, stream=sys.stderr, format="%(name)s: %(message)s")
     request = json.loads(sys.stdin.read())
     limit = int(request["memory_mb"]) << 20

@@ -9,7 +9,7 @@ row in the database, or on SQLite a lock file (`_held`), and decides on what it 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -103,10 +103,15 @@ def _held(
         if db.get_bind().dialect.name == "sqlite":
             lock = store.recording_lock(programme.id, recording.id)
             with store.locked(lock) as remove_lock_file:
-                db.refresh(recording)
-                yield
-                if recording.status is not RecordingStatus.open:
-                    remove_lock_file()  # nothing will be decided about it again
+                try:
+                    db.refresh(recording)
+                    yield
+                except BaseException:
+                    db.rollback()  # what the block did not commit is not kept
+                    raise
+                finally:
+                    if recording.status is not RecordingStatus.open:
+                        remove_lock_file()  # nothing will be decided about it again
         else:
             db.exec(
                 update(Recording)
@@ -213,7 +218,8 @@ def finish_from_command_line(
             )  # fmt: skip
         saved_as = recording.clip_id  # a server's worker took it for an abandoned one
         db.rollback()
-    assert saved_as is not None
+    if saved_as is None:
+        raise Conflict("This recording was stopped before anything was saved.")
     clip = db.get(Clip, saved_as)
     assert clip is not None
     return clip
@@ -276,7 +282,8 @@ def _finalise(
         if received.exists():
             received.replace(chunks)  # never lose what was recorded
         raise
-    store.recording_dir(programme.id, recording.id).rmdir()
+    with suppress(OSError):  # a resent chunk may be arriving in it: the clip is saved all the same
+        store.recording_dir(programme.id, recording.id).rmdir()
     return clip
 
 

@@ -7,7 +7,7 @@ import fcntl
 import os
 import shutil
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -98,11 +98,30 @@ class MediaStore:
             folder = folder.parent
 
     def sweep_partial_files(self) -> list[Path]:
-        """Remove `.part` files: writes a crash interrupted, which nothing refers to."""
+        """Remove `.part` files: writes a crash interrupted, which nothing refers to. One that a
+        live process on this machine is still writing (another server's upload, another worker's
+        job, sharing this folder) is left alone."""
         removed = []
         if self.root.exists():
-            for part in list(self.root.rglob(".*.part")):
+            parts = list(self.root.rglob(".*.part"))
+            in_use = _open_files() if parts else set()
+            for part in parts:
+                if part.resolve() in in_use:
+                    continue
                 part.unlink(missing_ok=True)
                 removed.append(part)
                 self._prune(part.parent)  # an upload's folder holds nothing else
         return removed
+
+
+def _open_files() -> set[Path]:
+    """Every file a process on this machine has open (that this process may see)."""
+    found: set[Path] = set()
+    for fd_dir in Path("/proc").glob("[0-9]*/fd"):
+        try:
+            for fd in fd_dir.iterdir():
+                with suppress(OSError):
+                    found.add(Path(os.readlink(fd)))
+        except OSError:  # the process ended, or is not ours to look at
+            continue
+    return found

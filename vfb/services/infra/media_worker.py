@@ -3,8 +3,8 @@
 finalise abandoned recordings. Their queue is the database (clips still `processing`, reels still
 `building`), so a server restart simply carries on where it stopped.
 
-They run inside `vfb serve`, or in `vfb worker` processes beside it (on a team server, several,
-on one or more machines): a job is claimed in the database, on PostgreSQL with `SELECT … FOR
+They run inside `vfb serve`, or in `vfb worker` processes beside it (on a team server, several):
+a job is claimed in the database, on PostgreSQL with `SELECT … FOR
 UPDATE SKIP LOCKED` (a job another worker is claiming is passed over, not waited for), on SQLite
 by the claiming UPDATE alone (its writes are one at a time). A claim names the host and process
 and is renewed as the job reports progress: one whose process has died on this host is taken up
@@ -45,6 +45,7 @@ logger = logging.getLogger("vfb.media")
 Now = Callable[[], datetime]
 STALE_CLAIM = timedelta(seconds=60)  # a preparing process that has reported nothing for this long
 DEAD_CLAIMS_EVERY = 2.0  # seconds between looks for claims of this host's dead processes
+DEAD_CLAIM_SILENCE = timedelta(seconds=10)  # ...which must also have reported nothing this long
 OVERDUE = timedelta(minutes=15)  # a clip waiting this long is prepared next, whatever its size
 
 
@@ -304,9 +305,15 @@ class MediaJobs:
                     owner, _, _token = (claimed_by or "").rpartition("-")
                     claim_host, _, pid = owner.rpartition("-")
                     if claim_host == host and pid.isdigit() and not _alive(int(pid)):
+                        # and silent a while: a process of the same name in another container
+                        # (pid namespace) that is alive keeps renewing its claim
                         db.exec(
                             update(job)
-                            .where(col(job.id) == job_id, col(job.claimed_by) == claimed_by)
+                            .where(
+                                col(job.id) == job_id,
+                                col(job.claimed_by) == claimed_by,
+                                col(job.claimed_at) < self.now() - DEAD_CLAIM_SILENCE,
+                            )
                             .values(claimed_by=None, claimed_at=None)
                         )
             db.commit()
@@ -316,9 +323,14 @@ class MediaJobs:
         beside the server) is making it and reported progress within the last minute. On
         PostgreSQL a row another worker is claiming this instant is passed over (SKIP LOCKED)."""
         now = self.now()
+        waiting = (
+            col(Clip.status) == ClipStatus.processing
+            if job is Clip
+            else col(Reel.status) == ReelStatus.building
+        )  # and not finished by another worker since it was listed
         free = db.exec(
             select(job.id)
-            .where(col(job.id) == job_id, self._claimable(job, now))
+            .where(col(job.id) == job_id, waiting, self._claimable(job, now))
             .with_for_update(skip_locked=True)
         ).first()
         if free is None:
@@ -326,7 +338,7 @@ class MediaJobs:
             return False
         taken = db.exec(
             update(job)
-            .where(col(job.id) == job_id, self._claimable(job, now))
+            .where(col(job.id) == job_id, waiting, self._claimable(job, now))
             .values(claimed_by=self.name, claimed_at=now)
         )
         db.commit()
