@@ -14,13 +14,13 @@ from fastapi.testclient import TestClient
 
 from tests.support import (
     PREPARED,
-    SECRET,
     Caller,
     Cast,
     Databases,
     FakeClock,
     Family,
     make_family,
+    settings_for,
 )
 from tests.support.api import database_url  # noqa: F401 (fixture)
 from tests.support.media import Samples
@@ -65,7 +65,7 @@ def clock() -> FakeClock:
 
 @pytest.fixture
 def settings(tmp_path: Path, database_url: str) -> Settings:
-    return Settings(data_dir=tmp_path / "data", database_url=database_url, secret_key=SECRET)
+    return settings_for(tmp_path, database_url)
 
 
 @pytest.fixture

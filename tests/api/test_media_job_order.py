@@ -87,3 +87,24 @@ def test_a_job_another_worker_finished_since_it_was_listed_is_not_claimed_again(
         assert not jobs.claim(db, Reel, reel["id"])
         made = db.get(Reel, reel["id"])
         assert made is not None and made.claimed_by is None and made.status == "ready"
+
+
+def test_a_worker_that_stops_gives_its_jobs_back(
+    app: FastAPI, family: Family, as_: Callable[[str], Caller], samples: Samples
+) -> None:
+    """Stopped (Ctrl-C, SIGTERM, a redeploy), a worker's unfinished job is free for the next one
+    at once, not after a minute of silence."""
+    jobs = one_at_a_time(app)
+    waiting = import_file(as_("worker_a1"), family.session, samples.get("browser.webm"))
+    with Session(jobs.engine) as db:
+        assert jobs.claim(db, Clip, waiting["id"])
+        taken = db.get(Clip, waiting["id"])
+        assert taken is not None and taken.claimed_by == jobs.name
+    jobs.stop()
+    with Session(jobs.engine) as db:
+        given_back = db.get(Clip, waiting["id"])
+        assert given_back is not None and given_back.status == "processing"
+        assert given_back.claimed_by is None and given_back.claimed_at is None
+    other = one_at_a_time(app)
+    with Session(other.engine) as db:
+        assert other.claim(db, Clip, waiting["id"])

@@ -14,7 +14,7 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from tests.support import SECRET, Caller, FakeClock, Family
+from tests.support import Caller, FakeClock, Family, settings_for
 from tests.support.api import open_link, share, trail
 from vfb.api.byte_range import Part, Unsatisfiable, Whole, requested_range
 from vfb.settings import Settings
@@ -162,12 +162,7 @@ def _routes(
 @pytest.fixture
 def settings(tmp_path: Path, database_url: str) -> Settings:
     """Sessions that outlast the clock's jumps from one viewing to the next."""
-    return Settings(
-        data_dir=tmp_path / "data",
-        database_url=database_url,
-        secret_key=SECRET,
-        session_idle_minutes=24 * 60,
-    )
+    return settings_for(tmp_path, database_url, session_idle_minutes=24 * 60)
 
 
 @pytest.fixture

@@ -18,10 +18,15 @@ import pytest
 from fastapi import FastAPI
 from sqlalchemy import event, text
 
-from tests.support import PASSWORD, Caller, RunningServer, child_body, session_body
+from tests.support import (
+    Caller,
+    RunningServer,
+    bearer,
+    child_body,
+    session_body,
+    start_upload,
+)
 from tests.support.media import Samples
-
-BOUNDARY = "vfbtestboundary"
 
 
 @pytest.fixture
@@ -31,10 +36,7 @@ def running(tmp_path: Path, database_url: str) -> Iterator[RunningServer]:
 
 
 def signed_in(base: str) -> dict[str, str]:
-    answer = httpx.post(
-        f"{base}/api/auth/token", data={"username": "worker_a1", "password": PASSWORD}
-    )
-    return {"Authorization": f"Bearer {answer.json()['access_token']}"}
+    return bearer(base, "worker_a1")
 
 
 def filmed_session(base: str, auth: dict[str, str]) -> str:
@@ -57,20 +59,7 @@ def filmed_session(base: str, auth: dict[str, str]) -> str:
 
 def half_an_upload(base: str, auth: dict[str, str], session: str, size: int) -> socket.socket:
     """Open an upload of `size` bytes and send only its first half."""
-    head = (
-        f'--{BOUNDARY}\r\nContent-Disposition: form-data; name="file"; filename="visit.mp4"\r\n'
-        "Content-Type: video/mp4\r\n\r\n"
-    ).encode()
-    tail = f"\r\n--{BOUNDARY}--\r\n".encode()
-    request = (
-        f"POST /api/sessions/{session}/clips HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-        f"Authorization: {auth['Authorization']}\r\n"
-        f"Content-Type: multipart/form-data; boundary={BOUNDARY}\r\n"
-        f"Content-Length: {len(head) + size + len(tail)}\r\n\r\n"
-    ).encode()
-    port = int(base.rsplit(":", 1)[1])
-    connection = socket.create_connection(("127.0.0.1", port))
-    connection.sendall(request + head + b"\0" * (size // 2))
+    connection, _rest = start_upload(base, auth, session, b"\0" * size, size // 2)
     return connection
 
 

@@ -5,7 +5,6 @@ other, which finishes it; a reel asked of one server is made by whichever worker
 
 from __future__ import annotations
 
-import socket
 import time
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack
@@ -16,7 +15,15 @@ import httpx2 as httpx
 import pytest
 from sqlalchemy import create_engine, text
 
-from tests.support import PASSWORD, SECRET, Caller, Family, RunningServer, RunningWorker
+from tests.support import (
+    Caller,
+    Family,
+    RunningServer,
+    RunningWorker,
+    bearer,
+    settings_for,
+    start_upload,
+)
 from tests.support.api import mark, share_consent
 from tests.support.media import Samples, lavfi_clip
 from vfb.settings import Settings
@@ -25,12 +32,7 @@ from vfb.settings import Settings
 @pytest.fixture
 def settings(tmp_path: Path, database_url: str) -> Settings:
     """The test's own app (which sets the family up) makes no media either: only the workers do."""
-    return Settings(
-        data_dir=tmp_path / "data",
-        database_url=database_url,
-        secret_key=SECRET,
-        serve_media_jobs=False,
-    )
+    return settings_for(tmp_path, database_url, serve_media_jobs=False)
 
 
 @pytest.fixture
@@ -44,12 +46,7 @@ def team(tmp_path: Path, database_url: str) -> Iterator[dict[str, Any]]:
             stack.enter_context(RunningWorker(tmp_path, database_url, name, media_jobs="1"))
             for name in ("worker-one", "worker-two")
         ]
-        answer = httpx.post(
-            f"{servers[0].base}/api/auth/token",
-            data={"username": "worker_a1", "password": PASSWORD},
-        )
-        assert answer.status_code == 200, answer.text
-        auth = {"authorization": f"Bearer {answer.json()['access_token']}"}
+        auth = bearer(servers[0].base, "worker_a1")
         clients = [
             stack.enter_context(httpx.Client(base_url=s.base, headers=auth, timeout=60))
             for s in servers
@@ -94,11 +91,8 @@ def test_two_servers_and_two_workers_share_the_work_and_a_killed_workers_job_is_
     try:
 
         def claim_of(clip_id: str) -> str | None:
-            with database.connect() as connection:
-                row = connection.execute(
-                    text("SELECT claimed_by, status FROM clip WHERE id = :id"), {"id": clip_id}
-                ).one()
-            return row[0] if row[1] == "processing" else None
+            claimed_by, status = _claim(database, clip_id)
+            return claimed_by if status == "processing" else None
 
         by_pid = {worker.pid: worker for worker in team["workers"]}
         claimant = until("a worker to take the long film", lambda: claim_of(long_clip))
@@ -109,7 +103,7 @@ def test_two_servers_and_two_workers_share_the_work_and_a_killed_workers_job_is_
         survivor = next(w for p, w in by_pid.items() if p != pid)
         taken = until(
             "the other worker to take it up",
-            lambda: str(survivor.pid) in _claimed_by(database, long_clip),
+            lambda: str(survivor.pid) in str(_claim(database, long_clip)[0]),
         )
         # taken up because its process is dead here, not after a minute of silence (STALE_CLAIM)
         assert taken and time.monotonic() - killed_at < 45
@@ -122,7 +116,7 @@ def test_two_servers_and_two_workers_share_the_work_and_a_killed_workers_job_is_
         finished = until("the other worker to finish it", lambda: ready(two, long_clip), 180)
         assert abs(finished["duration_ms"] - 90_000) <= 100 and finished["video_codec"] == "h264"
         assert until("the short clip", lambda: ready(one, short_clip))["duration_ms"] > 0
-        assert str(survivor.pid) in (claim_of(long_clip) or _claimed_by(database, long_clip))
+        assert str(survivor.pid) in str(_claim(database, long_clip)[0])
         played = one.get(f"/api/clips/{long_clip}/media", headers={"range": "bytes=0-99"})
         assert played.status_code == 206 and len(played.content) == 100
 
@@ -149,12 +143,13 @@ def test_two_servers_and_two_workers_share_the_work_and_a_killed_workers_job_is_
         database.dispose()
 
 
-def _claimed_by(database: Any, clip_id: str) -> str:
+def _claim(database: Any, clip_id: str) -> tuple[str | None, str]:
+    """Who holds the clip's claim, and its status, read from the database the processes share."""
     with database.connect() as connection:
-        found = connection.execute(
-            text("SELECT claimed_by FROM clip WHERE id = :id"), {"id": clip_id}
-        ).scalar()
-    return str(found)
+        claimed_by, status = connection.execute(
+            text("SELECT claimed_by, status FROM clip WHERE id = :id"), {"id": clip_id}
+        ).one()
+    return claimed_by, status
 
 
 def test_a_worker_starting_leaves_another_servers_upload_alone(
@@ -163,29 +158,15 @@ def test_a_worker_starting_leaves_another_servers_upload_alone(
     """A process starting sweeps away the `.part` files a crash left; one a live server on this
     machine is still writing (an import half sent) is not one of them."""
     film = samples.get("indexed.mp4").read_bytes()
-    boundary = "vfb-half-sent"
-    head = (
-        f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="visit.mp4"\r\n'
-        "Content-Type: video/mp4\r\n\r\n"
-    ).encode()
-    tail = f"\r\n--{boundary}--\r\n".encode()
     with RunningServer(tmp_path, database_url, serve_media_jobs="false") as server:
-        token = httpx.post(
-            f"{server.base}/api/auth/token", data={"username": "worker_a1", "password": PASSWORD}
-        ).json()["access_token"]
-        request = (
-            f"POST /api/sessions/{family.session}/clips HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-            f"Authorization: Bearer {token}\r\nConnection: close\r\n"
-            f"Content-Type: multipart/form-data; boundary={boundary}\r\n"
-            f"Content-Length: {len(head) + len(film) + len(tail)}\r\n\r\n"
-        ).encode()
+        auth = bearer(server.base, "worker_a1")
         media = server.data_dir / "media"
-        with socket.create_connection(("127.0.0.1", server.port)) as connection:
-            connection.sendall(request + head + film[: len(film) // 2])
+        connection, rest = start_upload(server.base, auth, family.session, film, len(film) // 2)
+        with connection:
             until("the upload's .part file", lambda: list(media.rglob(".*.part")))
             with RunningWorker(tmp_path, database_url, "worker-late"):
                 assert list(media.rglob(".*.part")), "the worker swept a live upload away"
-                connection.sendall(film[len(film) // 2 :] + tail)
+                connection.sendall(rest)
                 answer = b""
                 while chunk := connection.recv(65536):
                     answer += chunk

@@ -13,7 +13,7 @@ from pathlib import Path
 import httpx2 as httpx
 import pytest
 
-from tests.support import PASSWORD, Family, RunningServer
+from tests.support import Family, RunningServer, bearer
 from tests.support.media import Samples
 
 
@@ -28,11 +28,7 @@ def signed_in(
     servers: list[RunningServer], username: str, clients: ExitStack
 ) -> list[httpx.Client]:
     """A client of each server, with a token the first one gave (any of them honours it)."""
-    answer = httpx.post(
-        f"{servers[0].base}/api/auth/token", data={"username": username, "password": PASSWORD}
-    )
-    assert answer.status_code == 200, answer.text
-    auth = {"authorization": f"Bearer {answer.json()['access_token']}"}
+    auth = bearer(servers[0].base, username)
     return [
         clients.enter_context(httpx.Client(base_url=s.base, headers=auth, timeout=60))
         for s in servers

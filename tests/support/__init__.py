@@ -16,7 +16,7 @@ from contextlib import ExitStack
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Self, TypeVar
 
 import httpx2 as httpx
 import pytest
@@ -331,87 +331,48 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-class RunningServer:
-    """`vfb serve` in its own process on a test's database and data folder; it can be killed
-    (SIGKILL, like a crash) and started again on the same port."""
+class VfbProcess:
+    """A `vfb` command in its own process on a test's database and data folder (`settings` are
+    more `VFB_*` settings, by name), its output in a log; it can be killed (SIGKILL, like a crash)
+    and started again."""
 
-    def __init__(self, folder: Path, database_url: str, **settings: str) -> None:
+    command: str = ""
+    stop_seconds = 10.0
+
+    def __init__(self, folder: Path, database_url: str, log: str, **settings: str) -> None:
         self.folder = folder
-        self.port = free_port()
-        self.base = f"http://127.0.0.1:{self.port}"
         self.data_dir = folder / "data"
         self.env = os.environ | {
             "VFB_DATA_DIR": str(self.data_dir),
             "VFB_DATABASE_URL": database_url,
             "VFB_SECRET_KEY": SECRET,
-            "VFB_PORT": str(self.port),
         }
         self.env |= {f"VFB_{name.upper()}": value for name, value in settings.items()}
         self.process: subprocess.Popen[bytes] | None = None
-        self.log_path = folder / "server.log"
-
-    def start(self) -> RunningServer:
-        command = [str(Path(sys.executable).parent / "vfb"), "serve"]
-        with self.log_path.open("a") as log:
-            self.process = subprocess.Popen(
-                command, env=self.env, stdout=log, stderr=subprocess.STDOUT
-            )
-        for _ in range(300):
-            try:
-                if httpx.get(f"{self.base}/signin", timeout=1).status_code == 200:
-                    return self
-            except httpx.TransportError:
-                time.sleep(0.05)
-        raise AssertionError(f"vfb serve did not start: {self.log_path.read_text()}")
-
-    def kill(self) -> None:
-        assert self.process is not None
-        self.process.send_signal(signal.SIGKILL)
-        self.process.wait(timeout=10)
-
-    def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
-            self.process.wait(timeout=10)
-
-    def __enter__(self) -> RunningServer:
-        return self.start()
-
-    def __exit__(self, *_: object) -> None:
-        self.stop()
-
-
-class RunningWorker:
-    """`vfb worker` in its own process on a test's database and data folder, taking media jobs;
-    it can be killed (SIGKILL, like a crash)."""
-
-    def __init__(self, folder: Path, database_url: str, name: str, **settings: str) -> None:
-        self.env = os.environ | {
-            "VFB_DATA_DIR": str(folder / "data"),
-            "VFB_DATABASE_URL": database_url,
-            "VFB_SECRET_KEY": SECRET,
-        }
-        self.env |= {f"VFB_{key.upper()}": value for key, value in settings.items()}
-        self.log_path = folder / f"{name}.log"
-        self.process: subprocess.Popen[bytes] | None = None
+        self.log_path = folder / log
 
     @property
     def pid(self) -> int:
         assert self.process is not None
         return self.process.pid
 
-    def start(self) -> RunningWorker:
-        command = [str(Path(sys.executable).parent / "vfb"), "worker"]
+    def start(self) -> Self:
         with self.log_path.open("a") as log:
             self.process = subprocess.Popen(
-                command, env=self.env, stdout=log, stderr=subprocess.STDOUT
+                [str(Path(sys.executable).parent / "vfb"), self.command],
+                env=self.env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
             )
         deadline = time.monotonic() + 60
-        while "is taking media jobs" not in self.log_path.read_text():
-            assert self.process.poll() is None, self.log_path.read_text()
-            assert time.monotonic() < deadline, "vfb worker did not start"
+        while not self.ready():
+            assert self.process.poll() is None, f"vfb {self.command}: {self.log_path.read_text()}"
+            assert time.monotonic() < deadline, f"vfb {self.command} did not start"
             time.sleep(0.05)
         return self
+
+    def ready(self) -> bool:
+        raise NotImplementedError
 
     def kill(self) -> None:
         assert self.process is not None
@@ -421,13 +382,82 @@ class RunningWorker:
     def stop(self) -> None:
         if self.process is not None and self.process.poll() is None:
             self.process.terminate()
-            self.process.wait(timeout=40)
+            self.process.wait(timeout=self.stop_seconds)
 
-    def __enter__(self) -> RunningWorker:
+    def __enter__(self) -> Self:
         return self.start()
 
     def __exit__(self, *_: object) -> None:
         self.stop()
+
+
+class RunningServer(VfbProcess):
+    """`vfb serve`, on a port of its own (the same after a restart)."""
+
+    command = "serve"
+
+    def __init__(self, folder: Path, database_url: str, **settings: str) -> None:
+        super().__init__(folder, database_url, "server.log", **settings)
+        self.port = free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        self.env["VFB_PORT"] = str(self.port)
+
+    def ready(self) -> bool:
+        try:
+            return httpx.get(f"{self.base}/signin", timeout=1).status_code == 200
+        except httpx.TransportError:
+            return False
+
+
+class RunningWorker(VfbProcess):
+    """`vfb worker`, taking media jobs; stopped, it finishes nothing and gives its jobs back."""
+
+    command = "worker"
+    stop_seconds = 40.0
+
+    def __init__(self, folder: Path, database_url: str, name: str, **settings: str) -> None:
+        super().__init__(folder, database_url, f"{name}.log", **settings)
+
+    def ready(self) -> bool:
+        return "is taking media jobs" in self.log_path.read_text()
+
+
+def bearer(base: str, username: str) -> dict[str, str]:
+    """The header of `username` signed in at a running server (any server of its database
+    honours it)."""
+    answer = httpx.post(f"{base}/api/auth/token", data={"username": username, "password": PASSWORD})
+    assert answer.status_code == 200, answer.text
+    return {"Authorization": f"Bearer {answer.json()['access_token']}"}
+
+
+def settings_for(folder: Path, database_url: str, **overrides: Any) -> Settings:
+    """A test's settings: its database and its data folder, with `overrides`."""
+    return Settings(
+        data_dir=folder / "data", database_url=database_url, secret_key=SECRET, **overrides
+    )
+
+
+def start_upload(
+    base: str, auth: dict[str, str], session: str, content: bytes, sent: int
+) -> tuple[socket.socket, bytes]:
+    """An import of `content` to a running server, sent only as far as byte `sent`: the open
+    connection, and the rest of the request to send on it."""
+    boundary = "vfb-test-upload"
+    head = (
+        f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="visit.mp4"\r\n'
+        "Content-Type: video/mp4\r\n\r\n"
+    ).encode()
+    tail = f"\r\n--{boundary}--\r\n".encode()
+    request = (
+        f"POST /api/sessions/{session}/clips HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+        f"Authorization: {auth['Authorization']}\r\nConnection: close\r\n"
+        f"Content-Type: multipart/form-data; boundary={boundary}\r\n"
+        f"Content-Length: {len(head) + len(content) + len(tail)}\r\n\r\n"
+    ).encode()
+    port = int(base.rsplit(":", 1)[1])
+    connection = socket.create_connection(("127.0.0.1", port))
+    connection.sendall(request + head + content[:sent])
+    return connection, content[sent:] + tail
 
 
 class ServedInProcess:

@@ -34,7 +34,7 @@ from vfb.db import make_engine
 from vfb.security import passwords
 from vfb.services.accounts.sign_in import SignInPolicy
 from vfb.services.infra.footage_store import MediaStore
-from vfb.services.infra.media_worker import MediaJobs, job_options
+from vfb.services.infra.media_worker import media_jobs
 from vfb.services.protection import audit_trail
 from vfb.services.protection.audit_anchors import DailyAnchor, anchor_path
 from vfb.services.protection.audit_keys import KeySource
@@ -89,12 +89,8 @@ def create_app(
         max_failures_per_address=settings.login_max_failures_per_address,
     )
     app.state.store = MediaStore(settings.media_dir)
-    app.state.jobs = MediaJobs(
-        app.state.engine,
-        app.state.store,
-        lambda: local_now(clock, settings.zone),
-        timedelta(seconds=settings.recording_idle_seconds),
-        **job_options(settings),
+    app.state.jobs = media_jobs(
+        app.state.engine, app.state.store, lambda: local_now(clock, settings.zone), settings
     )
     app.state.purge = DailyPurge(
         app.state.engine,

@@ -102,11 +102,11 @@ def trim_command(
 
 def _jobs(settings: Settings, engine: Engine) -> MediaJobs:
     from vfb.services.infra.footage_store import MediaStore
-    from vfb.services.infra.media_worker import MediaJobs, job_options
+    from vfb.services.infra.media_worker import media_jobs
 
     store = MediaStore(settings.media_dir)
-    return MediaJobs(
-        engine, store, lambda: now(settings), timedelta(0), reels=False, **job_options(settings)
+    return media_jobs(
+        engine, store, lambda: now(settings), settings, reels=False, idle=timedelta(0)
     )
 
 
@@ -325,7 +325,7 @@ def worker_command() -> None:
     import threading
 
     from vfb.services.infra.footage_store import MediaStore
-    from vfb.services.infra.media_worker import MediaJobs, job_options
+    from vfb.services.infra.media_worker import media_jobs
     from vfb.services.protection.audit_trail import Actor, set_default_actor
 
     settings = Settings()
@@ -336,13 +336,7 @@ def worker_command() -> None:
 
     set_default_actor(Actor.system())
     with open_database(settings) as engine:
-        jobs = MediaJobs(
-            engine,
-            MediaStore(settings.media_dir),
-            lambda: now(settings),
-            timedelta(seconds=settings.recording_idle_seconds),
-            **job_options(settings),
-        )
+        jobs = media_jobs(engine, MediaStore(settings.media_dir), lambda: now(settings), settings)
         previous = [signal.signal(s, ask_to_stop) for s in (signal.SIGINT, signal.SIGTERM)]
         jobs.start()
         console.print(

@@ -49,16 +49,6 @@ DEAD_CLAIM_SILENCE = timedelta(seconds=10)  # ...which must also have reported n
 OVERDUE = timedelta(minutes=15)  # a clip waiting this long is prepared next, whatever its size
 
 
-def job_options(settings: Settings) -> dict[str, Any]:
-    """The operator's settings for the media jobs: how many at once, their limits and bounds."""
-    limits = JobLimits(
-        minutes=settings.media_job_minutes,
-        minutes_per_hour=settings.media_job_minutes_per_hour,
-        memory_mb=settings.media_job_memory_mb,
-    )
-    return {"workers": settings.media_jobs, "limits": limits, "bounds": bounds_of(settings)}
-
-
 class MediaJobs:
     def __init__(
         self,
@@ -433,3 +423,31 @@ def _alive(pid: int) -> bool:
     except PermissionError:
         return True
     return True
+
+
+def media_jobs(
+    engine: Engine,
+    store: MediaStore,
+    now: Now,
+    settings: Settings,
+    *,
+    reels: bool = True,
+    idle: timedelta | None = None,
+) -> MediaJobs:
+    """The media workers as the operator's settings make them: how many at once, their limits
+    and bounds, and when a recording counts as abandoned (`idle`, default theirs)."""
+    limits = JobLimits(
+        minutes=settings.media_job_minutes,
+        minutes_per_hour=settings.media_job_minutes_per_hour,
+        memory_mb=settings.media_job_memory_mb,
+    )
+    return MediaJobs(
+        engine,
+        store,
+        now,
+        timedelta(seconds=settings.recording_idle_seconds) if idle is None else idle,
+        reels=reels,
+        workers=settings.media_jobs,
+        limits=limits,
+        bounds=bounds_of(settings),
+    )
