@@ -14,6 +14,7 @@
     ├── UnreadableMedia(ValueError)              422  not a video vfb can read, or a bad cut
     │   └── MediaBeyondLimits                    422  longer, larger or faster than a home visit
     ├── SignInLocked                             429  too many failed sign-ins for a username
+    ├── StoreUnavailable                         503  the footage's object store cannot be reached
     ├── DiskFull(OSError)                        507  no room left to store footage
     ├── MediaFailed(RuntimeError)                500  FFmpeg failed on a file it had accepted
     │   └── MediaJobStopped                      500  a media job ran out of its time or memory
@@ -180,6 +181,15 @@ class Busy(VfbError):
             "vfb is very busy just now and could not take this request; nothing was changed. "
             "Please try again in a moment."
         )
+
+
+class StoreUnavailable(VfbError):
+    """The object store footage is kept in could not be reached, or refused: nothing already kept
+    was lost, and the request may be tried again."""
+
+    status = 503
+    code = "store_unavailable"
+    retry_after_seconds = 30
 
 
 class SignInLocked(VfbError):

@@ -28,6 +28,26 @@ class Settings(BaseSettings):
         default=Path("vfb-data"),
         description="Folder for the database, the secret key and the footage (`media/`).",
     )
+    media_url: str = Field(
+        default="",
+        description="Where footage is kept: a folder (default: `media/` in the data folder), or "
+        "`s3://bucket/prefix` for an S3-compatible object store, the data folder's `media/` then "
+        "being this machine's working space only.",
+    )
+    s3_endpoint_url: str | None = Field(
+        default=None,
+        description="The object store's address, for a store other than Amazon S3 (Ceph RGW, "
+        "Garage, a provider's S3 service): `https://s3.example.org`.",
+    )
+    s3_region: str | None = Field(default=None, description="The object store's region.")
+    s3_access_key_id: str | None = Field(
+        default=None,
+        description="The object store's access key; unset: boto3's own (AWS_ACCESS_KEY_ID, "
+        "~/.aws, an instance role).",
+    )
+    s3_secret_access_key: SecretStr | None = Field(
+        default=None, description="The secret that goes with VFB_S3_ACCESS_KEY_ID."
+    )
     database_url: str | None = Field(
         default=None,
         description="SQLAlchemy URL; default SQLite in the data folder. "
@@ -209,6 +229,16 @@ class Settings(BaseSettings):
             raise ValueError("VFB_PUBLIC_URL must be an address only, without ? or #")
         return value.strip().rstrip("/")
 
+    @field_validator("media_url")
+    @classmethod
+    def _usable_media_url(cls, value: str) -> str:
+        value = value.strip()
+        if "://" in value and urlsplit(value).scheme not in ("s3", "file"):
+            raise ValueError(f"VFB_MEDIA_URL is a folder or s3://bucket/prefix, not {value!r}")
+        if value.startswith("s3://") and not urlsplit(value).netloc:
+            raise ValueError("VFB_MEDIA_URL must name the bucket: s3://bucket/prefix")
+        return value
+
     @field_validator("audit_key")
     @classmethod
     def _usable_audit_key(cls, value: SecretStr | None) -> SecretStr | None:
@@ -228,6 +258,9 @@ class Settings(BaseSettings):
 
     @property
     def media_dir(self) -> Path:
+        """The local folder footage is written to (and, without an object store, kept in)."""
+        if self.media_url and not self.media_url.startswith("s3://"):
+            return Path(self.media_url.removeprefix("file://"))
         return self.data_dir / "media"
 
     @property

@@ -1,7 +1,9 @@
-"""A team server as several processes on one database and one footage folder: two `vfb serve`
-that make no media themselves, and two `vfb worker` that share the media jobs through the
-database. Imports reach either server; a worker killed in the middle of a job leaves it to the
-other, which finishes it; a reel asked of one server is made by whichever worker is free."""
+"""A team server as several processes on one database, keeping footage in one folder they share
+or in one object store (each process then with a folder of its own, as on machines of their
+own): two `vfb serve` that make no media themselves, and two `vfb worker` that share the media
+jobs through the database. Imports reach either server; a worker killed in the middle of a job
+leaves it to the other, which finishes it; a reel asked of one server is made by whichever worker
+is free."""
 
 from __future__ import annotations
 
@@ -26,6 +28,7 @@ from tests.support import (
 )
 from tests.support.api import mark, share_consent
 from tests.support.media import Samples, lavfi_clip
+from tests.support.object_store import Bucket
 from vfb.settings import Settings
 
 
@@ -35,15 +38,33 @@ def settings(tmp_path: Path, database_url: str) -> Settings:
     return settings_for(tmp_path, database_url, serve_media_jobs=False)
 
 
-@pytest.fixture
-def team(tmp_path: Path, database_url: str) -> Iterator[dict[str, Any]]:
+@pytest.fixture(params=["one folder", "object store"])
+def team(
+    tmp_path: Path, database_url: str, request: pytest.FixtureRequest
+) -> Iterator[dict[str, Any]]:
+    keeping: dict[str, str] = {}
+    if request.param == "object store":
+        bucket: Bucket = request.getfixturevalue("bucket")
+        keeping = {name: str(value) for name, value in bucket.settings().items()}
+
+    def folder(name: str) -> Path:
+        if not keeping:
+            return tmp_path  # one data folder, footage in it
+        own = tmp_path / name
+        own.mkdir()
+        return own
+
     with ExitStack() as stack:
         servers = [
-            stack.enter_context(RunningServer(tmp_path, database_url, serve_media_jobs="false"))
-            for _ in range(2)
+            stack.enter_context(
+                RunningServer(folder(name), database_url, serve_media_jobs="false", **keeping)
+            )
+            for name in ("server-one", "server-two")
         ]
         workers = [
-            stack.enter_context(RunningWorker(tmp_path, database_url, name, media_jobs="1"))
+            stack.enter_context(
+                RunningWorker(folder(name), database_url, name, media_jobs="1", **keeping)
+            )
             for name in ("worker-one", "worker-two")
         ]
         auth = bearer(servers[0].base, "worker_a1")
@@ -51,7 +72,7 @@ def team(tmp_path: Path, database_url: str) -> Iterator[dict[str, Any]]:
             stack.enter_context(httpx.Client(base_url=s.base, headers=auth, timeout=60))
             for s in servers
         ]
-        yield {"servers": servers, "workers": workers, "clients": clients}
+        yield {"servers": servers, "workers": workers, "clients": clients, "store": keeping}
 
 
 def until(what: str, found: Callable[[], Any], seconds: float = 90) -> Any:
@@ -139,6 +160,10 @@ def test_two_servers_and_two_workers_share_the_work_and_a_killed_workers_job_is_
             return reel if reel["status"] == "ready" else None
 
         assert until("the reel", reel_ready)["size_bytes"] > 0
+        if team["store"]:  # each live process let go of what it kept: none of it is on its disk
+            for process in [*team["servers"], survivor]:
+                left = [p for p in (process.data_dir / "media").rglob("*") if p.is_file()]
+                assert left == [], left
     finally:
         database.dispose()
 

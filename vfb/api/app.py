@@ -33,7 +33,7 @@ from vfb.clock import Clock, local_now, system_clock
 from vfb.db import make_engine
 from vfb.security import passwords
 from vfb.services.accounts.sign_in import SignInPolicy
-from vfb.services.infra.footage_store import MediaStore
+from vfb.services.infra.footage_store import store_for
 from vfb.services.infra.media_worker import media_jobs
 from vfb.services.protection import audit_trail
 from vfb.services.protection.audit_anchors import DailyAnchor, anchor_path
@@ -88,7 +88,7 @@ def create_app(
         passwords=passwords(settings.password_hash_cost),
         max_failures_per_address=settings.login_max_failures_per_address,
     )
-    app.state.store = MediaStore(settings.media_dir)
+    app.state.store = store_for(settings)
     app.state.jobs = media_jobs(
         app.state.engine, app.state.store, lambda: local_now(clock, settings.zone), settings
     )

@@ -13,7 +13,14 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException
 
 from vfb.api.headers import SECURITY_HEADERS
-from vfb.errors import Busy, ChunkOutOfOrder, DiskFull, VfbError, database_disk_full
+from vfb.errors import (
+    Busy,
+    ChunkOutOfOrder,
+    DiskFull,
+    StoreUnavailable,
+    VfbError,
+    database_disk_full,
+)
 from vfb.validation_words import plain_words
 
 logger = logging.getLogger("vfb.api")
@@ -51,7 +58,7 @@ def install(app: FastAPI) -> None:
                 {"error": exc.code, "detail": exc.detail, "expected": exc.expected},
                 status_code=exc.status,
             )
-        if isinstance(exc, Busy):
+        if isinstance(exc, Busy | StoreUnavailable):
             response.headers["Retry-After"] = str(exc.retry_after_seconds)
         return response
 

@@ -4,42 +4,30 @@ viewing recorded before the first byte leaves, whatever the header said."""
 from __future__ import annotations
 
 import hashlib
-import os
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 from email.utils import formatdate
 from pathlib import Path
 from urllib.parse import quote
 
-import anyio
 from fastapi import Request
 from starlette.responses import Response, StreamingResponse
 
 from vfb.api.byte_range import Part, Unsatisfiable, Whole, requested_range
 from vfb.api.errors import error_response
+from vfb.errors import Conflict
+from vfb.services.infra.footage_store import Described, MediaStore
 
-CHUNK_BYTES = 256 * 1024
 
-
-def _validators(stat: os.stat_result) -> dict[str, str]:
-    tag = hashlib.sha256(f"{stat.st_mtime_ns}-{stat.st_size}".encode()).hexdigest()[:32]
-    return {"etag": f'"{tag}"', "last-modified": formatdate(stat.st_mtime, usegmt=True)}
+def _validators(found: Described) -> dict[str, str]:
+    tag = hashlib.sha256(found.tag.encode()).hexdigest()[:32]
+    modified = formatdate(found.modified.timestamp(), usegmt=True)
+    return {"etag": f'"{tag}"', "last-modified": modified}
 
 
 def _range_still_applies(request: Request, validators: dict[str, str]) -> bool:
     """If-Range names the file the client has part of: if it changed, it gets the whole file."""
     wanted = request.headers.get("if-range")
     return wanted is None or wanted.strip() in validators.values()
-
-
-async def _bytes_of(path: Path, first: int, length: int) -> AsyncIterator[bytes]:
-    async with await anyio.open_file(path, "rb") as file:
-        await file.seek(first)
-        while length > 0:
-            chunk = await file.read(min(CHUNK_BYTES, length))
-            if not chunk:
-                return
-            length -= len(chunk)
-            yield chunk
 
 
 def _disposition(kind: str, filename: str | None) -> str:
@@ -53,6 +41,7 @@ def _disposition(kind: str, filename: str | None) -> str:
 
 def footage_response(
     request: Request,
+    store: MediaStore,
     path: Path,
     *,
     media_type: str,
@@ -64,9 +53,12 @@ def footage_response(
     """The file, whole (200) or one part (206), or 416 when the range is past its end.
     `start_viewing` runs before any GET that serves a byte: it records the viewing,
     or finds it is the rest of one already recorded. HEAD serves no bytes and records nothing."""
-    stat = path.stat()
-    size = stat.st_size
-    validators = _validators(stat)
+    try:
+        found = store.describe(path)
+    except FileNotFoundError:
+        raise Conflict("This footage is no longer there: it was deleted.") from None
+    size = found.size
+    validators = _validators(found)
     answer = requested_range(request.headers.get("range"), size)
     if not _range_still_applies(request, validators):
         answer = Whole()
@@ -94,5 +86,5 @@ def footage_response(
     if length:
         start_viewing()
     return StreamingResponse(
-        _bytes_of(path, first, length), status_code=status, headers=sent, media_type=media_type
+        store.stream(path, first, length), status_code=status, headers=sent, media_type=media_type
     )

@@ -13,7 +13,6 @@ from pathlib import Path
 import av
 import av.error
 
-from vfb.capture.files import built_atomically
 from vfb.errors import MediaFailed, UnreadableMedia
 
 FRAMES = "frames.json.gz"
@@ -61,7 +60,7 @@ def _runs(lengths: list[int]) -> tuple[tuple[int, int], ...]:
     return tuple((frames, length) for frames, length in runs)
 
 
-def read_frame_times(clip: Path) -> FrameTimes:
+def read_frame_times(clip: Path | str) -> FrameTimes:
     """The presentation times of every frame of `clip`'s first video stream, with t=0 where the
     player's `currentTime` is 0: libavformat applies an MP4's edit list (so the frames held back
     for B-frames start at 0, as in Chromium, which demuxes with it), and a negative start (a
@@ -71,7 +70,7 @@ def read_frame_times(clip: Path) -> FrameTimes:
             video = container.streams.video[0]
             time_base = video.time_base
             if time_base is None:
-                raise UnreadableMedia(f"{clip.name} has no time base for its pictures.")
+                raise UnreadableMedia("This clip has no time base for its pictures.")
             shown: dict[int, int] = {}
             for packet in container.demux(video):
                 # the empty packet that ends the stream, and frames an edit list cuts, are not shown
@@ -79,9 +78,9 @@ def read_frame_times(clip: Path) -> FrameTimes:
                     continue
                 shown[packet.pts] = packet.duration or 0
     except av.error.FFmpegError as error:
-        raise MediaFailed.because("read this clip's frame times", error) from error
+        raise MediaFailed.because("read this clip's frame times", error.strerror) from error
     if not shown:
-        raise UnreadableMedia(f"{clip.name} has no pictures to step through.")
+        raise UnreadableMedia("This clip has no pictures to step through.")
     times = sorted(shown)
     lengths = [after - before for before, after in itertools.pairwise(times)]
     # the last frame lasts as its packet says, else as long as the one before it
@@ -95,14 +94,3 @@ def encoded(times: FrameTimes) -> bytes:
     (33, 33, 34 ms), 1.7 MB of JSON for three hours, which gzip makes 5 KB."""
     body = json.dumps(times.as_json(), separators=(",", ":")).encode()
     return gzip.compress(body, compresslevel=9, mtime=0)
-
-
-def frame_times_file(clip: Path, cache: Path) -> Path:
-    """The clip's frame times, gzipped JSON, in `cache`: read from the clip the first time they
-    are asked for (so clips made before frame times existed have them too); a clip never
-    changes, so they are never read again."""
-    if not cache.exists():
-        data = encoded(read_frame_times(clip))
-        with built_atomically(cache) as part:
-            part.write_bytes(data)
-    return cache

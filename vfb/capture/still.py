@@ -4,6 +4,7 @@ keyframe before it), never the nearest keyframe. VIG practice uses stills to slo
 from __future__ import annotations
 
 import io
+import logging
 from pathlib import Path
 
 import av
@@ -12,8 +13,10 @@ from PIL import Image
 from vfb.capture.orientation import as_shown
 from vfb.errors import InvalidInput, UnreadableMedia
 
+logger = logging.getLogger(__name__)
 
-def frame_at(path: Path, at_ms: int) -> Image.Image:
+
+def frame_at(path: Path | str, at_ms: int) -> Image.Image:
     """The picture a player shows at `at_ms`: the last frame whose time is at or before it."""
     if at_ms < 0:
         raise InvalidInput("A still's time cannot be before the clip starts.")
@@ -37,10 +40,11 @@ def frame_at(path: Path, at_ms: int) -> Image.Image:
                 raise UnreadableMedia("There is no picture at that time in this clip.")
             return as_shown(shown)
     except av.error.FFmpegError as error:
-        raise UnreadableMedia(f"The clip could not be read for a still: {error}") from None
+        logger.warning("a still could not be read: %s", error.strerror)
+        raise UnreadableMedia("The clip could not be read for a still; try another time.") from None
 
 
-def still_jpeg(path: Path, at_ms: int, *, quality: int = 92) -> bytes:
+def still_jpeg(path: Path | str, at_ms: int, *, quality: int = 92) -> bytes:
     picture = frame_at(path, at_ms)
     out = io.BytesIO()
     picture.save(out, format="JPEG", quality=quality)

@@ -101,10 +101,10 @@ def trim_command(
 
 
 def _jobs(settings: Settings, engine: Engine) -> MediaJobs:
-    from vfb.services.infra.footage_store import MediaStore
+    from vfb.services.infra.footage_store import store_for
     from vfb.services.infra.media_worker import media_jobs
 
-    store = MediaStore(settings.media_dir)
+    store = store_for(settings)
     return media_jobs(
         engine, store, lambda: now(settings), settings, reels=False, idle=timedelta(0)
     )
@@ -149,11 +149,11 @@ def import_command(
     """Import a video file as a clip of a session (needs the carer's filming consent)."""
     from vfb.errors import TooLarge
     from vfb.services.footage import clips
-    from vfb.services.infra.footage_store import MediaStore
+    from vfb.services.infra.footage_store import store_for
     from vfb.vocabulary import ClipOrigin
 
     settings = Settings()
-    store = MediaStore(settings.media_dir)
+    store = store_for(settings)
     with open_database(settings) as engine, Session(engine) as db:
         jobs = _jobs(settings, engine)
         at = now(settings)
@@ -211,10 +211,10 @@ def record_command(
     from vfb.capture.timecode import format_timecode
     from vfb.models import RecordingCreate
     from vfb.services.footage import recordings
-    from vfb.services.infra.footage_store import MediaStore
+    from vfb.services.infra.footage_store import store_for
 
     settings = Settings()
-    store = MediaStore(settings.media_dir)
+    store = store_for(settings)
     stop = {"asked": False}
 
     def ask_to_stop(_signal: int, _frame: FrameType | None) -> None:
@@ -324,7 +324,7 @@ def worker_command() -> None:
     """
     import threading
 
-    from vfb.services.infra.footage_store import MediaStore
+    from vfb.services.infra.footage_store import store_for
     from vfb.services.infra.media_worker import media_jobs
     from vfb.services.protection.audit_trail import Actor, set_default_actor
 
@@ -336,7 +336,7 @@ def worker_command() -> None:
 
     set_default_actor(Actor.system())
     with open_database(settings) as engine:
-        jobs = media_jobs(engine, MediaStore(settings.media_dir), lambda: now(settings), settings)
+        jobs = media_jobs(engine, store_for(settings), lambda: now(settings), settings)
         previous = [signal.signal(s, ask_to_stop) for s in (signal.SIGINT, signal.SIGTERM)]
         jobs.start()
         console.print(

@@ -16,7 +16,7 @@ from sqlmodel import Session
 from vfb.audit.chain import parse_anchor
 from vfb.cli.common import console, err_console, now, open_database, parse_day, plain_errors
 from vfb.errors import InvalidInput
-from vfb.services.infra.footage_store import MediaStore
+from vfb.services.infra.footage_store import store_for
 from vfb.services.protection import audit_trail
 from vfb.services.protection.audit_anchors import anchor_now, anchor_path, read_anchors
 from vfb.services.protection.retention import purge, retention_policy
@@ -159,7 +159,7 @@ def purge_command(
     with open_database(settings) as engine, Session(engine) as db:
         report = purge(
             db,
-            MediaStore(settings.media_dir),
+            store_for(settings),
             now(settings).date(),
             retention_policy(settings),
             dry_run=dry_run,

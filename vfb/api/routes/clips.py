@@ -16,7 +16,6 @@ from vfb.api.releasing_route import ReleasingRoute
 from vfb.api.schemas import MEDIA_ERROR_RESPONSES
 from vfb.api.upload import receive_file
 from vfb.capture.files import free_bytes
-from vfb.capture.frames import FRAMES, frame_times_file
 from vfb.capture.review_media import PEAKS, POSTER, THUMBNAILS
 from vfb.capture.still import still_jpeg
 from vfb.capture.timecode import format_timecode
@@ -134,6 +133,7 @@ def clip_media(
     path = clips.playable_file(store, clip, programme.id)
     return footage_response(
         request,
+        store,
         path,
         media_type="video/mp4",
         filename=clip_file_name(clip.id),  # as an .eaf export links it: ELAN finds it beside
@@ -171,7 +171,7 @@ def clip_still(
     )
     name = f"still-{format_timecode(at_ms).replace(':', '-')}.jpg"
     return Response(
-        still_jpeg(path, at_ms),
+        still_jpeg(store.readable(path), at_ms),
         media_type="image/jpeg",
         headers={
             "Cache-Control": "private, no-store",
@@ -197,8 +197,7 @@ def clip_frames(
     clip, programme = viewing.watch_clip(
         db=db, clip_id=clip_id, by=user, today=now.date(), action="clip.frames", record=False
     )
-    path = clips.playable_file(store, clip, programme.id)
-    data = frame_times_file(path, store.review_file(programme.id, clip.id, FRAMES)).read_bytes()
+    data = clips.frame_times(store, clip, programme.id)
     headers = {"Cache-Control": "private, no-store", "Vary": "Accept-Encoding"}
     if "gzip" in request.headers.get("accept-encoding", ""):
         headers["Content-Encoding"] = "gzip"
@@ -211,8 +210,8 @@ REVIEW_FILES = {"poster": (POSTER, "image/jpeg"), "thumbnails": (THUMBNAILS, "im
 REVIEW_FILES["peaks"] = (PEAKS, "application/json")
 
 
-@router.get("/clips/{clip_id}/{kind}", response_class=FileResponse)
-@router.head("/clips/{clip_id}/{kind}", response_class=FileResponse, include_in_schema=False)
+@router.get("/clips/{clip_id}/{kind}", response_class=Response)
+@router.head("/clips/{clip_id}/{kind}", response_class=Response, include_in_schema=False)
 def review_file(
     clip_id: IdPath,
     kind: Annotated[str, Path(pattern="^(poster|thumbnails|peaks)$")],
@@ -221,7 +220,7 @@ def review_file(
     now: NowDep,
     store: StoreDep,
     user: CurrentUser,
-) -> FileResponse:
+) -> Response:
     """What the review page draws: `poster` (JPEG), `thumbnails` (a JPEG grid, laid out as the
     clip's `thumbnails` says) and `peaks` (the waveform, JSON)."""
     clip, programme = viewing.watch_clip(
@@ -236,9 +235,17 @@ def review_file(
     path = store.review_file(programme.id, clip.id, name)
     if clip.status is ClipStatus.deleted:
         raise Conflict(clip.detail or "This clip's footage was deleted.")
-    if not clip.review_media or not path.exists():
-        raise Conflict("This clip's thumbnails and waveform are still being made.")
-    return FileResponse(path, media_type=media_type, headers={"Cache-Control": "private, no-store"})
+    missing = Conflict("This clip's thumbnails and waveform are still being made.")
+    if not clip.review_media:
+        raise missing
+    headers = {"Cache-Control": "private, no-store"}
+    try:
+        if request.method == "HEAD":
+            headers["Content-Length"] = str(store.size(path))
+            return Response(media_type=media_type, headers=headers)
+        return Response(store.read_bytes(path), media_type=media_type, headers=headers)
+    except FileNotFoundError:
+        raise missing from None
 
 
 @router.post("/clips/{clip_id}/trim", response_model=ClipPublic, status_code=201)

@@ -78,6 +78,7 @@ def reel_media(
     action = "reel.download" if download else "reel.stream"
     return footage_response(
         request,
+        store,
         path,
         media_type="video/mp4",
         filename=f"highlights-{reel.created_at:%Y-%m-%d}.mp4",

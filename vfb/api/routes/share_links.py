@@ -236,6 +236,7 @@ def shared_media(
     viewing = _viewing(request, db, now, key, share_link_id)
     return footage_response(
         request,
+        store,
         share_links.watch(store=store, viewing=viewing),
         media_type="video/mp4",
         headers=NO_STORE,

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import suppress
 from datetime import date, datetime
 from pathlib import Path
 
@@ -12,9 +13,10 @@ from sqlmodel import Session, col, select
 
 from vfb.actions import Action
 from vfb.capture.files import sha256_of
+from vfb.capture.frames import FRAMES, encoded, read_frame_times
 from vfb.capture.probe import MediaBounds, MediaFacts, probe
 from vfb.capture.trim import TrimMode, trim
-from vfb.errors import Conflict, NotFound
+from vfb.errors import Conflict, NotFound, StoreUnavailable
 from vfb.models import Clip, ClipPublic, Moment, Programme, ProgrammeSession, TrimRequest, User
 from vfb.models.clip import ThumbnailsPublic
 from vfb.services.infra.footage_store import MediaStore
@@ -52,8 +54,8 @@ def public(clip: Clip, programme_id: str, store: MediaStore) -> ClipPublic:
     if clip.review_media:
         index = store.review_file(programme_id, clip.id, "thumbnails.json")
         try:
-            thumbnails = ThumbnailsPublic.model_validate_json(index.read_text())
-        except (OSError, ValueError):
+            thumbnails = ThumbnailsPublic.model_validate_json(store.read_bytes(index))
+        except (OSError, ValueError, StoreUnavailable):
             thumbnails = None
     return ClipPublic.model_validate(
         clip,
@@ -156,6 +158,14 @@ def accept_source(
     ext = source_extension(original_name)
     source = store.source_file(programme.id, clip_id, ext)
     received.replace(source)
+    try:
+        store.keep(source, let_go=False)  # let go once the clip is committed
+    except StoreUnavailable:
+        source.replace(received)  # a recording puts it back with its chunks
+        if origin is not ClipOrigin.recording:
+            with suppress(StoreUnavailable):  # none of it reached the store
+                store.remove_clip(programme.id, clip_id)
+        raise
     clip = Clip(
         id=clip_id,
         session_id=session.id,
@@ -177,6 +187,7 @@ def accept_source(
         db.flush()
         also(clip)
     db.commit()
+    store.let_go(source)
     db.refresh(clip)
     return clip
 
@@ -232,7 +243,7 @@ def playable_file(store: MediaStore, clip: Clip, programme_id: str) -> Path:
     if clip.status is ClipStatus.deleted:
         raise Conflict(clip.detail or "This clip's footage was deleted.")
     path = store.clip_file(programme_id, clip.id)
-    if clip.status is ClipStatus.failed or not path.exists():
+    if clip.status is ClipStatus.failed or not store.exists(path):
         raise Conflict(
             "This clip is not playable yet: it is still being prepared."
             if clip.status is ClipStatus.processing
@@ -261,17 +272,35 @@ def trim_clip(
     )
     dest = store.clip_file(programme.id, clip.id)
     try:
-        result = trim(
-            source, dest, from_ms=data.from_ms, to_ms=data.to_ms, mode=TrimMode(data.mode)
-        )
+        with store.at_hand(source) as whole:
+            result = trim(
+                whole, dest, from_ms=data.from_ms, to_ms=data.to_ms, mode=TrimMode(data.mode)
+            )
+        store.keep(dest, let_go=False)
     except BaseException:
         store.remove_clip(programme.id, clip.id)
         raise
     clip.trim_from_ms, clip.trim_to_ms = result.start_ms, result.end_ms
     db.add(clip)
     record_made_clip(db, clip, dest, now)
+    store.let_go(dest)
     db.refresh(clip)
     return clip, programme.id
+
+
+def frame_times(store: MediaStore, clip: Clip, programme_id: str) -> bytes:
+    """The clip's frame times, gzipped JSON: read from the clip the first time they are asked
+    for (so clips made before frame times existed have them too), then kept beside it; a clip
+    never changes, so they are never read again."""
+    path = playable_file(store, clip, programme_id)
+    kept = store.review_file(programme_id, clip.id, FRAMES)
+    try:
+        return store.read_bytes(kept)
+    except FileNotFoundError:
+        pass
+    data = encoded(read_frame_times(store.readable(path)))
+    store.keep_bytes(kept, data)
+    return data
 
 
 def delete_clip(*, db: Session, store: MediaStore, clip_id: str, by: User) -> None:

@@ -6,7 +6,6 @@ and checksums, moments, fidelity) stay."""
 from __future__ import annotations
 
 import hashlib
-import shutil
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -157,8 +156,7 @@ def footage_of(db: Session, store: MediaStore, programme_id: str, now: datetime)
             ShareLink.programme_id == programme_id, col(ShareLink.reel_id).in_(reel_ids)
         )
     ).all()
-    folder = store.programme_dir(programme_id)
-    found = [p for p in folder.rglob("*") if p.is_file()] if folder.exists() else []
+    found = store.files_of(programme_id)
     sharing = sharing_allowed(db, programme_id, now.date())
     return Footage(
         clips=tuple(clips),
@@ -166,7 +164,7 @@ def footage_of(db: Session, store: MediaStore, programme_id: str, now: datetime)
         reels=tuple(reels),
         share_links=working_links(links, now) if sharing else (),
         files=len(found),
-        size_bytes=sum(p.stat().st_size for p in found),
+        size_bytes=sum(found.values()),
     )
 
 
@@ -200,12 +198,9 @@ def delete_programme_footage(
         ids = [link.id for link in footage.share_links]
         db.exec(update(ShareLink).where(col(ShareLink.id).in_(ids)).values(revoked_at=now))
     db.commit()
-    folder = store.programme_dir(programme_id)
-    found = [p for p in folder.rglob("*") if p.is_file()] if folder.exists() else []
-    size = sum(p.stat().st_size for p in found)
-    shutil.rmtree(folder, ignore_errors=True)
-    if folder.exists():  # a file that would not go: say so rather than claim it is gone
-        shutil.rmtree(folder)
+    found = store.files_of(programme_id)
+    size = sum(found.values())
+    store.remove_programme(programme_id)  # a file that would not go is an error, not "gone"
     deleted = FootageDeleted(
         len(footage.clips),
         len(footage.recordings),

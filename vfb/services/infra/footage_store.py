@@ -1,5 +1,12 @@
-"""Where footage lives on disk: one folder per programme (so withdrawing consent can remove it all),
-one per clip and per recording inside it, every name made by the server."""
+"""Where footage lives: one folder per programme (so withdrawing consent can remove it all), one
+per clip and per recording inside it, every name made by the server.
+
+By default the footage stays in the local folder. With an object store (`VFB_MEDIA_URL=s3://…`)
+the local folder is this machine's working space only: what is being received or made is written
+there, and once a file is finished it is *kept* — copied to the store under the same name, and
+the local copy let go. Reading goes through the store's methods (`exists`, `read_bytes`,
+`describe` and `stream` for serving a part, `readable` for FFmpeg, `at_hand` for a job that needs
+the whole file on disk), which look in the local folder first; deleting removes both."""
 
 from __future__ import annotations
 
@@ -9,19 +16,180 @@ import shutil
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from vfb.capture.frames import FRAMES
 from vfb.capture.review_media import PEAKS, POSTER, THUMBNAILS
 from vfb.models.base import new_id
+from vfb.services.infra.object_store import ObjectStoreSettings, S3Objects
+
+if TYPE_CHECKING:
+    from vfb.settings import Settings
 
 CLIP_FILE = "clip.mp4"
 CHUNKS_FILE = "chunks"
+READ_URL_SECONDS = 300  # a signed address for FFmpeg reading a still or the frame times
+READ_BYTES = 256 * 1024
+
+
+@dataclass(frozen=True)
+class Described:
+    """What serving a file needs to know before its first byte: its size and validators."""
+
+    size: int
+    tag: str  # changes whenever the file would
+    modified: datetime
 
 
 @dataclass(frozen=True)
 class MediaStore:
     root: Path
+    objects: S3Objects | None = None
+
+    @property
+    def where(self) -> str:
+        """Where footage is kept, in the operator's words (for logs and `vfb doctor`)."""
+        return self.objects.where if self.objects else str(self.root)
+
+    def name_of(self, path: Path) -> str:
+        """The file's name in the store: its path under the local folder."""
+        return path.relative_to(self.root).as_posix()
+
+    # -- keeping and reading ------------------------------------------------------------------
+
+    def keep(self, *paths: Path, let_go: bool = True) -> None:
+        """These finished files are footage to keep: with an object store, copied to it (a file
+        already there is copied again: a name never holds two different files) and, unless
+        `let_go` is false (the caller will `let_go` once its record of them is committed), the
+        local copies removed. Without one, they are kept where they are."""
+        if self.objects is None:
+            return
+        for path in paths:
+            if path.exists():
+                self.objects.put_file(self.name_of(path), path)
+        if let_go:
+            self.let_go(*paths)
+
+    def let_go(self, *paths: Path) -> None:
+        """Remove the local copies of files kept in the object store (none without one)."""
+        if self.objects is not None:
+            for path in paths:
+                path.unlink(missing_ok=True)
+
+    def keep_made(self, programme_id: str, clip_id: str) -> None:
+        """Keep what a clip's job made in its folder: the playable clip and its review media
+        (not what it was made from, kept when it came, nor half-written files)."""
+        folder = self.clip_dir(programme_id, clip_id)
+        if self.objects is None or not folder.exists():
+            return
+        made = [p for p in folder.iterdir() if not p.name.startswith((".", "source"))]
+        self.keep(*made)
+
+    def keep_bytes(self, path: Path, data: bytes) -> None:
+        """Keep `data` as the file `path` (written whole; replaced if it is there)."""
+        if self.objects is not None:
+            self.objects.put_bytes(self.name_of(path), data)
+            return
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        part = path.with_name(f".{path.name}.{new_id()}.part")
+        part.write_bytes(data)
+        part.replace(path)
+
+    def exists(self, path: Path) -> bool:
+        if path.exists():
+            return True
+        return self.objects is not None and self.objects.head(self.name_of(path)) is not None
+
+    def size(self, path: Path) -> int:
+        """The file's size in bytes (`FileNotFoundError` when it is nowhere)."""
+        return self.describe(path).size
+
+    def read_bytes(self, path: Path) -> bytes:
+        """A small file's bytes (`FileNotFoundError` when it is nowhere)."""
+        if self.objects is None or path.exists():
+            return path.read_bytes()
+        return self.objects.get_bytes(self.name_of(path))
+
+    def describe(self, path: Path) -> Described:
+        """Size and validators of the file to serve (`FileNotFoundError` when it is nowhere)."""
+        if self.objects is None or path.exists():
+            stat = path.stat()
+            modified = datetime.fromtimestamp(stat.st_mtime, UTC)
+            return Described(stat.st_size, f"{stat.st_mtime_ns}-{stat.st_size}", modified)
+        found = self.objects.head(self.name_of(path))
+        if found is None:
+            raise FileNotFoundError(path.name)
+        return Described(found.size, found.etag, found.modified)
+
+    def stream(self, path: Path, first: int, length: int) -> Iterator[bytes]:
+        """`length` bytes of the file from byte `first`, as they are read."""
+        if self.objects is not None and not path.exists():
+            yield from self.objects.ranges(self.name_of(path), first, length)
+            return
+        with path.open("rb") as file:
+            file.seek(first)
+            while length > 0:
+                chunk = file.read(min(READ_BYTES, length))
+                if not chunk:
+                    return
+                length -= len(chunk)
+                yield chunk
+
+    def readable(self, path: Path) -> str:
+        """What FFmpeg may open to read a few frames of the file: its path, or a short-lived
+        signed address of it in the object store (used in this process, never sent out)."""
+        if self.objects is None or path.exists():
+            return str(path)
+        return self.objects.url_for(self.name_of(path), READ_URL_SECONDS)
+
+    @contextmanager
+    def at_hand(self, path: Path) -> Iterator[Path]:
+        """The file on this machine's disk for the block (a job reading all of it): brought
+        from the object store if it is only there, and let go after. A file that is nowhere is
+        not made up: the block finds no file at `path`."""
+        if self.objects is None or path.exists():
+            yield path
+            return
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        try:
+            self.objects.get_file(self.name_of(path), path)
+        except FileNotFoundError:
+            yield path
+            return
+        try:
+            yield path
+        finally:
+            path.unlink(missing_ok=True)
+
+    def files_of(self, programme_id: str) -> dict[str, int]:
+        """Every file of the programme's footage, wherever it is, with its size."""
+        folder = self.programme_dir(programme_id)
+        found: dict[str, int] = {}
+        if self.objects is not None:
+            found.update(self.objects.listed(f"{programme_id}/"))
+        for path in _files_under(folder):
+            with suppress(OSError):  # gone since it was listed
+                if not path.name.endswith(".lock"):
+                    found[self.name_of(path)] = path.stat().st_size
+        return found
+
+    def remove_file(self, path: Path) -> None:
+        path.unlink(missing_ok=True)
+        if self.objects is not None:
+            self.objects.delete([self.name_of(path)])
+
+    def remove_programme(self, programme_id: str) -> None:
+        """Remove every file of the programme's footage, here and in the object store; an error
+        if one would not go (rather than claim it is gone)."""
+        folder = self.programme_dir(programme_id)
+        shutil.rmtree(folder, ignore_errors=True)
+        if folder.exists():
+            shutil.rmtree(folder)
+        if self.objects is not None:
+            left = [name for name, _ in self.objects.listed(f"{programme_id}/")]
+            self.objects.delete(left)
 
     def programme_dir(self, programme_id: str) -> Path:
         return self.root / programme_id
@@ -81,11 +249,20 @@ class MediaStore:
         path.unlink(missing_ok=True)
         self._prune(path.parent)  # a late chunk of withdrawn footage leaves no folder behind
 
-    def remove_clip(self, programme_id: str, clip_id: str) -> None:
-        """Remove the clip's folder, and the programme's folders if that leaves them empty."""
+    def remove_clip(self, programme_id: str, clip_id: str, *, but_source: bool = False) -> None:
+        """Remove the clip's files (all but what it was made from, with `but_source`), here
+        and in the object store, and the programme's folders if that leaves them empty."""
         folder = self.clip_dir(programme_id, clip_id)
-        shutil.rmtree(folder, ignore_errors=True)
-        self._prune(folder.parent)
+        if but_source:
+            for path in folder.iterdir() if folder.exists() else ():
+                if not _is_source(path.name):
+                    path.unlink(missing_ok=True)
+        else:
+            shutil.rmtree(folder, ignore_errors=True)
+            self._prune(folder.parent)
+        if self.objects is not None:
+            names = [n for n, _ in self.objects.listed(self.name_of(folder) + "/")]
+            self.objects.delete([n for n in names if not (but_source and _is_source(n))])
 
     def _prune(self, folder: Path) -> None:
         """Remove `folder` and its parents up to the root while they are empty (rmdir refuses a
@@ -112,6 +289,36 @@ class MediaStore:
                 removed.append(part)
                 self._prune(part.parent)  # an upload's folder holds nothing else
         return removed
+
+
+def _files_under(folder: Path) -> list[Path]:
+    """Every file under `folder` (none if it is not there, or goes while it is being read)."""
+    found: list[Path] = []
+    for top, _, names in os.walk(folder):
+        found.extend(Path(top) / name for name in names)
+    return found
+
+
+def _is_source(name: str) -> bool:
+    return name.rsplit("/", 1)[-1].startswith("source")
+
+
+def store_for(settings: Settings) -> MediaStore:
+    """The footage store the settings name: the local folder, or an object store with the local
+    folder as this machine's working space."""
+    if not settings.media_url.startswith("s3://"):
+        return MediaStore(settings.media_dir)
+    secret = settings.s3_secret_access_key
+    objects = S3Objects(
+        ObjectStoreSettings(
+            url=settings.media_url,
+            endpoint_url=settings.s3_endpoint_url,
+            region=settings.s3_region,
+            access_key_id=settings.s3_access_key_id,
+            secret_access_key=secret.get_secret_value() if secret else None,
+        )
+    )
+    return MediaStore(settings.media_dir, objects)
 
 
 def _open_files() -> set[Path]:

@@ -30,7 +30,7 @@ from sqlmodel import Session, col, select
 from vfb.capture.bounded import Event, JobCancelled, JobLimits, run_job
 from vfb.capture.probe import MediaBounds
 from vfb.capture.reel import ReelPart, ReelPlan
-from vfb.errors import VfbError
+from vfb.errors import StoreUnavailable, VfbError
 from vfb.models import Clip, ProgrammeSession, Reel
 from vfb.services.footage.clips import bounds_of, record_made_clip, refresh_filmed_seconds
 from vfb.services.footage.recordings import recover_idle
@@ -46,6 +46,9 @@ Now = Callable[[], datetime]
 STALE_CLAIM = timedelta(seconds=60)  # a preparing process that has reported nothing for this long
 DEAD_CLAIMS_EVERY = 2.0  # seconds between looks for claims of this host's dead processes
 DEAD_CLAIM_SILENCE = timedelta(seconds=10)  # ...which must also have reported nothing this long
+STORE_RETRY_SECONDS = (
+    10.0  # a job the footage store failed waits this long before it is tried again
+)
 OVERDUE = timedelta(minutes=15)  # a clip waiting this long is prepared next, whatever its size
 
 
@@ -168,21 +171,18 @@ class MediaJobs:
         """The clips waiting to be prepared, in the order to take them."""
         now = self.now()
         waiting = db.exec(
-            select(Clip.id, ProgrammeSession.programme_id, Clip.source_ext, Clip.created_at)
-            .join(ProgrammeSession, col(ProgrammeSession.id) == col(Clip.session_id))
+            select(Clip.id, Clip.sha256, Clip.size_bytes, Clip.created_at)
             .where(Clip.status == ClipStatus.processing, self._claimable(Clip, now))
             .order_by(col(Clip.created_at), Clip.id)
         ).all()
 
-        def order(row: tuple[str, str, str, datetime]) -> tuple[int, int, datetime]:
-            clip_id, programme_id, ext, created = row
+        def order(row: tuple[str, str | None, int | None, datetime]) -> tuple[int, int, datetime]:
+            _, made, size, created = row
             if created < now - OVERDUE:
                 return (0, 0, created)
-            if self.store.clip_file(programme_id, clip_id).exists():
+            if made is not None:
                 return (1, 0, created)  # only its thumbnails and waveform are left to make
-            source = self.store.source_file(programme_id, clip_id, ext)
-            size = source.stat().st_size if source.exists() else 0
-            return (2, size, created)
+            return (2, size or 0, created)  # the size of what it is made from
 
         return [row[0] for row in sorted(waiting, key=order)]
 
@@ -251,6 +251,11 @@ class MediaJobs:
             build_reel(db, self.store, reel, report, make=make)
         except JobCancelled:
             return  # vfb is stopping: the reel is made on the next start
+        except StoreUnavailable as error:  # the store will be back: the reel waits for it
+            logger.warning("reel %s waits for the footage store: %s", reel_id, error.detail)
+            db.rollback()
+            self._stop.wait(STORE_RETRY_SECONDS)
+            return
         except VfbError as error:
             logger.warning("reel %s could not be made: %s", reel_id, error.detail)
             values = {"status": ReelStatus.failed, "detail": error.detail[:2000]}
@@ -262,7 +267,7 @@ class MediaJobs:
         done = db.exec(update(Reel).where(col(Reel.id) == reel_id).values(**values))
         db.commit()
         if not done.rowcount:
-            target.unlink(missing_ok=True)
+            self.store.remove_file(target)
 
     def _claimable(self, job: type[Clip] | type[Reel], now: datetime) -> ColumnElement[bool]:
         return or_(
@@ -358,25 +363,32 @@ class MediaJobs:
 
         target = self.store.clip_file(programme_id, clip.id)
         source = self.store.source_file(programme_id, clip.id, clip.source_ext)
-        args: dict[str, Any] = {
-            "source": str(source),
-            "target": str(target),
-            "name": clip.original_name or "The file",
-            "bounds": asdict(self.bounds),
-            "make": not target.exists(),
-        }
         try:
-            if not args["make"] and clip.sha256 is None:  # a crash came between rename and this
-                record_made_clip(db, clip, target, self.now())
-            run_job(
-                "make_clip",
-                args,
-                limits=self.limits,
-                footage_ms=clip.duration_ms or 0,
-                what="make this clip playable",
-                on_event=on_event,
-                cancel=self._stop,
-            )
+            with self.store.at_hand(source), self.store.at_hand(target):
+                args: dict[str, Any] = {
+                    "source": str(source),
+                    "target": str(target),
+                    "name": clip.original_name or "The file",
+                    "bounds": asdict(self.bounds),
+                    "make": not target.exists(),
+                }
+                if not args["make"] and clip.sha256 is None:  # a crash came between rename and this
+                    record_made_clip(db, clip, target, self.now())
+                run_job(
+                    "make_clip",
+                    args,
+                    limits=self.limits,
+                    footage_ms=clip.duration_ms or 0,
+                    what="make this clip playable",
+                    on_event=on_event,
+                    cancel=self._stop,
+                )
+                self.store.keep_made(programme_id, clip.id)
+        except StoreUnavailable as error:  # the store will be back: the clip waits for it
+            logger.warning("clip %s waits for the footage store: %s", clip.id, error.detail)
+            db.rollback()
+            self._stop.wait(STORE_RETRY_SECONDS)
+            return
         except JobCancelled:
             return  # vfb is stopping: the clip stays waiting and is made on the next start
         except VfbError as error:
@@ -406,13 +418,8 @@ class MediaJobs:
     def _discard(self, programme_id: str, clip: Clip) -> None:
         """A failed clip keeps no file vfb made for it. The original goes too, except a browser
         recording's: vfb holds its only copy (an upload is still on the device it came from)."""
-        folder = self.store.clip_dir(programme_id, clip.id)
-        if clip.origin is not ClipOrigin.recording:
-            self.store.remove_clip(programme_id, clip.id)
-            return
-        for path in folder.iterdir() if folder.exists() else ():
-            if not path.name.startswith("source"):
-                path.unlink(missing_ok=True)
+        but_source = clip.origin is ClipOrigin.recording
+        self.store.remove_clip(programme_id, clip.id, but_source=but_source)
 
 
 def _alive(pid: int) -> bool:

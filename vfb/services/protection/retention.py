@@ -78,8 +78,7 @@ class PurgeReport:
 
 
 def _folder_size(store: MediaStore, programme_id: str) -> int:
-    folder = store.programme_dir(programme_id)
-    return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file()) if folder.exists() else 0
+    return sum(store.files_of(programme_id).values())
 
 
 def find_expired(
@@ -129,7 +128,7 @@ def find_expired(
         if programme.id in gone:
             continue
         original = store.source_file(programme.id, clip.id, clip.source_ext)
-        if original.exists() and store.clip_file(programme.id, clip.id).exists():
+        if store.exists(original) and store.exists(store.clip_file(programme.id, clip.id)):
             reason = (
                 f"its playable clip was made on {fmt(clip.created_at.date())}; originals are "
                 f"kept {policy.raw_days} days after that"
@@ -141,7 +140,7 @@ def find_expired(
                     programme.child_id,
                     clip.id,
                     reason,
-                    original.stat().st_size,
+                    store.size(original),
                 )
             )
     return found
@@ -166,7 +165,7 @@ def purge(
             continue
         clip = db.get(Clip, item.clip_id)
         assert clip is not None
-        store.source_file(item.programme_id, clip.id, clip.source_ext).unlink(missing_ok=True)
+        store.remove_file(store.source_file(item.programme_id, clip.id, clip.source_ext))
         audit_trail.append(
             db,
             "retention.original",

@@ -5,6 +5,7 @@ worker."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import ExitStack
 from datetime import datetime
 from pathlib import Path
 
@@ -116,9 +117,13 @@ def build_reel(
     parts, plan = _chosen(db, store, programme, [i for i in reel.moment_ids if i in still_there])
     target = reel_file(store, reel)
     target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    make(parts, target, plan, report)
+    with ExitStack() as sources:  # each clip on this machine's disk while the reel is cut
+        for source in dict.fromkeys(part.source for part in parts):
+            sources.enter_context(store.at_hand(source))
+        make(parts, target, plan, report)
     reel.size_bytes = target.stat().st_size
     reel.length_ms = plan.length_ms(parts)
+    store.keep(target)
 
 
 def reel_file(store: MediaStore, reel: Reel) -> Path:
@@ -138,7 +143,7 @@ def get_reel(*, db: Session, reel_id: str, by: User) -> Reel:
 
 def ready_reel_file(store: MediaStore, reel: Reel) -> Path:
     path = reel_file(store, reel)
-    if reel.status is not ReelStatus.ready or not path.exists():
+    if reel.status is not ReelStatus.ready or not store.exists(path):
         raise InvalidInput(
             "This reel is still being made."
             if reel.status is ReelStatus.building
@@ -160,7 +165,7 @@ def list_reels(*, db: Session, programme_id: str, by: User) -> list[Reel]:
 def delete_reel(*, db: Session, store: MediaStore, reel_id: str, by: User) -> None:
     reel = get_reel(db=db, reel_id=reel_id, by=by)
     require_case_writer(by)
-    reel_file(store, reel).unlink(missing_ok=True)
+    store.remove_file(reel_file(store, reel))
     db.delete(reel)
     db.commit()
 
@@ -171,5 +176,5 @@ def forget_reels_showing(db: Session, store: MediaStore, programme_id: str, ids:
         return
     for reel in db.exec(select(Reel).where(Reel.programme_id == programme_id)).all():
         if ids & set(reel.moment_ids):
-            reel_file(store, reel).unlink(missing_ok=True)
+            store.remove_file(reel_file(store, reel))
             db.delete(reel)
