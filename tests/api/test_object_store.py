@@ -289,3 +289,40 @@ def test_a_clip_received_on_one_machine_is_made_by_a_worker_on_another(
         still = worker.get(f"/api/clips/{clip['id']}/still", params={"at_ms": 1000})
         assert still.status_code == 200
     server.state.engine.dispose()
+
+
+def test_a_recording_stopped_while_the_store_is_down_keeps_every_byte_until_it_is_back(
+    app: FastAPI,
+    tmp_path: Path,
+    database_url: str,
+    family: Family,
+    as_: Callable[[str], Caller],
+    samples: Samples,
+    bucket: Bucket,
+    clock: FakeClock,
+) -> None:
+    """The same server's folder, its store unreachable for a while: Stop is refused in plain
+    words, the idle-recording rescue leaves the recording open (not "unreadable"), and once the
+    store is back the recording is saved whole."""
+    worker = as_("worker_a1")
+    data = samples.get("browser.webm").read_bytes()
+    recording = worker.ok("POST", f"/api/sessions/{family.session}/recordings", 201, json={})
+    half = len(data) // 2
+    put(worker, recording["id"], 0, data[:half])
+    put(worker, recording["id"], 1, data[half:])
+    down = bucket.settings() | {"s3_endpoint_url": f"http://127.0.0.1:{free_port()}"}
+    cut_off = create_app(settings_for(tmp_path, database_url, **down), clock=clock)
+    try:
+        with TestClient(cut_off, base_url="http://127.0.0.1") as other:
+            there = Caller(other, worker.headers["Authorization"].split()[1])
+            refused = there.request("POST", f"/api/recordings/{recording['id']}/finish")
+            assert refused.status_code == 503, refused.text
+            assert "nothing already kept was lost" in refused.json()["detail"]
+            clock.advance(seconds=cut_off.state.settings.recording_idle_seconds + 1)
+            cut_off.state.jobs.run_once()  # the rescue of idle recordings, store still down
+            assert there.ok("GET", f"/api/recordings/{recording['id']}")["status"] == "open"
+    finally:
+        cut_off.state.engine.dispose()
+    clip = worker.ok("POST", f"/api/recordings/{recording['id']}/finish", 201)
+    key = f"team/{family.programme}/clips/{clip['id']}/source.webm"
+    assert bucket.read(key) == data

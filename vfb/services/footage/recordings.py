@@ -17,7 +17,7 @@ from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from vfb.capture.files import append_durably, free_bytes
-from vfb.errors import ChunkOutOfOrder, Conflict, DiskFull, VfbError
+from vfb.errors import ChunkOutOfOrder, Conflict, DiskFull, StoreUnavailable, VfbError
 from vfb.models import Clip, Programme, ProgrammeSession, Recording, RecordingCreate, User
 from vfb.models.base import new_id
 from vfb.models.clip import RecordingPublic
@@ -307,6 +307,8 @@ def recover_idle(*, db: Session, store: MediaStore, now: datetime, idle: timedel
                 )
             except Conflict:
                 db.rollback()
+            except StoreUnavailable:
+                db.rollback()  # every byte is still here: it is saved once the store is back
             except VfbError:
                 db.rollback()
                 db.refresh(recording)
