@@ -28,8 +28,8 @@ class Settings(BaseSettings):
         default=Path("vfb-data"),
         description="Folder for the database, the secret key and the footage (`media/`).",
     )
-    media_url: str = Field(
-        default="",
+    media_url: str | None = Field(
+        default=None,
         description="Where footage is kept: a folder (default: `media/` in the data folder), or "
         "`s3://bucket/prefix` for an S3-compatible object store, the data folder's `media/` then "
         "being this machine's working space only.",
@@ -231,7 +231,9 @@ class Settings(BaseSettings):
 
     @field_validator("media_url")
     @classmethod
-    def _usable_media_url(cls, value: str) -> str:
+    def _usable_media_url(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
         value = value.strip()
         if "://" in value and urlsplit(value).scheme not in ("s3", "file"):
             raise ValueError(f"VFB_MEDIA_URL is a folder or s3://bucket/prefix, not {value!r}")

@@ -326,3 +326,47 @@ def test_a_recording_stopped_while_the_store_is_down_keeps_every_byte_until_it_i
     clip = worker.ok("POST", f"/api/recordings/{recording['id']}/finish", 201)
     key = f"team/{family.programme}/clips/{clip['id']}/source.webm"
     assert bucket.read(key) == data
+
+
+def test_two_jobs_reading_one_clip_each_have_their_own_copy(tmp_path: Path, bucket: Bucket) -> None:
+    """A reel and a trim of the same clip at once: neither's copy is the other's, and one
+    finishing takes nothing from the other; a file the store does not have is not made up."""
+    store = store_for(settings_for(tmp_path, "sqlite://", **bucket.settings()))
+    path = store.clip_file("p1", "c1")
+    path.parent.mkdir(parents=True)
+    path.write_bytes(b"the clip" * 1000)
+    store.keep(path)
+    assert not path.exists()
+    with store.at_hand(path) as first:
+        with store.at_hand(path) as second:
+            assert first != second and first.read_bytes() == second.read_bytes()
+        assert first.read_bytes() == b"the clip" * 1000
+    assert not first.exists() and not second.exists()
+    assert store.sweep_partial_files() == []
+    nowhere = store.clip_file("p1", "c2")
+    with store.at_hand(nowhere) as got:
+        assert got == nowhere and not got.exists()
+
+
+def test_serving_reads_the_stores_file_and_a_replaced_one_is_not_spliced(
+    tmp_path: Path, bucket: Bucket
+) -> None:
+    """A local file at the clip's name (a job's moment) changes neither the validators nor the
+    bytes served; a part asked of a file replaced since it was described is refused, not
+    spliced from two files."""
+    store = store_for(settings_for(tmp_path, "sqlite://", **bucket.settings()))
+    path = store.clip_file("p1", "c1")
+    path.parent.mkdir(parents=True)
+    path.write_bytes(b"A" * 5000)
+    store.keep(path)
+    found = store.describe(path)
+    path.write_bytes(b"B" * 7000)  # as a job's working copy would be
+    again = store.describe(path)
+    assert (again.size, again.tag) == (found.size, found.tag) == (5000, found.tag)
+    assert b"".join(store.open_part(path, again, 10, 20)) == b"A" * 20
+    path.unlink()
+    bucket.client.put_object(
+        Bucket=bucket.name, Key=f"team/{store.name_of(path)}", Body=b"C" * 5000
+    )
+    with pytest.raises(FileNotFoundError):
+        store.open_part(path, found, 0, 100)

@@ -11,7 +11,7 @@ README = Path(__file__).parents[2] / "README.md"
 
 
 def documented_settings() -> dict[str, str]:
-    rows = re.findall(r"^\| `(VFB_[A-Z_]+)` \| (.+?) \|", README.read_text(), flags=re.M)
+    rows = re.findall(r"^\| `(VFB_[A-Z0-9_]+)` \| (.+?) \|", README.read_text(), flags=re.M)
     return dict(rows)
 
 

@@ -83,8 +83,16 @@ def footage_response(
         sent["content-range"] = f"bytes {answer.first}-{answer.last}/{size}"
     if request.method == "HEAD":
         return Response(status_code=status, headers=sent, media_type=media_type)
+    try:
+        body = store.open_part(path, found, first, length)
+    except FileNotFoundError:  # deleted, or replaced, since it was described
+        raise Conflict("This footage is no longer there: it was deleted.") from None
     if length:
-        start_viewing()
-    return StreamingResponse(
-        store.stream(path, first, length), status_code=status, headers=sent, media_type=media_type
-    )
+        try:
+            start_viewing()
+        except BaseException:
+            close = getattr(body, "close", None)
+            if close is not None:
+                close()
+            raise
+    return StreamingResponse(body, status_code=status, headers=sent, media_type=media_type)

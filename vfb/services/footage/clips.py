@@ -158,14 +158,6 @@ def accept_source(
     ext = source_extension(original_name)
     source = store.source_file(programme.id, clip_id, ext)
     received.replace(source)
-    try:
-        store.keep(source, let_go=False)  # let go once the clip is committed
-    except StoreUnavailable:
-        source.replace(received)  # a recording puts it back with its chunks
-        if origin is not ClipOrigin.recording:
-            with suppress(StoreUnavailable):  # none of it reached the store
-                store.remove_clip(programme.id, clip_id)
-        raise
     clip = Clip(
         id=clip_id,
         session_id=session.id,
@@ -182,11 +174,22 @@ def accept_source(
         updated_at=now,
     )
     _apply_facts(clip, facts)
-    db.add(clip)
-    if also is not None:
-        db.flush()
-        also(clip)
-    db.commit()
+    try:
+        store.keep(source, let_go=False)  # let go once the clip is committed
+        db.add(clip)
+        if also is not None:
+            db.flush()
+            also(clip)
+        db.commit()
+    except BaseException:
+        db.rollback()
+        source.replace(received)  # as it came: a recording puts it back with its chunks
+        with suppress(StoreUnavailable):  # what reached the store goes: no clip refers to it
+            if origin is ClipOrigin.recording:
+                store.remove_file(source)  # (it is no longer at that name here)
+            else:
+                store.remove_clip(programme.id, clip_id)
+        raise
     store.let_go(source)
     db.refresh(clip)
     return clip

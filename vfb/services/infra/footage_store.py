@@ -18,8 +18,9 @@ from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, BinaryIO
 
+from vfb.capture.files import built_atomically
 from vfb.capture.frames import FRAMES
 from vfb.capture.review_media import PEAKS, POSTER, THUMBNAILS
 from vfb.models.base import new_id
@@ -32,6 +33,7 @@ CLIP_FILE = "clip.mp4"
 CHUNKS_FILE = "chunks"
 READ_URL_SECONDS = 300  # a signed address for FFmpeg reading a still or the frame times
 READ_BYTES = 256 * 1024
+COPY_PREFIX = ".copy-"  # a job's own copy of a file from the object store, in a folder so named
 
 
 @dataclass(frozen=True)
@@ -41,6 +43,7 @@ class Described:
     size: int
     tag: str  # changes whenever the file would
     modified: datetime
+    in_store: bool = False  # read from the object store (else from the local file)
 
 
 @dataclass(frozen=True)
@@ -78,24 +81,28 @@ class MediaStore:
             for path in paths:
                 path.unlink(missing_ok=True)
 
-    def keep_made(self, programme_id: str, clip_id: str) -> None:
-        """Keep what a clip's job made in its folder: the playable clip and its review media
-        (not what it was made from, kept when it came, nor half-written files)."""
+    def keep_made(self, programme_id: str, clip_id: str, *, clip_too: bool = True) -> None:
+        """Keep what a clip's job made in its folder: the playable clip (unless `clip_too` is
+        false: it was kept before, and this was a copy of it) and its review media; not what it
+        was made from, kept when it came, nor half-written files and copies."""
         folder = self.clip_dir(programme_id, clip_id)
         if self.objects is None or not folder.exists():
             return
-        made = [p for p in folder.iterdir() if not p.name.startswith((".", "source"))]
+        made = [
+            p for p in folder.iterdir() if p.is_file() and not p.name.startswith((".", "source"))
+        ]
+        if not clip_too:
+            self.let_go(*[p for p in made if p.name == CLIP_FILE])
+            made = [p for p in made if p.name != CLIP_FILE]
         self.keep(*made)
 
     def keep_bytes(self, path: Path, data: bytes) -> None:
-        """Keep `data` as the file `path` (written whole; replaced if it is there)."""
+        """Keep `data` as the file `path` (written whole, synced; replaced if it is there)."""
         if self.objects is not None:
             self.objects.put_bytes(self.name_of(path), data)
             return
-        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        part = path.with_name(f".{path.name}.{new_id()}.part")
-        part.write_bytes(data)
-        part.replace(path)
+        with built_atomically(path) as part:
+            part.write_bytes(data)
 
     def exists(self, path: Path) -> bool:
         if path.exists():
@@ -108,34 +115,33 @@ class MediaStore:
 
     def read_bytes(self, path: Path) -> bytes:
         """A small file's bytes (`FileNotFoundError` when it is nowhere)."""
-        if self.objects is None or path.exists():
+        try:
             return path.read_bytes()
+        except FileNotFoundError:
+            if self.objects is None:
+                raise
         return self.objects.get_bytes(self.name_of(path))
 
     def describe(self, path: Path) -> Described:
-        """Size and validators of the file to serve (`FileNotFoundError` when it is nowhere)."""
-        if self.objects is None or path.exists():
-            stat = path.stat()
-            modified = datetime.fromtimestamp(stat.st_mtime, UTC)
-            return Described(stat.st_size, f"{stat.st_mtime_ns}-{stat.st_size}", modified)
-        found = self.objects.head(self.name_of(path))
-        if found is None:
-            raise FileNotFoundError(path.name)
-        return Described(found.size, found.etag, found.modified)
+        """Size and validators of the file to serve (`FileNotFoundError` when it is nowhere).
+        With an object store, the store's (a local copy of the moment must not change them)."""
+        found = self.objects.head(self.name_of(path)) if self.objects is not None else None
+        if found is not None:
+            return Described(found.size, found.etag, found.modified, in_store=True)
+        stat = path.stat()
+        modified = datetime.fromtimestamp(stat.st_mtime, UTC)
+        return Described(stat.st_size, f"{stat.st_mtime_ns}-{stat.st_size}", modified)
 
-    def stream(self, path: Path, first: int, length: int) -> Iterator[bytes]:
-        """`length` bytes of the file from byte `first`, as they are read."""
-        if self.objects is not None and not path.exists():
-            yield from self.objects.ranges(self.name_of(path), first, length)
-            return
-        with path.open("rb") as file:
-            file.seek(first)
-            while length > 0:
-                chunk = file.read(min(READ_BYTES, length))
-                if not chunk:
-                    return
-                length -= len(chunk)
-                yield chunk
+    def open_part(self, path: Path, found: Described, first: int, length: int) -> Iterator[bytes]:
+        """`length` bytes of the file `describe` found, from byte `first`: opened now (so that a
+        store that fails, or a file that changed since, is an error before any header is
+        sent), read as the iterator is."""
+        if found.in_store:
+            assert self.objects is not None
+            return self.objects.open_range(self.name_of(path), first, length, found.tag)
+        file = path.open("rb")
+        file.seek(first)
+        return _read_part(file, length)
 
     def readable(self, path: Path) -> str:
         """What FFmpeg may open to read a few frames of the file: its path, or a short-lived
@@ -146,22 +152,26 @@ class MediaStore:
 
     @contextmanager
     def at_hand(self, path: Path) -> Iterator[Path]:
-        """The file on this machine's disk for the block (a job reading all of it): brought
-        from the object store if it is only there, and let go after. A file that is nowhere is
-        not made up: the block finds no file at `path`."""
-        if self.objects is None or path.exists():
+        """The file on this machine's disk for the block (a job reading all of it). With an
+        object store, a copy of the caller's own, in a folder of its own beside the file (two
+        jobs reading one clip each have theirs), removed after; a file not in the store (not
+        yet kept) is the local one. Without a store, the file itself. A file that is nowhere
+        is not made up: the block gets a path with no file at it."""
+        if self.objects is None:
             yield path
             return
-        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        folder = path.parent / f"{COPY_PREFIX}{new_id()}"
+        folder.mkdir(parents=True, mode=0o700)
+        copy = folder / path.name
         try:
-            self.objects.get_file(self.name_of(path), path)
-        except FileNotFoundError:
-            yield path
-            return
-        try:
-            yield path
+            try:
+                self.objects.get_file(self.name_of(path), copy)
+            except FileNotFoundError:
+                yield path
+                return
+            yield copy
         finally:
-            path.unlink(missing_ok=True)
+            shutil.rmtree(folder, ignore_errors=True)
 
     def files_of(self, programme_id: str) -> dict[str, int]:
         """Every file of the programme's footage, wherever it is, with its size."""
@@ -275,20 +285,39 @@ class MediaStore:
             folder = folder.parent
 
     def sweep_partial_files(self) -> list[Path]:
-        """Remove `.part` files: writes a crash interrupted, which nothing refers to. One that a
-        live process on this machine is still writing (another server's upload, another worker's
-        job, sharing this folder) is left alone."""
-        removed = []
-        if self.root.exists():
-            parts = list(self.root.rglob(".*.part"))
-            in_use = _open_files() if parts else set()
-            for part in parts:
-                if part.resolve() in in_use:
-                    continue
-                part.unlink(missing_ok=True)
-                removed.append(part)
-                self._prune(part.parent)  # an upload's folder holds nothing else
+        """Remove `.part` files, writes a crash interrupted, and the copies a crashed job had
+        brought from the object store: nothing refers to them. One that a live process on this
+        machine still has open (another server's upload, another worker's job, sharing this
+        folder) is left alone."""
+        removed: list[Path] = []
+        if not self.root.exists():
+            return removed
+        parts = list(self.root.rglob(".*.part"))
+        copies = list(self.root.rglob(f"{COPY_PREFIX}*"))
+        in_use = _open_files() if parts or copies else set()
+        for part in parts:
+            if part.resolve() in in_use:
+                continue
+            part.unlink(missing_ok=True)
+            removed.append(part)
+            self._prune(part.parent)  # an upload's folder holds nothing else
+        for folder in copies:
+            held = [f for f in _files_under(folder) if f.resolve() in in_use]
+            if held or not folder.is_dir():
+                continue
+            removed.extend(_files_under(folder))
+            shutil.rmtree(folder, ignore_errors=True)
         return removed
+
+
+def _read_part(file: BinaryIO, length: int) -> Iterator[bytes]:
+    with file:
+        while length > 0:
+            chunk = file.read(min(READ_BYTES, length))
+            if not chunk:
+                return
+            length -= len(chunk)
+            yield chunk
 
 
 def _files_under(folder: Path) -> list[Path]:
@@ -306,7 +335,7 @@ def _is_source(name: str) -> bool:
 def store_for(settings: Settings) -> MediaStore:
     """The footage store the settings name: the local folder, or an object store with the local
     folder as this machine's working space."""
-    if not settings.media_url.startswith("s3://"):
+    if settings.media_url is None or not settings.media_url.startswith("s3://"):
         return MediaStore(settings.media_dir)
     secret = settings.s3_secret_access_key
     objects = S3Objects(

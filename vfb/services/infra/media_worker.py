@@ -364,15 +364,18 @@ class MediaJobs:
         target = self.store.clip_file(programme_id, clip.id)
         source = self.store.source_file(programme_id, clip.id, clip.source_ext)
         try:
-            with self.store.at_hand(source), self.store.at_hand(target):
+            made = self.store.exists(target)  # a crash came after it was made: only review media
+            with self.store.at_hand(source) as original, self.store.at_hand(target) as playable:
+                if made and playable != target:  # brought from the store: the job works beside it
+                    playable.replace(target)
                 args: dict[str, Any] = {
-                    "source": str(source),
+                    "source": str(original),
                     "target": str(target),
                     "name": clip.original_name or "The file",
                     "bounds": asdict(self.bounds),
-                    "make": not target.exists(),
+                    "make": not made,
                 }
-                if not args["make"] and clip.sha256 is None:  # a crash came between rename and this
+                if made and clip.sha256 is None:  # the crash came between rename and this
                     record_made_clip(db, clip, target, self.now())
                 run_job(
                     "make_clip",
@@ -383,7 +386,7 @@ class MediaJobs:
                     on_event=on_event,
                     cancel=self._stop,
                 )
-                self.store.keep_made(programme_id, clip.id)
+                self.store.keep_made(programme_id, clip.id, clip_too=not made)
         except StoreUnavailable as error:  # the store will be back: the clip waits for it
             logger.warning("clip %s waits for the footage store: %s", clip.id, error.detail)
             db.rollback()

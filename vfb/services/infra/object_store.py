@@ -5,6 +5,7 @@ of the store is a `StoreUnavailable`: its words say what happened, never the sto
 
 from __future__ import annotations
 
+import errno
 import logging
 import os
 from collections.abc import Iterator
@@ -15,14 +16,15 @@ from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 import boto3
-from boto3.exceptions import S3UploadFailedError
+from boto3.exceptions import Boto3Error
 from boto3.s3.transfer import TransferConfig
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
-from vfb.errors import StoreUnavailable
+from vfb.errors import DiskFull, StoreUnavailable
 
 if TYPE_CHECKING:
+    from botocore.response import StreamingBody
     from mypy_boto3_s3 import S3Client
 
 logger = logging.getLogger(__name__)
@@ -103,7 +105,7 @@ class S3Objects:
     def put_file(self, name: str, path: Path) -> None:
         try:
             self.client.upload_file(str(path), self.bucket, self.key(name), Config=self.transfer)
-        except (BotoCoreError, ClientError, S3UploadFailedError) as error:
+        except (BotoCoreError, ClientError, Boto3Error) as error:
             raise self._unavailable("save footage to", error) from None
 
     def put_bytes(self, name: str, data: bytes) -> None:
@@ -146,32 +148,58 @@ class S3Objects:
             if _missing(error):
                 raise FileNotFoundError(name) from None
             raise self._unavailable("read from", error) from None
-        except BotoCoreError as error:
+        except (BotoCoreError, Boto3Error) as error:
             part.unlink(missing_ok=True)
             raise self._unavailable("read from", error) from None
+        except OSError as error:
+            part.unlink(missing_ok=True)
+            if error.errno in (errno.ENOSPC, errno.EDQUOT):
+                raise DiskFull(
+                    "The disk is full, so vfb could not bring the footage it needs from the "
+                    "footage store; nothing was lost. Free some space and try again."
+                ) from None
+            raise
 
-    def ranges(self, name: str, first: int, length: int) -> Iterator[bytes]:
-        """Bytes `first` to `first + length - 1` of the object, as they arrive."""
+    def open_range(self, name: str, first: int, length: int, etag: str) -> Iterator[bytes]:
+        """Bytes `first` to `first + length - 1` of the object, if it is still the one `etag`
+        names (`FileNotFoundError` if it is gone or was replaced): asked for now, read as the
+        iterator is."""
         if length <= 0:
-            return
+            return iter(())
         wanted = f"bytes={first}-{first + length - 1}"
         try:
-            found = self.client.get_object(Bucket=self.bucket, Key=self.key(name), Range=wanted)
-            body = found["Body"]
-            try:
-                yield from body.iter_chunks(READ_BYTES)
-            finally:
-                body.close()
-        except (BotoCoreError, ClientError) as error:
-            # headers have gone: the player sees a short body, and asks again from there
+            found = self.client.get_object(
+                Bucket=self.bucket, Key=self.key(name), Range=wanted, IfMatch=etag
+            )
+        except ClientError as error:
+            code = str(error.response.get("Error", {}).get("Code", ""))
+            if _missing(error) or code in ("412", "PreconditionFailed"):
+                raise FileNotFoundError(name) from None
+            raise self._unavailable("read from", error) from None
+        except (BotoCoreError, Boto3Error) as error:
+            raise self._unavailable("read from", error) from None
+        return self._body(name, found["Body"])
+
+    def _body(self, name: str, body: StreamingBody) -> Iterator[bytes]:
+        try:
+            yield from body.iter_chunks(READ_BYTES)
+        except (BotoCoreError, OSError) as error:
+            # the headers have gone: the player sees a short body, and asks again from there
             logger.warning("object store %s: a read of %s stopped: %s", self.where, name, error)
+        finally:
+            body.close()
 
     def url_for(self, name: str, seconds: int) -> str:
         """A signed address that reads the object for `seconds` (for FFmpeg reading a few
         frames, in this process: never sent to a browser)."""
-        return self.client.generate_presigned_url(
-            "get_object", Params={"Bucket": self.bucket, "Key": self.key(name)}, ExpiresIn=seconds
-        )
+        try:
+            return self.client.generate_presigned_url(
+                "get_object",
+                Params={"Bucket": self.bucket, "Key": self.key(name)},
+                ExpiresIn=seconds,
+            )
+        except (BotoCoreError, Boto3Error) as error:  # no credentials to sign with
+            raise self._unavailable("read from", error) from None
 
     def listed(self, under: str) -> list[tuple[str, int]]:
         """Every object whose name starts `under`, with its size (names without the prefix)."""

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from contextlib import ExitStack
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
@@ -118,9 +119,8 @@ def build_reel(
     target = reel_file(store, reel)
     target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     with ExitStack() as sources:  # each clip on this machine's disk while the reel is cut
-        for source in dict.fromkeys(part.source for part in parts):
-            sources.enter_context(store.at_hand(source))
-        make(parts, target, plan, report)
+        here = {s: sources.enter_context(store.at_hand(s)) for s in {p.source for p in parts}}
+        make([replace(part, source=here[part.source]) for part in parts], target, plan, report)
     reel.size_bytes = target.stat().st_size
     reel.length_ms = plan.length_ms(parts)
     store.keep(target)
