@@ -15,6 +15,7 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from imageio_ffmpeg import get_ffmpeg_exe
+from sqlmodel import Session
 
 from tests.support import Caller, FakeClock, Family, free_port, settings_for
 from tests.support.api import (
@@ -31,6 +32,7 @@ from tests.support.api import (
 from tests.support.media import Samples
 from tests.support.object_store import Bucket
 from vfb.api import create_app
+from vfb.services.footage.removals import remove_pending
 from vfb.services.infra.footage_store import store_for
 from vfb.services.infra.media_worker import media_jobs
 from vfb.settings import Settings
@@ -370,3 +372,37 @@ def test_serving_reads_the_stores_file_and_a_replaced_one_is_not_spliced(
     )
     with pytest.raises(FileNotFoundError):
         store.open_part(path, found, 0, 100)
+
+
+def test_a_withdrawal_the_store_cannot_take_at_once_is_finished_when_it_is_back(
+    app: FastAPI,
+    tmp_path: Path,
+    database_url: str,
+    family: Family,
+    as_: Callable[[str], Caller],
+    samples: Samples,
+    bucket: Bucket,
+    clock: FakeClock,
+) -> None:
+    """The withdrawal is recorded and the footage can no longer be watched at once; the store's
+    copies, out of reach, stay listed for removal, and go when the store is back."""
+    worker = as_("worker_a1")
+    clip = imported(worker, family.session, samples.get("indexed.mp4"))
+    assert bucket.keys()
+    down = bucket.settings() | {"s3_endpoint_url": f"http://127.0.0.1:{free_port()}"}
+    cut_off = create_app(settings_for(tmp_path, database_url, **down), clock=clock)
+    try:
+        with TestClient(cut_off, base_url="http://127.0.0.1") as other:
+            there = Caller(other, worker.headers["Authorization"].split()[1])
+            confirm = there.ok("GET", f"/api/consents/{family.consent}/withdrawal")["confirm"]
+            body = {"withdrawn_on": "2026-03-01", "confirm": confirm}
+            done = there.ok("PATCH", f"/api/consents/{family.consent}", json=body)
+    finally:
+        cut_off.state.engine.dispose()
+    assert "will be removed as soon as it can be" in done["footage_deleted"]
+    assert bucket.keys()  # still there: the store could not be reached
+    assert worker.get(f"/api/clips/{clip['id']}/media").status_code == 409
+    with Session(app.state.engine) as db:
+        assert remove_pending(db, app.state.store) == 0  # the store is back
+    assert bucket.keys() == []
+    assert media_files(app) == []

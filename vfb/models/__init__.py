@@ -20,6 +20,7 @@ from vfb.models.consent import (
     ConsentUpdate,
     ConsentWithdrawalPreview,
 )
+from vfb.models.footage_removal import FootageRemoval
 from vfb.models.moment import (
     CarerComment,
     CarerCommentCreate,
@@ -80,6 +81,7 @@ __all__ = [
     "ConsentPublic",
     "ConsentUpdate",
     "ConsentWithdrawalPreview",
+    "FootageRemoval",
     "LoginThrottle",
     "Moment",
     "MomentCreate",

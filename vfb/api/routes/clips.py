@@ -197,7 +197,7 @@ def clip_frames(
     clip, programme = viewing.watch_clip(
         db=db, clip_id=clip_id, by=user, today=now.date(), action="clip.frames", record=False
     )
-    data = clips.frame_times(store, clip, programme.id)
+    data = clips.frame_times(db, store, clip, programme.id)
     headers = {"Cache-Control": "private, no-store", "Vary": "Accept-Encoding"}
     if "gzip" in request.headers.get("accept-encoding", ""):
         headers["Content-Encoding"] = "gzip"

@@ -19,6 +19,7 @@ from vfb.capture.trim import TrimMode, trim
 from vfb.errors import Conflict, NotFound, StoreUnavailable
 from vfb.models import Clip, ClipPublic, Moment, Programme, ProgrammeSession, TrimRequest, User
 from vfb.models.clip import ThumbnailsPublic
+from vfb.services.footage.removals import folder, remove_later, remove_now
 from vfb.services.infra.footage_store import MediaStore
 from vfb.services.protection.access import (
     get_clip,
@@ -291,7 +292,7 @@ def trim_clip(
     return clip, programme.id
 
 
-def frame_times(store: MediaStore, clip: Clip, programme_id: str) -> bytes:
+def frame_times(db: Session, store: MediaStore, clip: Clip, programme_id: str) -> bytes:
     """The clip's frame times, gzipped JSON: read from the clip the first time they are asked
     for (so clips made before frame times existed have them too), then kept beside it; a clip
     never changes, so they are never read again."""
@@ -303,6 +304,11 @@ def frame_times(store: MediaStore, clip: Clip, programme_id: str) -> bytes:
         pass
     data = encoded(read_frame_times(store.readable(path)))
     store.keep_bytes(kept, data)
+    still = db.exec(select(Clip.status).where(col(Clip.id) == clip.id)).first()
+    if still in (None, ClipStatus.deleted):  # deleted while they were read: they go too
+        remove_later(db, [store.name_of(kept)])
+        db.commit()
+        remove_now(db, store, [store.name_of(kept)])
     return data
 
 
@@ -310,7 +316,7 @@ def delete_clip(*, db: Session, store: MediaStore, clip_id: str, by: User) -> No
     clip, programme = get_clip(db=db, clip_id=clip_id, by=by)
     require_case_writer(by)
     moments = db.exec(select(Moment).where(Moment.clip_id == clip.id)).all()
-    forget_reels_showing(db, store, programme.id, {m.id for m in moments})
+    reels = forget_reels_showing(db, store, programme.id, {m.id for m in moments})
     forget_moments(db, [m.id for m in moments])
     db.flush()
     for moment in moments:
@@ -321,5 +327,7 @@ def delete_clip(*, db: Session, store: MediaStore, clip_id: str, by: User) -> No
     db.flush()
     db.delete(clip)
     refresh_filmed_seconds(db, clip.session_id)
+    files = [folder(store, store.clip_dir(programme.id, clip.id)), *reels]
+    remove_later(db, files)
     db.commit()
-    store.remove_clip(programme.id, clip.id)
+    remove_now(db, store, files)

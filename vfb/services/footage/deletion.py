@@ -13,8 +13,10 @@ from datetime import UTC, date, datetime
 from sqlalchemy import or_, update
 from sqlmodel import Session, col, select
 
+from vfb.errors import StoreUnavailable
 from vfb.models import Clip, Consent, Programme, ProgrammeSession, Recording, Reel, ShareLink
 from vfb.programme.rules import fmt
+from vfb.services.footage.removals import folder, remove_later, remove_now
 from vfb.services.infra.footage_store import MediaStore
 from vfb.services.protection import audit_trail
 from vfb.vocabulary import ClipStatus, ConsentScope, RecordingStatus
@@ -29,9 +31,10 @@ class FootageDeleted:
     size_bytes: int
     share_links: int = 0
     footage_ms: int = 0
+    waiting: bool = False  # some of it is still to go from the object store
 
     def words(self) -> str:
-        if not self.files and not self.clips and not self.reels:
+        if not self.files and not self.clips and not self.reels and not self.waiting:
             return "There was no footage of this programme to delete."
         megabytes = self.size_bytes / 1_000_000
         return (
@@ -40,6 +43,12 @@ class FootageDeleted:
             f"{self.files} file(s), {megabytes:.1f} MB"
             + (f"; {self.share_links} share link(s) switched off" if self.share_links else "")
             + ". Sessions and their records stay."
+            + (
+                " The footage store could not be reached just now: its copies will be removed "
+                "as soon as it can be (vfb keeps trying), and nobody can watch them meanwhile."
+                if self.waiting
+                else ""
+            )
         )
 
 
@@ -156,7 +165,10 @@ def footage_of(db: Session, store: MediaStore, programme_id: str, now: datetime)
             ShareLink.programme_id == programme_id, col(ShareLink.reel_id).in_(reel_ids)
         )
     ).all()
-    found = store.files_of(programme_id)
+    try:
+        found = store.files_of(programme_id)
+    except StoreUnavailable:  # what is in the object store is not known just now
+        found = {}
     sharing = sharing_allowed(db, programme_id, now.date())
     return Footage(
         clips=tuple(clips),
@@ -197,18 +209,23 @@ def delete_programme_footage(
     if footage.share_links:  # their reel is gone: say so in the list of links too
         ids = [link.id for link in footage.share_links]
         db.exec(update(ShareLink).where(col(ShareLink.id).in_(ids)).values(revoked_at=now))
+    everything = folder(store, store.programme_dir(programme_id))
+    remove_later(db, [everything])
     db.commit()
-    found = store.files_of(programme_id)
-    size = sum(found.values())
-    store.remove_programme(programme_id)  # a file that would not go is an error, not "gone"
+    try:
+        found = store.files_of(programme_id)
+    except StoreUnavailable:
+        found = {}  # what is in the store is not known: it goes all the same, when it can
+    waiting = not remove_now(db, store, [everything])
     deleted = FootageDeleted(
         len(footage.clips),
         len(footage.recordings),
         len(footage.reels),
         len(found),
-        size,
+        sum(found.values()),
         len(footage.share_links),
         footage.footage_ms,
+        waiting=waiting,
     )
     programme = db.get(Programme, programme_id)
     audit_trail.append(

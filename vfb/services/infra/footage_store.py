@@ -187,19 +187,23 @@ class MediaStore:
 
     def remove_file(self, path: Path) -> None:
         path.unlink(missing_ok=True)
+        self._prune(path.parent)
         if self.objects is not None:
             self.objects.delete([self.name_of(path)])
 
-    def remove_programme(self, programme_id: str) -> None:
-        """Remove every file of the programme's footage, here and in the object store; an error
-        if one would not go (rather than claim it is gone)."""
-        folder = self.programme_dir(programme_id)
+    def remove_named(self, name: str) -> None:
+        """Remove the file `name`, or with a name ending `/` the folder and all in it, here and
+        in the object store."""
+        if not name.endswith("/"):
+            self.remove_file(self.root / name)
+            return
+        folder = self.root / name.rstrip("/")
         shutil.rmtree(folder, ignore_errors=True)
         if folder.exists():
-            shutil.rmtree(folder)
+            shutil.rmtree(folder)  # a file that would not go: an error, not "gone"
+        self._prune(folder.parent)
         if self.objects is not None:
-            left = [name for name, _ in self.objects.listed(f"{programme_id}/")]
-            self.objects.delete(left)
+            self.objects.delete([n for n, _ in self.objects.listed(name)])
 
     def programme_dir(self, programme_id: str) -> Path:
         return self.root / programme_id

@@ -34,6 +34,7 @@ from vfb.errors import StoreUnavailable, VfbError
 from vfb.models import Clip, ProgrammeSession, Reel
 from vfb.services.footage.clips import bounds_of, record_made_clip, refresh_filmed_seconds
 from vfb.services.footage.recordings import recover_idle
+from vfb.services.footage.removals import folder, remove_later, remove_now, remove_pending
 from vfb.services.infra.footage_store import MediaStore
 from vfb.services.protection import audit_trail
 from vfb.services.review.reels import build_reel, reel_file
@@ -49,6 +50,7 @@ DEAD_CLAIM_SILENCE = timedelta(seconds=10)  # ...which must also have reported n
 STORE_RETRY_SECONDS = (
     10.0  # a job the footage store failed waits this long before it is tried again
 )
+REMOVALS_EVERY = 30.0  # seconds between tries of the removals the object store could not take
 OVERDUE = timedelta(minutes=15)  # a clip waiting this long is prepared next, whatever its size
 
 
@@ -77,6 +79,7 @@ class MediaJobs:
         self._recovering = threading.Lock()
         self._threads: list[threading.Thread] = []
         self._dead_looked = 0.0
+        self._removals_tried = 0.0
         self.name = f"{socket.gethostname()[:40]}-{os.getpid()}-{uuid.uuid4().hex[:8]}"
 
     # -- the threads -----------------------------------------------------------------------
@@ -137,6 +140,7 @@ class MediaJobs:
             audit_trail.use_actor(db, audit_trail.Actor.system(self.now))
             recovered = self._recover(db)
             self._release_dead_claims_now_and_then()
+            self._remove_pending_now_and_then(db)
             if self.reels:
                 reels = db.exec(
                     select(Reel.id)
@@ -265,9 +269,11 @@ class MediaJobs:
         values |= {"claimed_by": None, "claimed_at": None}
         db.rollback()  # build_reel's changes to the row are replaced by the statement below
         done = db.exec(update(Reel).where(col(Reel.id) == reel_id).values(**values))
+        if not done.rowcount:  # deleted while it was made: what was kept of it goes too
+            remove_later(db, [self.store.name_of(target)])
         db.commit()
         if not done.rowcount:
-            self.store.remove_file(target)
+            remove_now(db, self.store, [self.store.name_of(target)])
 
     def _claimable(self, job: type[Clip] | type[Reel], now: datetime) -> ColumnElement[bool]:
         return or_(
@@ -275,6 +281,12 @@ class MediaJobs:
             col(job.claimed_at) < now - STALE_CLAIM,
             col(job.claimed_by) == self.name,
         )
+
+    def _remove_pending_now_and_then(self, db: Session) -> None:
+        """Footage decided deleted that the object store could not take then goes now."""
+        if time.monotonic() - self._removals_tried >= REMOVALS_EVERY:
+            self._removals_tried = time.monotonic()
+            remove_pending(db, self.store)
 
     def _release_dead_claims_now_and_then(self) -> None:
         if time.monotonic() - self._dead_looked >= DEAD_CLAIMS_EVERY:
@@ -406,10 +418,16 @@ class MediaJobs:
             refresh_filmed_seconds(db, clip.session_id)
             db.commit()
             return
-        db.refresh(clip)
-        if clip.status is ClipStatus.deleted:  # consent was withdrawn while it was being made
-            self.store.remove_clip(programme_id, clip.id)
+        db.rollback()
+        still = db.exec(select(Clip.status).where(col(Clip.id) == clip.id)).first()
+        if still in (None, ClipStatus.deleted):  # deleted while it was being made (consent
+            # withdrawn, or the clip itself): what this job kept goes too
+            kept = folder(self.store, self.store.clip_dir(programme_id, clip.id))
+            remove_later(db, [kept])
+            db.commit()
+            remove_now(db, self.store, [kept])
             return
+        db.refresh(clip)
         clip.status = ClipStatus.ready
         clip.review_media = True
         clip.stage, clip.progress = None, 1.0

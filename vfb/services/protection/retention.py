@@ -22,6 +22,7 @@ from sqlmodel import Session, col, select
 from vfb.models import Clip, Programme, ProgrammeSession, Recording
 from vfb.programme.rules import fmt
 from vfb.services.footage.deletion import delete_programme_footage
+from vfb.services.footage.removals import remove_later, remove_now
 from vfb.services.infra.footage_store import MediaStore
 from vfb.services.protection import audit_trail
 from vfb.settings import Settings
@@ -165,7 +166,8 @@ def purge(
             continue
         clip = db.get(Clip, item.clip_id)
         assert clip is not None
-        store.remove_file(store.source_file(item.programme_id, clip.id, clip.source_ext))
+        original = store.name_of(store.source_file(item.programme_id, clip.id, clip.source_ext))
+        remove_later(db, [original])
         audit_trail.append(
             db,
             "retention.original",
@@ -175,6 +177,7 @@ def purge(
             detail=f"Original deleted by retention: {item.reason}.",
         )
         db.commit()
+        remove_now(db, store, [original])  # or, the store out of reach, by the workers later
     return PurgeReport(expired, dry_run=False)
 
 

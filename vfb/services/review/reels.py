@@ -19,6 +19,7 @@ from vfb.errors import InvalidInput, NotFound
 from vfb.models import Clip, Moment, Programme, ProgrammeSession, Reel, ReelCreate, User
 from vfb.review.moments import play_span
 from vfb.review.schemes import load_scheme
+from vfb.services.footage.removals import remove_later, remove_now
 from vfb.services.infra.footage_store import MediaStore
 from vfb.services.protection.access import (
     get_programme,
@@ -165,16 +166,24 @@ def list_reels(*, db: Session, programme_id: str, by: User) -> list[Reel]:
 def delete_reel(*, db: Session, store: MediaStore, reel_id: str, by: User) -> None:
     reel = get_reel(db=db, reel_id=reel_id, by=by)
     require_case_writer(by)
-    store.remove_file(reel_file(store, reel))
+    name = store.name_of(reel_file(store, reel))
+    remove_later(db, [name])
     db.delete(reel)
     db.commit()
+    remove_now(db, store, [name])
 
 
-def forget_reels_showing(db: Session, store: MediaStore, programme_id: str, ids: set[str]) -> None:
-    """Delete every reel that shows any of these moments (their clip is being deleted)."""
+def forget_reels_showing(
+    db: Session, store: MediaStore, programme_id: str, ids: set[str]
+) -> list[str]:
+    """Delete every reel that shows any of these moments (their clip is being deleted): the
+    names of their files, listed to go (`remove_now` them once the caller commits)."""
+    names: list[str] = []
     if not ids:
-        return
+        return names
     for reel in db.exec(select(Reel).where(Reel.programme_id == programme_id)).all():
         if ids & set(reel.moment_ids):
-            store.remove_file(reel_file(store, reel))
+            names.append(store.name_of(reel_file(store, reel)))
             db.delete(reel)
+    remove_later(db, names)
+    return names
