@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import subprocess
 from collections.abc import Callable, Iterator
+from contextlib import ExitStack
 from pathlib import Path
 
 import pytest
@@ -145,12 +146,12 @@ def test_withdrawing_consent_leaves_no_object_in_the_store(
     recording = worker.ok("POST", f"/api/sessions/{family.session}/recordings", 201, json={})
     put(worker, recording["id"], 0, samples.get("browser.webm").read_bytes()[:5000])
     kept = len(bucket.keys(f"team/{family.programme}/"))
-    assert kept == 8  # the original, the clip, its review media and frame times, the reel
+    assert kept == 9  # the original, the clip, its review media, frame times, the reel, a chunk
     preview = worker.ok("GET", f"/api/consents/{family.consent}/withdrawal")
     assert (preview["clips"], preview["recordings"], preview["reels"]) == (1, 1, 1)
     body = {"withdrawn_on": "2026-03-01", "confirm": preview["confirm"]}
     done = worker.ok("PATCH", f"/api/consents/{family.consent}", json=body)
-    assert f"{kept + 1} file(s)" in done["footage_deleted"]  # and the recording's chunks
+    assert f"{kept} file(s)" in done["footage_deleted"]
     assert bucket.keys() == []  # not one object of the programme, nor of anyone else's
     assert media_files(app) == []
 
@@ -406,3 +407,45 @@ def test_a_withdrawal_the_store_cannot_take_at_once_is_finished_when_it_is_back(
         assert remove_pending(db, app.state.store) == 0  # the store is back
     assert bucket.keys() == []
     assert media_files(app) == []
+
+
+def test_a_recordings_chunks_may_reach_servers_on_two_machines(
+    app: FastAPI,
+    tmp_path: Path,
+    database_url: str,
+    family: Family,
+    as_: Callable[[str], Caller],
+    samples: Samples,
+    bucket: Bucket,
+    clock: FakeClock,
+) -> None:
+    """Two servers with a data folder each (as on two machines), one database and one store: the
+    chunks alternate between them, a resend goes to the other one, and either may stop it; the
+    clip is every byte once, in order, and no chunk is left anywhere after."""
+    data = samples.get("browser.webm").read_bytes()
+    pieces = [data[i : i + 9000] for i in range(0, len(data), 9000)]
+    apps = [create_app(settings_for(tmp_path / n, database_url, **bucket.settings()), clock=clock)
+            for n in ("one", "two")]  # fmt: skip
+    token = as_("worker_a1").headers["Authorization"].split()[1]
+    try:
+        with ExitStack() as stack:
+            servers = [
+                Caller(stack.enter_context(TestClient(a, base_url="http://127.0.0.1")), token)
+                for a in apps
+            ]
+            recording = servers[0].ok(
+                "POST", f"/api/sessions/{family.session}/recordings", 201, json={}
+            )
+            for index, piece in enumerate(pieces):
+                put(servers[index % 2], recording["id"], index, piece)
+                put(servers[(index + 1) % 2], recording["id"], index, piece)  # a resend
+            clip = servers[1].ok("POST", f"/api/recordings/{recording['id']}/finish", 201)
+            key = f"team/{family.programme}/clips/{clip['id']}/source.webm"
+            assert bucket.read(key) == data
+            assert bucket.keys(f"team/{family.programme}/recordings/") == []
+            assert wait_ready(servers[0], clip["id"])["status"] == "ready"
+            for each in apps:
+                assert media_files(each) == []
+    finally:
+        for each in apps:
+            each.state.engine.dispose()

@@ -13,15 +13,24 @@ from contextlib import contextmanager, suppress
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import update
+from sqlalchemy import Connection, update
 from sqlmodel import Session, col, select
 
 from vfb.capture.files import append_durably, free_bytes
-from vfb.errors import ChunkOutOfOrder, Conflict, DiskFull, StoreUnavailable, VfbError
+from vfb.errors import (
+    ChunkOutOfOrder,
+    Conflict,
+    DiskFull,
+    MediaFailed,
+    StoreUnavailable,
+    VfbError,
+)
 from vfb.models import Clip, Programme, ProgrammeSession, Recording, RecordingCreate, User
 from vfb.models.base import new_id
 from vfb.models.clip import RecordingPublic
 from vfb.services.footage.clips import accept_source, session_for_filming
+from vfb.services.footage.removals import folder as folder_name
+from vfb.services.footage.removals import remove_later, remove_now
 from vfb.services.infra.footage_store import MediaStore
 from vfb.services.protection.access import get_recording, require_case_writer
 from vfb.services.record.visits import hold_booked_visit
@@ -70,9 +79,10 @@ def start_recording(
         created_at=now,
         updated_at=now,
     )
-    folder = store.recording_dir(programme.id, recording.id)
-    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-    store.chunks_file(programme.id, recording.id).touch(mode=0o600)
+    if not store.chunks_apart:
+        folder = store.recording_dir(programme.id, recording.id)
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        store.chunks_file(programme.id, recording.id).touch(mode=0o600)
     db.add(recording)
     db.commit()
     db.refresh(recording)
@@ -85,8 +95,19 @@ def chunk_arriving(*, db: Session, store: MediaStore, recording_id: str, by: Use
     recording, programme = get_recording(db=db, recording_id=recording_id, by=by)
     require_case_writer(by)
     _check_open(recording)
-    folder = store.chunks_file(programme.id, recording.id).parent
+    folder = store.recording_dir(programme.id, recording.id)
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)  # the first chunk to reach this machine
     return folder / f".incoming-{new_id()}.part"
+
+
+def lock_file(db: Session, store: MediaStore, programme_id: str, recording_id: str) -> Path:
+    """On SQLite, where the recording's lock file is: beside the database, which every process
+    of it shares (their footage folders may be their own, with an object store)."""
+    bind = db.get_bind()
+    database = (bind.engine if isinstance(bind, Connection) else bind).url.database
+    if database and database != ":memory:" and not database.startswith("file:"):
+        return Path(database).parent / "recording-locks" / f"{recording_id}.lock"
+    return store.recording_lock(programme_id, recording_id)
 
 
 @contextmanager
@@ -101,7 +122,7 @@ def _held(
     write lock (every other recording's chunks would wait on it)."""
     try:
         if db.get_bind().dialect.name == "sqlite":
-            lock = store.recording_lock(programme.id, recording.id)
+            lock = lock_file(db, store, programme.id, recording.id)
             with store.locked(lock) as remove_lock_file:
                 try:
                     db.refresh(recording)
@@ -172,13 +193,24 @@ def append_chunk(
                 "The disk is nearly full, so the recording has stopped. Everything recorded so "
                 "far is kept; stop and save it, then free some space before filming again."
             )
-        with received.open("rb") as chunk:
-            recording.bytes = append_durably(path, chunk, at=recording.bytes)
+        if store.chunks_apart:
+            store.keep_chunk(programme.id, recording.id, index, received)
+            recording.bytes += received.stat().st_size
+        else:
+            with received.open("rb") as chunk:
+                recording.bytes = append_durably(path, chunk, at=recording.bytes)
         recording.chunks += 1
         recording.updated_at = now
         db.add(recording)
         db.commit()
     db.refresh(recording)
+    if store.chunks_apart and recording.status is RecordingStatus.deleted:
+        # withdrawn while this chunk was being kept: the withdrawal may have emptied the store
+        # before it came, so it goes now too
+        pieces = folder_name(store, store.recording_dir(programme.id, recording.id))
+        remove_later(db, [pieces])
+        db.commit()
+        remove_now(db, store, [pieces])
     return recording
 
 
@@ -237,6 +269,7 @@ def _finalise(
     claim_for: str | None = None,
 ) -> Clip:
     chunks = store.chunks_file(programme.id, recording.id)
+    apart = store.chunks_apart and recording.chunks > 0  # (`vfb record` writes one file)
     if recording.created_by_id is None and recording.chunks == 0 and chunks.exists():
         # `vfb record` writes the file itself (synced as it goes), with no chunks to acknowledge:
         # all of it is kept, not just the size its last heartbeat reported.
@@ -248,13 +281,27 @@ def _finalise(
         db.commit()
         chunks.unlink(missing_ok=True)
         raise Conflict("Nothing was recorded: no video reached vfb before the recording stopped.")
-    with chunks.open("r+b") as f:  # drop bytes written but never acknowledged
-        f.truncate(recording.bytes)
     session = db.get(ProgrammeSession, recording.session_id)
     assert session is not None
     clip_id, folder = store.new_clip_dir(programme.id)
     received = folder / f".received{extension_for(recording.mime_type)}"
-    chunks.replace(received)
+    if apart:
+        try:
+            joined = store.join_chunks(programme.id, recording.id, recording.chunks, received)
+            if joined != recording.bytes:
+                raise FileNotFoundError(received.name)
+        except BaseException as error:
+            store.remove_clip(programme.id, clip_id)  # the chunks are still kept, each one
+            if isinstance(error, FileNotFoundError):
+                raise MediaFailed(
+                    "Part of this recording is missing from the footage store, so vfb has not "
+                    "saved it yet; what is there is kept. Tell whoever runs the team server."
+                ) from None
+            raise
+    else:
+        with chunks.open("r+b") as f:  # drop bytes written but never acknowledged
+            f.truncate(recording.bytes)
+        chunks.replace(received)
 
     def saved_as(clip: Clip) -> None:  # in the clip's transaction: the lock is held to the end
         recording.status = RecordingStatus.finished
@@ -279,9 +326,17 @@ def _finalise(
             also=saved_as,
         )
     except Exception:
-        if received.exists():
+        if apart:
+            with suppress(StoreUnavailable):  # the chunks are still kept, each one
+                store.remove_clip(programme.id, clip_id)
+        elif received.exists():
             received.replace(chunks)  # never lose what was recorded
         raise
+    if apart:  # the clip is saved: its chunks go
+        pieces = folder_name(store, store.recording_dir(programme.id, recording.id))
+        remove_later(db, [pieces])
+        db.commit()
+        remove_now(db, store, [pieces])
     with suppress(OSError):  # a resent chunk may be arriving in it: the clip is saved all the same
         store.recording_dir(programme.id, recording.id).rmdir()
     return clip

@@ -241,8 +241,36 @@ class MediaStore:
     def chunks_file(self, programme_id: str, recording_id: str) -> Path:
         return self.recording_dir(programme_id, recording_id) / CHUNKS_FILE
 
+    @property
+    def chunks_apart(self) -> bool:
+        """A browser recording's chunks are kept one object each in the object store (so any
+        server may take the next), and joined when it stops; without a store, appended to
+        one file (`chunks_file`) as they come."""
+        return self.objects is not None
+
+    def _chunk_name(self, programme_id: str, recording_id: str, index: int) -> str:
+        return self.name_of(self.recording_dir(programme_id, recording_id)) + f"/chunk-{index:06d}"
+
+    def keep_chunk(self, programme_id: str, recording_id: str, index: int, path: Path) -> None:
+        """Keep chunk `index` of the recording (a resend replaces it with the same bytes)."""
+        assert self.objects is not None
+        self.objects.put_file(self._chunk_name(programme_id, recording_id, index), path)
+
+    def join_chunks(self, programme_id: str, recording_id: str, count: int, dest: Path) -> int:
+        """Chunks 0 to `count - 1` of the recording, one after the other, into `dest` (synced):
+        its size."""
+        assert self.objects is not None
+        size = 0
+        with dest.open("xb") as out:
+            for index in range(count):
+                name = self._chunk_name(programme_id, recording_id, index)
+                size += self.objects.write_into(name, out)
+            out.flush()
+            os.fsync(out.fileno())
+        return size
+
     def recording_lock(self, programme_id: str, recording_id: str) -> Path:
-        """Beside the recording's folder, so that deleting the programme's footage takes it too."""
+        """Beside the recording's folder (for a database that is not a file of its own)."""
         return self.programme_dir(programme_id) / "recordings" / f".{recording_id}.lock"
 
     @contextmanager

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, BinaryIO
 from urllib.parse import urlsplit
 
 import boto3
@@ -136,6 +136,25 @@ class S3Objects:
             raise self._unavailable("read from", error) from None
         except BotoCoreError as error:
             raise self._unavailable("read from", error) from None
+
+    def write_into(self, name: str, out: BinaryIO) -> int:
+        """Append the object's bytes to `out`, as they arrive; how many there were."""
+        try:
+            body = self.client.get_object(Bucket=self.bucket, Key=self.key(name))["Body"]
+            written = 0
+            try:
+                for chunk in body.iter_chunks(READ_BYTES):
+                    out.write(chunk)
+                    written += len(chunk)
+            finally:
+                body.close()
+        except ClientError as error:
+            if _missing(error):
+                raise FileNotFoundError(name) from None
+            raise self._unavailable("read from", error) from None
+        except BotoCoreError as error:
+            raise self._unavailable("read from", error) from None
+        return written
 
     def get_file(self, name: str, path: Path) -> None:
         """Copy the object to `path` (written beside it, then renamed into place)."""
