@@ -17,8 +17,9 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from imageio_ffmpeg import get_ffmpeg_exe
 from sqlmodel import Session
+from typer.testing import CliRunner
 
-from tests.support import Caller, FakeClock, Family, free_port, settings_for
+from tests.support import Caller, FakeClock, Family, cli_env, free_port, settings_for
 from tests.support.api import (
     import_file,
     imported,
@@ -33,6 +34,7 @@ from tests.support.api import (
 from tests.support.media import Samples
 from tests.support.object_store import Bucket
 from vfb.api import create_app
+from vfb.cli.main import app as cli
 from vfb.services.footage.removals import remove_pending
 from vfb.services.infra.footage_store import store_for
 from vfb.services.infra.media_worker import media_jobs
@@ -449,3 +451,21 @@ def test_a_recordings_chunks_may_reach_servers_on_two_machines(
     finally:
         for each in apps:
             each.state.engine.dispose()
+
+
+def test_vfb_import_with_the_store_out_of_reach_says_so_and_keeps_nothing_half_way(
+    app: FastAPI, family: Family, samples: Samples, bucket: Bucket, settings: Settings
+) -> None:
+    down = {"VFB_S3_ENDPOINT_URL": f"http://127.0.0.1:{free_port()}"}
+    env = (
+        cli_env(settings)
+        | {f"VFB_{k.upper()}": str(v) for k, v in bucket.settings().items()}
+        | down
+    )
+    film = samples.get("indexed.mp4")
+    result = CliRunner().invoke(cli, ["import", str(film), "--session", family.session], env=env)
+    assert result.exit_code == 1
+    words = " ".join(result.output.split())
+    assert "footage store" in words and "nothing already kept was lost" in words
+    assert "Traceback" not in result.output and "botocore" not in result.output
+    assert media_files(app) == [] and bucket.keys() == []

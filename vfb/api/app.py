@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import timedelta
@@ -41,6 +42,8 @@ from vfb.services.protection.audit_keys import KeySource
 from vfb.services.protection.retention import DailyPurge, retention_policy
 from vfb.settings import Settings, ensure_data_dir, secret_key
 
+logger = logging.getLogger(__name__)
+
 
 def create_app(
     settings: Settings | None = None, *, clock: Clock = system_clock, engine: Engine | None = None
@@ -51,6 +54,8 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        if (problem := app.state.store.unreachable()) is not None:
+            logger.error(problem)
         if settings.serve_media_jobs:  # else `vfb worker` processes make clips and reels
             app.state.jobs.start()  # carries on with any clip a restart interrupted
         app.state.purge.start()  # retention, once a day

@@ -132,6 +132,13 @@ def _say_clip(clip: Clip) -> None:
     if clip.status is ClipStatus.failed:
         console.print(f"[red]The clip could not be made playable:[/] {clip.detail}")
         raise typer.Exit(code=1)
+    if clip.status is ClipStatus.processing:  # the footage store was out of reach: it waits
+        console.print(
+            f"Clip {clip.id} is saved; it is made playable as soon as the footage store can be "
+            "reached (a running vfb serve or vfb worker will do it).",
+            highlight=False,
+        )
+        return
     length = format_timecode(clip.duration_ms or 0)
     console.print(
         f"Clip {clip.id} is ready: {length}, {clip.width}×{clip.height}, SHA-256 {clip.sha256}.",
@@ -338,6 +345,8 @@ def worker_command() -> None:
     with open_database(settings) as engine:
         jobs = media_jobs(engine, store_for(settings), lambda: now(settings), settings)
         previous = [signal.signal(s, ask_to_stop) for s in (signal.SIGINT, signal.SIGTERM)]
+        if (problem := jobs.store.unreachable()) is not None:
+            console.print(f"[yellow]{problem}[/]", highlight=False)
         jobs.start()
         console.print(
             f"vfb worker {jobs.name} is taking media jobs, {jobs.workers} at once (Ctrl-C stops)",

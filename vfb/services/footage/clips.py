@@ -55,7 +55,7 @@ def public(clip: Clip, programme_id: str, store: MediaStore) -> ClipPublic:
     if clip.review_media:
         index = store.review_file(programme_id, clip.id, "thumbnails.json")
         try:
-            thumbnails = ThumbnailsPublic.model_validate_json(store.read_bytes(index))
+            thumbnails = ThumbnailsPublic.model_validate_json(store.read_bytes(index, lasting=True))
         except (OSError, ValueError, StoreUnavailable):
             thumbnails = None
     return ClipPublic.model_validate(

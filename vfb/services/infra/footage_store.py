@@ -15,7 +15,7 @@ import os
 import shutil
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, BinaryIO
 from vfb.capture.files import built_atomically
 from vfb.capture.frames import FRAMES
 from vfb.capture.review_media import PEAKS, POSTER, THUMBNAILS
+from vfb.errors import StoreUnavailable
 from vfb.models.base import new_id
 from vfb.services.infra.object_store import ObjectStoreSettings, S3Objects
 
@@ -33,6 +34,7 @@ CLIP_FILE = "clip.mp4"
 CHUNKS_FILE = "chunks"
 READ_URL_SECONDS = 300  # a signed address for FFmpeg reading a still or the frame times
 READ_BYTES = 256 * 1024
+LASTING_FILES = 10_000  # thumbnail indexes kept in memory (a few hundred bytes each)
 COPY_PREFIX = ".copy-"  # a job's own copy of a file from the object store, in a folder so named
 
 
@@ -50,6 +52,9 @@ class Described:
 class MediaStore:
     root: Path
     objects: S3Objects | None = None
+    # small files that never change once made (a clip's thumbnail index), read from the object
+    # store once per process: a list of clips asks for each one's
+    _lasting: dict[str, bytes] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def where(self) -> str:
@@ -113,14 +118,37 @@ class MediaStore:
         """The file's size in bytes (`FileNotFoundError` when it is nowhere)."""
         return self.describe(path).size
 
-    def read_bytes(self, path: Path) -> bytes:
-        """A small file's bytes (`FileNotFoundError` when it is nowhere)."""
+    def read_bytes(self, path: Path, *, lasting: bool = False) -> bytes:
+        """A small file's bytes (`FileNotFoundError` when it is nowhere); one that is `lasting`
+        (never changes once made) is read from the object store only the first time."""
         try:
             return path.read_bytes()
         except FileNotFoundError:
             if self.objects is None:
                 raise
-        return self.objects.get_bytes(self.name_of(path))
+        name = self.name_of(path)
+        if lasting and name in self._lasting:
+            return self._lasting[name]
+        data = self.objects.get_bytes(name)
+        if lasting:
+            if len(self._lasting) >= LASTING_FILES:
+                self._lasting.clear()
+            self._lasting[name] = data
+        return data
+
+    def unreachable(self) -> str | None:
+        """Why the object store cannot be used now, in plain words (None: it can, or there is
+        none), for the operator when a process starts."""
+        if self.objects is None:
+            return None
+        try:
+            self.objects.check()
+        except StoreUnavailable:
+            return (
+                f"The footage store {self.objects.where} cannot be reached with these settings "
+                "(VFB_MEDIA_URL, VFB_S3_*): footage cannot be kept or shown until it can."
+            )
+        return None
 
     def describe(self, path: Path) -> Described:
         """Size and validators of the file to serve (`FileNotFoundError` when it is nowhere).
