@@ -25,7 +25,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from vfb.capture.clipmaker import make_web_mp4, plan_for  # noqa: E402
+from vfb.capture.clipmaker import make_playable, plan_for  # noqa: E402
 from vfb.capture.ffmpeg import ffmpeg_exe  # noqa: E402
 from vfb.capture.probe import MediaFacts, probe  # noqa: E402
 from vfb.capture.review_media import make_review_media  # noqa: E402
@@ -54,10 +54,10 @@ def make_phone_film(path: Path, seconds: int) -> None:
 def ready(source: Path, folder: Path, facts: MediaFacts) -> float:
     """Seconds from the file's arrival to a clip ready to review: the playable copy, then the
     review media (what the media job does)."""
-    clip = folder / "clip.mp4"
+    clip = folder / f"clip{plan_for(facts).extension}"
     clip.unlink(missing_ok=True)
     started = time.perf_counter()
-    make_web_mp4(source, clip, facts)
+    make_playable(source, clip, facts)
     make_review_media(clip, folder)
     return time.perf_counter() - started
 

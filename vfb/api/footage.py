@@ -91,8 +91,6 @@ def footage_response(
         try:
             start_viewing()
         except BaseException:
-            close = getattr(body, "close", None)
-            if close is not None:
-                close()
+            body.close()
             raise
     return StreamingResponse(body, status_code=status, headers=sent, media_type=media_type)

@@ -18,7 +18,7 @@ from typing import Any
 
 import av.error
 
-from vfb.capture.clipmaker import make_web_mp4, plan_for
+from vfb.capture.clipmaker import make_playable, plan_for
 from vfb.capture.probe import MediaBounds, probe
 from vfb.capture.reel import ReelPart, ReelPlan, make_reel
 from vfb.capture.review_media import make_review_media
@@ -37,7 +37,7 @@ def make_clip(*, source: str, target: str, name: str, bounds: dict[str, Any], ma
         facts = probe(Path(source), name, MediaBounds(**bounds))
         stage = f"Making a playable copy ({plan_for(facts).description})"
         emit(stage=stage, fraction=0.0)
-        make_web_mp4(Path(source), clip, facts, lambda f: emit(stage=stage, fraction=0.6 * f))
+        make_playable(Path(source), clip, facts, lambda f: emit(stage=stage, fraction=0.6 * f))
         emit(made=True)
     stage = "Making thumbnails and the waveform"
     emit(stage=stage, fraction=0.6)

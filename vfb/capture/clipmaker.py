@@ -1,6 +1,8 @@
-"""Turn any accepted recording or import into one web-playable MP4 (H.264 + AAC, `faststart`):
-copied when the source already is that (a phone's rotation kept as its display matrix, which
-browsers honour), re-encoded only when it must be (a mirrored picture is turned upright then)."""
+"""Turn any accepted recording or import into one web-playable file: copied when the source already
+is what Chromium, Firefox and Safari play — H.264 into an MP4 (`faststart`; a phone's rotation kept
+as its display matrix, which browsers honour), a browser's own VP8 or VP9 recording into a WebM
+with cues (so the player can seek at once) — and re-encoded to H.264 + AAC only when it must be (a
+mirrored picture is turned upright then)."""
 
 from __future__ import annotations
 
@@ -29,10 +31,15 @@ TO_SDR = (
 )
 
 
+WEBM_VIDEO = ("vp8", "vp9")  # what MediaRecorder writes in a WebM, and every browser plays
+WEBM_AUDIO = (None, "opus", "vorbis")
+
+
 @dataclass(frozen=True)
 class ClipPlan:
     copy_video: bool
     copy_audio: bool
+    extension: str = ".mp4"  # or ".webm": a browser's VP8 or VP9 recording, copied
 
     @property
     def description(self) -> str:
@@ -44,21 +51,24 @@ class ClipPlan:
 
 
 def plan_for(facts: MediaFacts) -> ClipPlan:
-    copy_video = (
-        facts.video_codec == "h264"
-        and facts.pixel_format in ("yuv420p", "yuvj420p")
-        # Chromium, Firefox and Safari turn a picture by its display matrix, but not all of
-        # them mirror one: a front camera's mirrored picture is re-encoded the right way round
-        and not facts.mirrored
-    )
+    plain = facts.pixel_format in ("yuv420p", "yuvj420p") and not facts.mirrored
+    # Chromium, Firefox and Safari turn a picture by its display matrix, but not all of them
+    # mirror one: a front camera's mirrored picture is re-encoded the right way round
+    if plain and facts.video_codec in WEBM_VIDEO and facts.audio_codec in WEBM_AUDIO:
+        return ClipPlan(copy_video=True, copy_audio=True, extension=".webm")
+    copy_video = plain and facts.video_codec == "h264"
     return ClipPlan(copy_video=copy_video, copy_audio=facts.audio_codec in (None, "aac"))
 
 
-def make_web_mp4(
+def make_playable(
     source: Path, dest: Path, facts: MediaFacts, progress: Callable[[float], None] | None = None
 ) -> ClipPlan:
-    """Write `dest` from `source` (never modified); `dest` is complete or absent."""
+    """Write `dest` (named with the plan's extension) from `source` (never modified); `dest` is
+    complete or absent."""
     plan = plan_for(facts)
+    assert dest.suffix == plan.extension, (dest.name, plan.extension)
+    if plan.extension == ".webm":
+        return _remux_webm(source, dest, facts, plan, progress)
     if plan.copy_video:
         _refuse_if_cut_short(source)  # a copy passes on what a re-encode would have dropped
     args = ["-err_detect", "ignore_err", "-i", str(source), "-map", "0:v:0", "-map", "0:a:0?"]
@@ -84,6 +94,28 @@ def make_web_mp4(
             duration_ms=facts.duration_ms,
             progress=progress,
             what="make a playable copy of this video",
+        )
+    return plan
+
+
+def _remux_webm(
+    source: Path,
+    dest: Path,
+    facts: MediaFacts,
+    plan: ClipPlan,
+    progress: Callable[[float], None] | None,
+) -> ClipPlan:
+    """A browser's recording as it came, with what MediaRecorder cannot write as it goes: the
+    duration, and cues (the index a player seeks by) at the front. A recording that stopped
+    mid-picture (its last chunk never acknowledged) keeps every picture before it."""
+    args = ["-err_detect", "ignore_err", "-i", str(source), "-map", "0:v:0", "-map", "0:a:0?"]
+    args += ["-c", "copy", "-dn", "-sn", "-map_metadata", "-1", "-cues_to_front", "1"]
+    with built_atomically(dest) as part:
+        run_ffmpeg(
+            [*args, "-f", "webm", "-y", str(part)],
+            duration_ms=facts.duration_ms,
+            progress=progress,
+            what="make a playable copy of this recording",
         )
     return plan
 

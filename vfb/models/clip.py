@@ -40,6 +40,9 @@ class ClipBase(SQLModel):
 
 class Clip(ClipBase, table=True):
     id: str = Field(default_factory=new_id, primary_key=True, max_length=32)
+    # what the playable copy is: `.mp4` (H.264 + AAC, or copied H.264) or `.webm` (a browser's
+    # VP8 or VP9 recording, copied as it is)
+    playable_ext: str = Field(default=".mp4", max_length=8)
     claimed_by: str | None = Field(default=None, max_length=80, description="Preparing process")
     claimed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     created_by_id: str | None = Field(default=None, foreign_key="app_user.id", max_length=32)

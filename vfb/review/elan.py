@@ -41,9 +41,17 @@ CONSTRAINTS = {
 }
 
 
-def clip_file_name(clip_id: str) -> str:
+MEDIA_TYPES = {".mp4": "video/mp4", ".webm": "video/webm"}
+
+
+def clip_file_name(clip_id: str, ext: str = ".mp4") -> str:
     """The name a clip's file downloads as, and the one an .eaf export links it by."""
-    return f"clip-{clip_id}.mp4"
+    return f"clip-{clip_id}{ext}"
+
+
+def media_type_of(name: str) -> str:
+    """The MIME type of a clip's file, by its name's ending (MP4 or WebM)."""
+    return MEDIA_TYPES.get(name[name.rfind(".") :].lower(), "video/mp4")
 
 
 def frame_ms(fps: float | None) -> int:
@@ -81,7 +89,7 @@ def to_eaf(
         "MEDIA_DESCRIPTOR",
         {
             "MEDIA_URL": media_name,
-            "MIME_TYPE": "video/mp4",
+            "MIME_TYPE": media_type_of(media_name),
             "RELATIVE_MEDIA_URL": f"./{media_name}",
         },
     )

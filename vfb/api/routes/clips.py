@@ -23,7 +23,7 @@ from vfb.db import release_connection
 from vfb.errors import Conflict, InvalidInput, TooLarge
 from vfb.models import ClipPublic, RecordingCreate, RecordingPublic, TrimRequest
 from vfb.models.clip import StoragePublic
-from vfb.review.elan import clip_file_name
+from vfb.review.elan import clip_file_name, media_type_of
 from vfb.services.footage import clips, recordings, uploads, viewing
 from vfb.services.protection import access
 from vfb.vocabulary import ClipStatus
@@ -135,8 +135,10 @@ def clip_media(
         request,
         store,
         path,
-        media_type="video/mp4",
-        filename=clip_file_name(clip.id),  # as an .eaf export links it: ELAN finds it beside
+        media_type=media_type_of(path.name),
+        filename=clip_file_name(
+            clip.id, clip.playable_ext
+        ),  # as an .eaf export links it: ELAN finds it beside
         headers={"Cache-Control": "private, no-store"},
         start_viewing=lambda: viewing.start_viewing(
             db, "clip.stream", target_type="clip", target_id=clip.id, child_id=programme.child_id

@@ -113,7 +113,8 @@ def export_moments(
 ) -> Response:
     """The clip's moments as CSV, WebVTT (a `<track>`: the carer's captions, or the team's
     notes) or ELAN `.eaf` (one tier per category, the note, caption, child's words and share as
-    dependent tiers, the media named `clip-<id>.mp4`). Each export is in the audit trail."""
+    dependent tiers, the media named `clip-<id>.mp4`, or `.webm`). Each export is in the audit
+    trail."""
     found, scheme = moments.list_moments(db=db, clip_id=clip_id, by=user)
     clip, programme = access.get_clip(db=db, clip_id=clip_id, by=user)
     audit_trail.append(
@@ -136,7 +137,7 @@ def export_moments(
     else:
         body = to_eaf(
             marked,
-            media_name=clip_file_name(clip_id),
+            media_name=clip_file_name(clip_id, clip.playable_ext),
             categories=labels,
             one_frame_ms=frame_ms(clip.fps),
         )

@@ -12,6 +12,7 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from vfb.actions import Action
+from vfb.capture.clipmaker import plan_for
 from vfb.capture.files import sha256_of
 from vfb.capture.frames import FRAMES, encoded, read_frame_times
 from vfb.capture.probe import MediaBounds, MediaFacts, probe
@@ -159,6 +160,7 @@ def accept_source(
     ext = source_extension(original_name)
     source = store.source_file(programme.id, clip_id, ext)
     received.replace(source)
+    playable = plan_for(facts).extension  # copied as it is, or made an MP4
     clip = Clip(
         id=clip_id,
         session_id=session.id,
@@ -167,6 +169,7 @@ def accept_source(
         recovered=recovered,
         original_name=(original_name or None) and Path(original_name or "").name[:255],
         source_ext=ext,
+        playable_ext=playable,
         stage="Waiting to be made playable",
         claimed_by=claim_for,
         claimed_at=now if claim_for else None,
@@ -246,7 +249,7 @@ def list_clips(*, db: Session, session_id: str, by: User) -> list[Clip]:
 def playable_file(store: MediaStore, clip: Clip, programme_id: str) -> Path:
     if clip.status is ClipStatus.deleted:
         raise Conflict(clip.detail or "This clip's footage was deleted.")
-    path = store.clip_file(programme_id, clip.id)
+    path = store.clip_file(programme_id, clip.id, clip.playable_ext)
     if clip.status is ClipStatus.failed or not store.exists(path):
         raise Conflict(
             "This clip is not playable yet: it is still being prepared."

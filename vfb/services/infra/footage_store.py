@@ -25,12 +25,13 @@ from vfb.capture.frames import FRAMES
 from vfb.capture.review_media import PEAKS, POSTER, THUMBNAILS
 from vfb.errors import StoreUnavailable
 from vfb.models.base import new_id
-from vfb.services.infra.object_store import ObjectStoreSettings, S3Objects
+from vfb.services.infra.object_store import ObjectStoreSettings, OpenPart, S3Objects
 
 if TYPE_CHECKING:
     from vfb.settings import Settings
 
-CLIP_FILE = "clip.mp4"
+CLIP_NAME = "clip"  # clip.mp4 or clip.webm
+PLAYABLE_EXTENSIONS = (".mp4", ".webm")
 CHUNKS_FILE = "chunks"
 READ_URL_SECONDS = 300  # a signed address for FFmpeg reading a still or the frame times
 READ_BYTES = 256 * 1024
@@ -97,8 +98,8 @@ class MediaStore:
             p for p in folder.iterdir() if p.is_file() and not p.name.startswith((".", "source"))
         ]
         if not clip_too:
-            self.let_go(*[p for p in made if p.name == CLIP_FILE])
-            made = [p for p in made if p.name != CLIP_FILE]
+            self.let_go(*[p for p in made if p.stem == CLIP_NAME])
+            made = [p for p in made if p.stem != CLIP_NAME]
         self.keep(*made)
 
     def keep_bytes(self, path: Path, data: bytes) -> None:
@@ -160,7 +161,7 @@ class MediaStore:
         modified = datetime.fromtimestamp(stat.st_mtime, UTC)
         return Described(stat.st_size, f"{stat.st_mtime_ns}-{stat.st_size}", modified)
 
-    def open_part(self, path: Path, found: Described, first: int, length: int) -> Iterator[bytes]:
+    def open_part(self, path: Path, found: Described, first: int, length: int) -> OpenPart:
         """`length` bytes of the file `describe` found, from byte `first`: opened now (so that a
         store that fails, or a file that changed since, is an error before any header is
         sent), read as the iterator is."""
@@ -169,7 +170,7 @@ class MediaStore:
             return self.objects.open_range(self.name_of(path), first, length, found.tag)
         file = path.open("rb")
         file.seek(first)
-        return _read_part(file, length)
+        return OpenPart(_read_part(file, length), file.close)
 
     def readable(self, path: Path) -> str:
         """What FFmpeg may open to read a few frames of the file: its path, or a short-lived
@@ -252,8 +253,10 @@ class MediaStore:
                     raise
         return clip_id, folder
 
-    def clip_file(self, programme_id: str, clip_id: str) -> Path:
-        return self.clip_dir(programme_id, clip_id) / CLIP_FILE
+    def clip_file(self, programme_id: str, clip_id: str, ext: str = ".mp4") -> Path:
+        """The clip's playable copy: `ext` is the clip's `playable_ext`."""
+        assert ext in PLAYABLE_EXTENSIONS, ext
+        return self.clip_dir(programme_id, clip_id) / f"{CLIP_NAME}{ext}"
 
     def source_file(self, programme_id: str, clip_id: str, ext: str) -> Path:
         """What was uploaded or recorded, kept as it came until retention says otherwise."""
@@ -371,13 +374,12 @@ class MediaStore:
 
 
 def _read_part(file: BinaryIO, length: int) -> Iterator[bytes]:
-    with file:
-        while length > 0:
-            chunk = file.read(min(READ_BYTES, length))
-            if not chunk:
-                return
-            length -= len(chunk)
-            yield chunk
+    while length > 0:
+        chunk = file.read(min(READ_BYTES, length))
+        if not chunk:
+            return
+        length -= len(chunk)
+        yield chunk
 
 
 def _files_under(folder: Path) -> list[Path]:

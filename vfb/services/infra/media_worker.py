@@ -373,7 +373,7 @@ class MediaJobs:
             elif "stage" in event:
                 report(str(event["stage"]), float(event["fraction"]))
 
-        target = self.store.clip_file(programme_id, clip.id)
+        target = self.store.clip_file(programme_id, clip.id, clip.playable_ext)
         source = self.store.source_file(programme_id, clip.id, clip.source_ext)
         try:
             made = self.store.exists(target)  # a crash came after it was made: only review media

@@ -8,7 +8,7 @@ from __future__ import annotations
 import errno
 import logging
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -31,6 +31,33 @@ logger = logging.getLogger(__name__)
 
 PART_BYTES = 8 * 1024 * 1024  # S3's smallest part is 5 MiB; 8 MiB is boto3's own default
 READ_BYTES = 256 * 1024
+
+
+class OpenPart:
+    """Bytes of a file or an object already opened, as an iterator: what it read from is closed
+    when the bytes run out, when `close` is called, or when it is dropped unread (a player
+    that went away before the first byte)."""
+
+    def __init__(self, chunks: Iterator[bytes], close: Callable[[], object]) -> None:
+        self._chunks, self._close, self._closed = chunks, close, False
+
+    def __iter__(self) -> OpenPart:
+        return self
+
+    def __next__(self) -> bytes:
+        try:
+            return next(self._chunks)
+        except BaseException:
+            self.close()
+            raise
+
+    def close(self) -> None:
+        if not self._closed:
+            self._closed = True
+            self._close()
+
+    def __del__(self) -> None:
+        self.close()
 
 
 @dataclass(frozen=True)
@@ -179,12 +206,12 @@ class S3Objects:
                 ) from None
             raise
 
-    def open_range(self, name: str, first: int, length: int, etag: str) -> Iterator[bytes]:
+    def open_range(self, name: str, first: int, length: int, etag: str) -> OpenPart:
         """Bytes `first` to `first + length - 1` of the object, if it is still the one `etag`
         names (`FileNotFoundError` if it is gone or was replaced): asked for now, read as the
         iterator is."""
         if length <= 0:
-            return iter(())
+            return OpenPart(iter(()), lambda: None)
         wanted = f"bytes={first}-{first + length - 1}"
         try:
             found = self.client.get_object(
@@ -197,16 +224,15 @@ class S3Objects:
             raise self._unavailable("read from", error) from None
         except (BotoCoreError, Boto3Error) as error:
             raise self._unavailable("read from", error) from None
-        return self._body(name, found["Body"])
+        body = found["Body"]
+        return OpenPart(self._chunks_of(name, body), body.close)
 
-    def _body(self, name: str, body: StreamingBody) -> Iterator[bytes]:
+    def _chunks_of(self, name: str, body: StreamingBody) -> Iterator[bytes]:
         try:
             yield from body.iter_chunks(READ_BYTES)
         except (BotoCoreError, OSError) as error:
             # the headers have gone: the player sees a short body, and asks again from there
             logger.warning("object store %s: a read of %s stopped: %s", self.where, name, error)
-        finally:
-            body.close()
 
     def url_for(self, name: str, seconds: int) -> str:
         """A signed address that reads the object for `seconds` (for FFmpeg reading a few

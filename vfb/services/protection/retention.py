@@ -129,7 +129,9 @@ def find_expired(
         if programme.id in gone:
             continue
         original = store.source_file(programme.id, clip.id, clip.source_ext)
-        if store.exists(original) and store.exists(store.clip_file(programme.id, clip.id)):
+        if store.exists(original) and store.exists(
+            store.clip_file(programme.id, clip.id, clip.playable_ext)
+        ):
             reason = (
                 f"its playable clip was made on {fmt(clip.created_at.date())}; originals are "
                 f"kept {policy.raw_days} days after that"

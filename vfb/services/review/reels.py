@@ -67,7 +67,7 @@ def _chosen(
         first_clip = first_clip or clip
         start, end = play_span(moment.start_ms, moment.end_ms, clip.duration_ms)
         caption = carer_caption(moment, scheme)
-        source = store.clip_file(programme.id, clip.id)
+        source = store.clip_file(programme.id, clip.id, clip.playable_ext)
         parts.append(ReelPart(source, start, end, caption, moment.child_words))
     assert first_clip is not None
     plan = plan_for(first_clip.width or 1280, first_clip.height or 720, first_clip.fps or 30)
