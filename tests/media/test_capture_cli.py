@@ -114,7 +114,7 @@ def test_import_from_the_command_line_makes_a_ready_clip(
     assert done.returncode == 0, done.stderr
     assert "is ready: 00:00:03" in done.stdout
     [clip] = as_("worker_a1").ok("GET", f"/api/sessions/{family.session}/clips")
-    assert clip["status"] == "ready" and clip["video_codec"] == "h264"
+    assert clip["status"] == "ready" and clip["video_codec"] == "vp9"  # copied as it came
 
 
 def test_recording_needs_filming_consent(

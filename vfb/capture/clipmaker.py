@@ -54,7 +54,9 @@ def plan_for(facts: MediaFacts) -> ClipPlan:
     plain = facts.pixel_format in ("yuv420p", "yuvj420p") and not facts.mirrored
     # Chromium, Firefox and Safari turn a picture by its display matrix, but not all of them
     # mirror one: a front camera's mirrored picture is re-encoded the right way round
-    if plain and facts.video_codec in WEBM_VIDEO and facts.audio_codec in WEBM_AUDIO:
+    even = facts.width % 2 == 0 and facts.height % 2 == 0  # what an H.264 cut of it will have
+    webm = facts.video_codec in WEBM_VIDEO and facts.audio_codec in WEBM_AUDIO
+    if plain and even and webm:
         return ClipPlan(copy_video=True, copy_audio=True, extension=".webm")
     copy_video = plain and facts.video_codec == "h264"
     return ClipPlan(copy_video=copy_video, copy_audio=facts.audio_codec in (None, "aac"))
