@@ -31,3 +31,6 @@ def test_a_copied_webm_recording_plays_and_seeks_on_the_review_page(
     assert abs(page.evaluate("document.getElementById('player').currentTime") - 2.5) < 0.05
     width = page.evaluate("document.getElementById('player').videoWidth")
     assert width == 320  # a picture decoded, at its size
+    # the ELAN export's clip downloads under the name the .eaf links it by
+    assert page.get_attribute("#export-clip", "download") == f"clip-{clip['id']}.webm"
+    assert page.text_content("#export-clip") == "the clip (.webm)"

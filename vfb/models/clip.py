@@ -65,6 +65,11 @@ class ClipPublic(ClipBase):
         default=None, description="Set when the clip is shorter than 10 or longer than 20 minutes"
     )
     thumbnails: ThumbnailsPublic | None = None
+    playable_ext: str = Field(
+        default=".mp4",
+        description="What `media` is: `.mp4` (H.264), or `.webm` (a browser's VP8 or VP9 "
+        "recording, copied as it is)",
+    )
 
 
 class TrimRequest(InputModel):

@@ -33,11 +33,11 @@ function $(id) {
 export class ExchangePanel extends EventTarget {
   /**
    * @param {{clipId: string, scheme: string, categories: Category[], editable: boolean,
-   *   video?: HTMLVideoElement | null}} options
+   *   video?: HTMLVideoElement | null, playableExt?: string}} options
    */
-  constructor({ clipId, scheme, categories, editable, video = null }) {
+  constructor({ clipId, scheme, categories, editable, video = null, playableExt = ".mp4" }) {
     super();
-    Object.assign(this, { clipId, scheme, categories });
+    Object.assign(this, { clipId, scheme, categories, playableExt });
     /** how many previews were asked for: an answer to an older one is not drawn */
     this.asking = 0;
     /** @type {Record<string, string>} */
@@ -77,8 +77,8 @@ export class ExchangePanel extends EventTarget {
       ["export-clip", `${base}/media`],
     ];
     for (const [id, href] of links) $(id).setAttribute("href", href);
-    $("export-clip").setAttribute("download", `clip-${this.clipId}.mp4`);
-    $("export-clip").textContent = "the clip (.mp4)";
+    $("export-clip").setAttribute("download", `clip-${this.clipId}${this.playableExt}`);
+    $("export-clip").textContent = `the clip (${this.playableExt})`;
   }
 
   /** The carer's captions on the worker's own player: what the joint review will show. */

@@ -412,7 +412,7 @@ async function main() {
   $("back").href = `/sessions/${session.id}`;
   $("back").textContent = `← Session ${session.number}`;
   $("trim-link").href = `/clips/${clipId}`;
-  new ExchangePanel({ clipId, scheme: programme.coding_scheme, categories: state.categories, editable: state.editable, video: player() }).addEventListener("moments.change", () => reload());
+  new ExchangePanel({ clipId, scheme: programme.coding_scheme, categories: state.categories, editable: state.editable, video: player(), playableExt: state.clip.playable_ext }).addEventListener("moments.change", () => reload());
   $("joint-link").href = `/clips/${clipId}/joint-review`;
   $("joint-link").hidden = !state.editable;
   $("reel-drawer").hidden = !state.editable;
