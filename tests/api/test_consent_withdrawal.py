@@ -8,9 +8,11 @@ from collections.abc import Callable
 
 import pytest
 from fastapi import FastAPI
+from sqlmodel import Session
 
-from tests.support import Caller, Family
+from tests.support import Caller, FakeClock, Family
 from tests.support.api import (
+    import_file,
     imported,
     media_files,
     put,
@@ -20,6 +22,8 @@ from tests.support.api import (
     wait_ready,
 )
 from tests.support.media import Samples
+from vfb.models import Clip
+from vfb.services.infra.media_worker import media_jobs
 
 pytestmark = pytest.mark.media
 
@@ -184,3 +188,41 @@ def test_the_preview_counts_what_the_withdrawal_then_deletes_and_a_stale_one_del
     links = worker.ok("GET", f"/api/programmes/{family.programme}/share-links")
     assert [link["state"] for link in links] == ["revoked"] * 3
     assert worker.get(f"{path}/withdrawal").status_code == 409  # already withdrawn
+
+
+def test_a_job_running_when_consent_is_withdrawn_leaves_the_clip_deleted_not_failed(
+    app: FastAPI,
+    family: Family,
+    as_: Callable[[str], Caller],
+    samples: Samples,
+    clock: FakeClock,
+) -> None:
+    """The job had its clip when the withdrawal took the files: it fails for want of them, and
+    the clip still says it was deleted, and why (not "could not be made playable")."""
+    app.state.jobs.stop()
+    worker = as_("worker_a1")
+    made = import_file(worker, family.session, samples.get("browser.webm"))
+    with Session(app.state.engine) as db:
+        taken = db.get(Clip, made["id"])  # as the job claimed it, before the withdrawal
+        assert taken is not None
+        confirm = worker.ok("GET", f"/api/consents/{family.consent}/withdrawal")["confirm"]
+        body = {"withdrawn_on": "2026-03-01", "confirm": confirm}
+        worker.ok("PATCH", f"/api/consents/{family.consent}", json=body)
+        jobs = media_jobs(app.state.engine, app.state.store, clock, app.state.settings)
+        jobs.prepare(db, taken)
+    clip = worker.ok("GET", f"/api/clips/{made['id']}")
+    assert clip["status"] == "deleted" and "consent was withdrawn" in clip["detail"]
+    assert media_files(app) == []
+
+
+def test_a_recording_vfb_cannot_read_keeps_every_byte(
+    app: FastAPI, family: Family, as_: Callable[[str], Caller]
+) -> None:
+    worker = as_("worker_a1")
+    recording = worker.ok("POST", f"/api/sessions/{family.session}/recordings", 201, json={})
+    garbage = b"not a video at all " * 500
+    put(worker, recording["id"], 0, garbage)
+    refused = worker.request("POST", f"/api/recordings/{recording['id']}/finish")
+    assert refused.status_code == 422, refused.text
+    kept = app.state.store.chunks_file(family.programme, recording["id"])
+    assert kept.read_bytes() == garbage  # still there, for someone to look at

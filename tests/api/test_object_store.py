@@ -406,10 +406,18 @@ def test_a_withdrawal_the_store_cannot_take_at_once_is_finished_when_it_is_back(
     assert "will be removed as soon as it can be" in done["footage_deleted"]
     assert bucket.keys()  # still there: the store could not be reached
     assert worker.get(f"/api/clips/{clip['id']}/media").status_code == 409
+    # the carer consents again: nothing new is filmed until the old footage is all gone, so
+    # that its removal cannot take the new footage with it
+    again = {"programme_id": family.programme, "carer_id": family.carer, "scope": "filming"}
+    worker.ok("POST", "/api/consents", 201, json=again | {"given_on": "2026-03-02"})
+    refused = import_file(worker, family.session, samples.get("indexed.mp4"), 409)
+    assert "still being deleted" in refused["detail"]
     with Session(app.state.engine) as db:
         assert remove_pending(db, app.state.store) == 0  # the store is back
     assert bucket.keys() == []
     assert media_files(app) == []
+    fresh = imported(worker, family.session, samples.get("indexed.mp4"))
+    assert fresh["status"] == "ready" and bucket.keys()
 
 
 def test_a_recordings_chunks_may_reach_servers_on_two_machines(

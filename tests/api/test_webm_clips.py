@@ -13,10 +13,13 @@ import av
 import pytest
 from fastapi import FastAPI
 from imageio_ffmpeg import get_ffmpeg_exe
+from sqlmodel import Session, col, update
 
-from tests.support import Caller, Family
-from tests.support.api import imported, make_reel, put, wait_ready
+from tests.support import Caller, FakeClock, Family
+from tests.support.api import import_file, imported, make_reel, put, wait_ready
 from tests.support.media import Samples
+from vfb.models import Clip
+from vfb.services.infra.media_worker import media_jobs
 
 pytestmark = pytest.mark.media
 
@@ -85,3 +88,25 @@ def test_a_vp8_recording_imported_is_copied_and_trims_and_reels_are_made_from_it
         f"/api/clips/{clip['id']}/trim", json={"from_ms": 1000, "to_ms": 3000, "mode": "fast"}
     )
     assert fast.status_code == 422 and "exact cut" in fast.json()["detail"]
+
+
+def test_a_webm_waiting_when_vfb_was_upgraded_is_copied_all_the_same(
+    app: FastAPI,
+    family: Family,
+    as_: Callable[[str], Caller],
+    samples: Samples,
+    clock: FakeClock,
+) -> None:
+    """A clip accepted before WebMs were copied was given `.mp4`: its job looks at the file."""
+    app.state.jobs.stop()
+    worker = as_("worker_a1")
+    clip = import_file(worker, family.session, samples.get("browser.webm"))
+    with Session(app.state.engine) as db:
+        db.exec(update(Clip).where(col(Clip.id) == clip["id"]).values(playable_ext=".mp4"))
+        db.commit()
+    jobs = media_jobs(app.state.engine, app.state.store, clock, app.state.settings)
+    while jobs.run_once():
+        pass
+    ready = worker.ok("GET", f"/api/clips/{clip['id']}")
+    assert ready["status"] == "ready" and ready["playable_ext"] == ".webm"
+    assert playable_of(app, family, clip).exists()

@@ -68,7 +68,8 @@ def make_playable(
     """Write `dest` (named with the plan's extension) from `source` (never modified); `dest` is
     complete or absent."""
     plan = plan_for(facts)
-    assert dest.suffix == plan.extension, (dest.name, plan.extension)
+    if dest.suffix != plan.extension:  # the caller names the file by `plan_for`'s extension
+        raise ValueError(f"{dest.name} is not a {plan.extension} file")
     if plan.extension == ".webm":
         return _remux_webm(source, dest, facts, plan, progress)
     if plan.copy_video:

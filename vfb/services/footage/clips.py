@@ -18,7 +18,16 @@ from vfb.capture.frames import FRAMES, encoded, read_frame_times
 from vfb.capture.probe import MediaBounds, MediaFacts, probe
 from vfb.capture.trim import TrimMode, trim
 from vfb.errors import Conflict, NotFound, StoreUnavailable
-from vfb.models import Clip, ClipPublic, Moment, Programme, ProgrammeSession, TrimRequest, User
+from vfb.models import (
+    Clip,
+    ClipPublic,
+    FootageRemoval,
+    Moment,
+    Programme,
+    ProgrammeSession,
+    TrimRequest,
+    User,
+)
 from vfb.models.clip import ThumbnailsPublic
 from vfb.services.footage.removals import folder, remove_later, remove_now
 from vfb.services.infra.footage_store import MediaStore
@@ -86,6 +95,12 @@ def session_for_filming(
     require_consent(
         db=db, action=Action.footage_add, programme=programme, by=by, today=today, doing=doing
     )
+    if db.get(FootageRemoval, f"{programme.id}/") is not None:  # its files all go first
+        raise Conflict(
+            "This programme's earlier footage is still being deleted from the footage store, "
+            "which could not be reached; new footage can be added once that is done (vfb keeps "
+            "trying). Nothing was stored."
+        )
     return session, programme
 
 
@@ -155,7 +170,8 @@ def accept_source(
     try:
         facts = probe(received, name, bounds or MediaBounds())
     except Exception:
-        store.remove_clip(programme.id, clip_id)
+        if origin is not ClipOrigin.recording:  # a recording's go back with its chunks
+            store.remove_clip(programme.id, clip_id)
         raise
     ext = source_extension(original_name)
     source = store.source_file(programme.id, clip_id, ext)
@@ -187,7 +203,8 @@ def accept_source(
         db.commit()
     except BaseException:
         db.rollback()
-        source.replace(received)  # as it came: a recording puts it back with its chunks
+        with suppress(FileNotFoundError):  # (unless a withdrawal took it meanwhile)
+            source.replace(received)  # as it came: a recording puts it back with its chunks
         with suppress(StoreUnavailable):  # what reached the store goes: no clip refers to it
             if origin is ClipOrigin.recording:
                 store.remove_file(source)  # (it is no longer at that name here)

@@ -16,7 +16,6 @@ from sqlmodel import Session, col, select
 from vfb.errors import StoreUnavailable
 from vfb.models import Clip, Consent, Programme, ProgrammeSession, Recording, Reel, ShareLink
 from vfb.programme.rules import fmt
-from vfb.services.footage.recordings import lock_file
 from vfb.services.footage.removals import folder, remove_later, remove_now
 from vfb.services.infra.footage_store import MediaStore
 from vfb.services.protection import audit_trail
@@ -205,8 +204,6 @@ def delete_programme_footage(
     for recording in footage.recordings:
         recording.status = RecordingStatus.deleted
         db.add(recording)
-        if db.get_bind().dialect.name == "sqlite":  # nothing will ask for its lock again
-            lock_file(db, store, programme_id, recording.id).unlink(missing_ok=True)
     for reel in footage.reels:
         db.delete(reel)
     if footage.share_links:  # their reel is gone: say so in the list of links too

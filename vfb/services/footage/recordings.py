@@ -100,12 +100,18 @@ def chunk_arriving(*, db: Session, store: MediaStore, recording_id: str, by: Use
     return folder / f".incoming-{new_id()}.part"
 
 
+class ElsewhereNow(Conflict):
+    """A `vfb record` recording whose file is on another machine: that machine saves it."""
+
+
 def lock_file(db: Session, store: MediaStore, programme_id: str, recording_id: str) -> Path:
     """On SQLite, where the recording's lock file is: beside the database, which every process
     of it shares (their footage folders may be their own, with an object store)."""
     bind = db.get_bind()
     database = (bind.engine if isinstance(bind, Connection) else bind).url.database
-    if database and database != ":memory:" and not database.startswith("file:"):
+    if database and database.startswith("file:"):  # a URI: file:/srv/vfb.db?mode=rwc
+        database = database.removeprefix("file:").split("?", 1)[0]
+    if database and database != ":memory:":
         return Path(database).parent / "recording-locks" / f"{recording_id}.lock"
     return store.recording_lock(programme_id, recording_id)
 
@@ -270,6 +276,8 @@ def _finalise(
 ) -> Clip:
     chunks = store.chunks_file(programme.id, recording.id)
     apart = store.chunks_apart and recording.chunks > 0  # (`vfb record` writes one file)
+    if not apart and recording.bytes and not chunks.exists():
+        raise ElsewhereNow("This recording's file is on another of the team's machines.")
     if recording.created_by_id is None and recording.chunks == 0 and chunks.exists():
         # `vfb record` writes the file itself (synced as it goes), with no chunks to acknowledge:
         # all of it is kept, not just the size its last heartbeat reported.
@@ -303,7 +311,17 @@ def _finalise(
             f.truncate(recording.bytes)
         chunks.replace(received)
 
+    pieces = folder_name(store, store.recording_dir(programme.id, recording.id))
+
     def saved_as(clip: Clip) -> None:  # in the clip's transaction: the lock is held to the end
+        still = db.exec(select(Recording.status).where(col(Recording.id) == recording.id)).one()
+        if still is not RecordingStatus.open:  # withdrawn just now (the withdrawal holds no lock)
+            raise Conflict(
+                "Consent to filming or storage was withdrawn, so this recording was stopped and "
+                "everything it had sent was deleted."
+            )
+        if apart:  # once the clip is saved, its chunks go
+            remove_later(db, [pieces])
         recording.status = RecordingStatus.finished
         recording.clip_id = clip.id
         recording.updated_at = now
@@ -330,12 +348,11 @@ def _finalise(
             with suppress(StoreUnavailable):  # the chunks are still kept, each one
                 store.remove_clip(programme.id, clip_id)
         elif received.exists():
-            received.replace(chunks)  # never lose what was recorded
+            with suppress(FileNotFoundError):  # (unless a withdrawal took its folder meanwhile)
+                received.replace(chunks)  # never lose what was recorded
+            store.remove_clip(programme.id, clip_id)  # (now empty)
         raise
-    if apart:  # the clip is saved: its chunks go
-        pieces = folder_name(store, store.recording_dir(programme.id, recording.id))
-        remove_later(db, [pieces])
-        db.commit()
+    if apart:
         remove_now(db, store, [pieces])
     with suppress(OSError):  # a resent chunk may be arriving in it: the clip is saved all the same
         store.recording_dir(programme.id, recording.id).rmdir()
@@ -362,8 +379,8 @@ def recover_idle(*, db: Session, store: MediaStore, now: datetime, idle: timedel
                 )
             except Conflict:
                 db.rollback()
-            except StoreUnavailable:
-                db.rollback()  # every byte is still here: it is saved once the store is back
+            except (StoreUnavailable, DiskFull, ElsewhereNow):
+                db.rollback()  # every byte is kept: it is saved when it can be, or elsewhere
             except VfbError:
                 db.rollback()
                 db.refresh(recording)

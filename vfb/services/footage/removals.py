@@ -39,6 +39,9 @@ def remove_now(db: Session, store: MediaStore, names: list[str]) -> bool:
         try:
             store.remove_named(name)
         except StoreUnavailable:
+            break  # the rest would wait for it too: they are tried again later
+        except OSError as error:  # a file that would not go here: tried again later
+            logger.warning("footage %s could not be removed yet: %s", name, error.strerror)
             continue
         gone.append(name)
     if gone:

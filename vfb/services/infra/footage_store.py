@@ -10,6 +10,7 @@ the whole file on disk), which look in the local folder first; deleting removes 
 
 from __future__ import annotations
 
+import errno
 import fcntl
 import os
 import shutil
@@ -23,7 +24,7 @@ from typing import TYPE_CHECKING, BinaryIO
 from vfb.capture.files import built_atomically
 from vfb.capture.frames import FRAMES
 from vfb.capture.review_media import PEAKS, POSTER, THUMBNAILS
-from vfb.errors import StoreUnavailable
+from vfb.errors import DiskFull, StoreUnavailable
 from vfb.models.base import new_id
 from vfb.services.infra.object_store import ObjectStoreSettings, OpenPart, S3Objects
 
@@ -292,12 +293,20 @@ class MediaStore:
         its size."""
         assert self.objects is not None
         size = 0
-        with dest.open("xb") as out:
-            for index in range(count):
-                name = self._chunk_name(programme_id, recording_id, index)
-                size += self.objects.write_into(name, out)
-            out.flush()
-            os.fsync(out.fileno())
+        try:
+            with dest.open("xb") as out:
+                for index in range(count):
+                    name = self._chunk_name(programme_id, recording_id, index)
+                    size += self.objects.write_into(name, out)
+                out.flush()
+                os.fsync(out.fileno())
+        except OSError as error:
+            if error.errno in (errno.ENOSPC, errno.EDQUOT):
+                raise DiskFull(
+                    "The disk is full, so vfb could not join this recording's pieces into a "
+                    "clip; every piece is kept. Free some space and it is saved then."
+                ) from None
+            raise
         return size
 
     def recording_lock(self, programme_id: str, recording_id: str) -> Path:

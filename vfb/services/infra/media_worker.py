@@ -28,7 +28,8 @@ from sqlalchemy import ColumnElement, Engine, or_, update
 from sqlmodel import Session, col, select
 
 from vfb.capture.bounded import Event, JobCancelled, JobLimits, run_job
-from vfb.capture.probe import MediaBounds
+from vfb.capture.clipmaker import plan_for
+from vfb.capture.probe import MediaBounds, probe
 from vfb.capture.reel import ReelPart, ReelPlan
 from vfb.errors import StoreUnavailable, VfbError
 from vfb.models import Clip, ProgrammeSession, Reel
@@ -77,6 +78,7 @@ class MediaJobs:
         self._working: set[str] = set()  # clips and reels a thread of this process has taken
         self._taking = threading.Lock()
         self._recovering = threading.Lock()
+        self._removing = threading.Lock()
         self._threads: list[threading.Thread] = []
         self._dead_looked = 0.0
         self._removals_tried = 0.0
@@ -284,9 +286,15 @@ class MediaJobs:
 
     def _remove_pending_now_and_then(self, db: Session) -> None:
         """Footage decided deleted that the object store could not take then goes now."""
-        if time.monotonic() - self._removals_tried >= REMOVALS_EVERY:
+        if time.monotonic() - self._removals_tried < REMOVALS_EVERY:
+            return
+        if not self._removing.acquire(blocking=False):
+            return  # another of this process's workers is at it
+        try:
             self._removals_tried = time.monotonic()
             remove_pending(db, self.store)
+        finally:
+            self._removing.release()
 
     def _release_dead_claims_now_and_then(self) -> None:
         if time.monotonic() - self._dead_looked >= DEAD_CLAIMS_EVERY:
@@ -373,42 +381,45 @@ class MediaJobs:
             elif "stage" in event:
                 report(str(event["stage"]), float(event["fraction"]))
 
-        target = self.store.clip_file(programme_id, clip.id, clip.playable_ext)
         source = self.store.source_file(programme_id, clip.id, clip.source_ext)
         try:
-            made = self.store.exists(target)  # a crash came after it was made: only review media
-            with self.store.at_hand(source) as original, self.store.at_hand(target) as playable:
-                if made and playable != target:  # brought from the store: the job works beside it
-                    playable.replace(target)
-                args: dict[str, Any] = {
-                    "source": str(original),
-                    "target": str(target),
-                    "name": clip.original_name or "The file",
-                    "bounds": asdict(self.bounds),
-                    "make": not made,
-                }
-                if made and clip.sha256 is None:  # the crash came between rename and this
-                    record_made_clip(db, clip, target, self.now())
-                run_job(
-                    "make_clip",
-                    args,
-                    limits=self.limits,
-                    footage_ms=clip.duration_ms or 0,
-                    what="make this clip playable",
-                    on_event=on_event,
-                    cancel=self._stop,
-                )
-                self.store.keep_made(programme_id, clip.id, clip_too=not made)
+            with self.store.at_hand(source) as original:
+                self._choose_playable(db, clip, original)
+                target = self.store.clip_file(programme_id, clip.id, clip.playable_ext)
+                made = self.store.exists(target)  # a crash came after it was made
+                with self.store.at_hand(target) as playable:
+                    if made and playable != target:  # brought from the store: worked on here
+                        playable.replace(target)
+                    args: dict[str, Any] = {
+                        "source": str(original),
+                        "target": str(target),
+                        "name": clip.original_name or "The file",
+                        "bounds": asdict(self.bounds),
+                        "make": not made,
+                    }
+                    if made and clip.sha256 is None:  # the crash came between rename and this
+                        record_made_clip(db, clip, target, self.now())
+                    run_job(
+                        "make_clip",
+                        args,
+                        limits=self.limits,
+                        footage_ms=clip.duration_ms or 0,
+                        what="make this clip playable",
+                        on_event=on_event,
+                        cancel=self._stop,
+                    )
+                    self.store.keep_made(programme_id, clip.id, clip_too=not made)
         except StoreUnavailable as error:  # the store will be back: the clip waits for it
             logger.warning("clip %s waits for the footage store: %s", clip.id, error.detail)
-            db.rollback()
-            self._stop.wait(STORE_RETRY_SECONDS)
+            if not self._gone(db, programme_id, clip.id):
+                self._stop.wait(STORE_RETRY_SECONDS)
             return
         except JobCancelled:
             return  # vfb is stopping: the clip stays waiting and is made on the next start
         except VfbError as error:
+            if self._gone(db, programme_id, clip.id):
+                return  # deleted while it was being made: it failed because its files went
             logger.warning("clip %s could not be prepared: %s", clip.id, error.detail)
-            db.rollback()
             self._discard(programme_id, clip)
             clip.status, clip.sha256 = ClipStatus.failed, None  # its made file is gone
             clip.detail = error.detail[:2000]
@@ -418,14 +429,7 @@ class MediaJobs:
             refresh_filmed_seconds(db, clip.session_id)
             db.commit()
             return
-        db.rollback()
-        still = db.exec(select(Clip.status).where(col(Clip.id) == clip.id)).first()
-        if still in (None, ClipStatus.deleted):  # deleted while it was being made (consent
-            # withdrawn, or the clip itself): what this job kept goes too
-            kept = folder(self.store, self.store.clip_dir(programme_id, clip.id))
-            remove_later(db, [kept])
-            db.commit()
-            remove_now(db, self.store, [kept])
+        if self._gone(db, programme_id, clip.id):
             return
         db.refresh(clip)
         clip.status = ClipStatus.ready
@@ -435,6 +439,33 @@ class MediaJobs:
         db.add(clip)
         refresh_filmed_seconds(db, clip.session_id)
         db.commit()
+
+    def _choose_playable(self, db: Session, clip: Clip, original: Path) -> None:
+        """What the playable copy will be, from the file itself: a clip waiting when vfb was
+        upgraded was given `.mp4` before a browser's WebM could be copied as it is."""
+        if clip.sha256 is not None or not original.exists():
+            return  # made already, or nothing to make it from (the job says so)
+        try:
+            wanted = plan_for(probe(original, clip.original_name or "The file")).extension
+        except VfbError:
+            return  # the job says what is wrong with it
+        if wanted != clip.playable_ext:
+            clip.playable_ext = wanted
+            db.add(clip)
+            db.commit()
+
+    def _gone(self, db: Session, programme_id: str, clip_id: str) -> bool:
+        """Whether the clip was deleted while it was being made (consent withdrawn, or the clip
+        itself); if so, whatever this job kept of it is listed to go, and goes."""
+        db.rollback()
+        still = db.exec(select(Clip.status).where(col(Clip.id) == clip_id)).first()
+        if still not in (None, ClipStatus.deleted):
+            return False
+        kept = folder(self.store, self.store.clip_dir(programme_id, clip_id))
+        remove_later(db, [kept])
+        db.commit()
+        remove_now(db, self.store, [kept])
+        return True
 
     def _discard(self, programme_id: str, clip: Clip) -> None:
         """A failed clip keeps no file vfb made for it. The original goes too, except a browser

@@ -102,8 +102,8 @@ class S3Objects:
             aws_access_key_id=settings.access_key_id,
             aws_secret_access_key=settings.secret_access_key,
             config=Config(
-                retries={"max_attempts": 4, "mode": "standard"},
-                connect_timeout=5,
+                retries={"max_attempts": 3, "mode": "standard"},
+                connect_timeout=3,
                 read_timeout=60,
                 max_pool_connections=32,
             ),

@@ -19,7 +19,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from sqlalchemy import Engine, exists, or_
 from sqlmodel import Session, col, select
 
-from vfb.models import Clip, Programme, ProgrammeSession, Recording
+from vfb.models import Clip, FootageRemoval, Programme, ProgrammeSession, Recording
 from vfb.programme.rules import fmt
 from vfb.services.footage.deletion import delete_programme_footage
 from vfb.services.footage.removals import remove_later, remove_now
@@ -125,10 +125,13 @@ def find_expired(
             col(Clip.created_at) < cutoff,
         )
     ).all()
+    going = set(db.exec(select(FootageRemoval.name)).all())  # decided, waiting for the store
     for clip, programme in clips:
         if programme.id in gone:
             continue
         original = store.source_file(programme.id, clip.id, clip.source_ext)
+        if store.name_of(original) in going:
+            continue
         if store.exists(original) and store.exists(
             store.clip_file(programme.id, clip.id, clip.playable_ext)
         ):
