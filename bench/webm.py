@@ -25,10 +25,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from vfb.capture.clipmaker import make_playable, plan_for  # noqa: E402
+sys.path.insert(0, str(ROOT / "bench"))
+
+from phone import ready  # noqa: E402  (Stop → the playable copy and the review media)
+
+from vfb.capture.clipmaker import plan_for  # noqa: E402
 from vfb.capture.ffmpeg import ffmpeg_exe  # noqa: E402
-from vfb.capture.probe import MediaFacts, probe  # noqa: E402
-from vfb.capture.review_media import make_review_media  # noqa: E402
+from vfb.capture.probe import probe  # noqa: E402
 
 MEDIA = ROOT / "bench" / ".media"
 ENCODERS = {"vp8": ["-c:v", "libvpx", "-b:v", "2M"], "vp9": ["-c:v", "libvpx-vp9", "-b:v", "2M"]}
@@ -47,17 +50,6 @@ def make_recording(path: Path, codec: str, seconds: int) -> None:
     ]  # fmt: skip
     with path.open("wb") as out:
         subprocess.run(command, check=True, stdout=out)
-
-
-def ready(source: Path, folder: Path, facts: MediaFacts) -> float:
-    """Seconds from Stop to a clip ready to review: the playable copy, then the review media
-    (what the media job does)."""
-    clip = folder / f"clip{plan_for(facts).extension}"
-    clip.unlink(missing_ok=True)
-    started = time.perf_counter()
-    make_playable(source, clip, facts)
-    make_review_media(clip, folder)
-    return time.perf_counter() - started
 
 
 def main() -> None:
