@@ -35,7 +35,11 @@ def make_clip(*, source: str, target: str, name: str, bounds: dict[str, Any], ma
     clip = Path(target)
     if make:
         facts = probe(Path(source), name, MediaBounds(**bounds))
-        stage = f"Making a playable copy ({plan_for(facts).description})"
+        plan = plan_for(facts)
+        if clip.suffix != plan.extension:  # named before WebMs were copied as they are
+            clip = clip.with_suffix(plan.extension)
+            emit(playable=plan.extension)
+        stage = f"Making a playable copy ({plan.description})"
         emit(stage=stage, fraction=0.0)
         make_playable(Path(source), clip, facts, lambda f: emit(stage=stage, fraction=0.6 * f))
         emit(made=True)

@@ -28,8 +28,7 @@ from sqlalchemy import ColumnElement, Engine, or_, update
 from sqlmodel import Session, col, select
 
 from vfb.capture.bounded import Event, JobCancelled, JobLimits, run_job
-from vfb.capture.clipmaker import plan_for
-from vfb.capture.probe import MediaBounds, probe
+from vfb.capture.probe import MediaBounds
 from vfb.capture.reel import ReelPart, ReelPlan
 from vfb.errors import StoreUnavailable, VfbError
 from vfb.models import Clip, ProgrammeSession, Reel
@@ -375,7 +374,15 @@ class MediaJobs:
             db.add(clip)
             db.commit()
 
+        target = self.store.clip_file(programme_id, clip.id, clip.playable_ext)
+
         def on_event(event: Event) -> None:
+            nonlocal target
+            if "playable" in event:  # a clip accepted before WebMs were copied: its own kind
+                clip.playable_ext = str(event["playable"])
+                target = self.store.clip_file(programme_id, clip.id, clip.playable_ext)
+                db.add(clip)
+                db.commit()
             if event.get("made"):
                 record_made_clip(db, clip, target, self.now())
             elif "stage" in event:
@@ -384,8 +391,6 @@ class MediaJobs:
         source = self.store.source_file(programme_id, clip.id, clip.source_ext)
         try:
             with self.store.at_hand(source) as original:
-                self._choose_playable(db, clip, original)
-                target = self.store.clip_file(programme_id, clip.id, clip.playable_ext)
                 made = self.store.exists(target)  # a crash came after it was made
                 with self.store.at_hand(target) as playable:
                     if made and playable != target:  # brought from the store: worked on here
@@ -439,20 +444,6 @@ class MediaJobs:
         db.add(clip)
         refresh_filmed_seconds(db, clip.session_id)
         db.commit()
-
-    def _choose_playable(self, db: Session, clip: Clip, original: Path) -> None:
-        """What the playable copy will be, from the file itself: a clip waiting when vfb was
-        upgraded was given `.mp4` before a browser's WebM could be copied as it is."""
-        if clip.sha256 is not None or not original.exists():
-            return  # made already, or nothing to make it from (the job says so)
-        try:
-            wanted = plan_for(probe(original, clip.original_name or "The file")).extension
-        except VfbError:
-            return  # the job says what is wrong with it
-        if wanted != clip.playable_ext:
-            clip.playable_ext = wanted
-            db.add(clip)
-            db.commit()
 
     def _gone(self, db: Session, programme_id: str, clip_id: str) -> bool:
         """Whether the clip was deleted while it was being made (consent withdrawn, or the clip
