@@ -100,6 +100,41 @@ class ChunkOutOfOrder(Conflict):
         self.expected = expected
 
 
+class OffsetMismatch(ChunkOutOfOrder):
+    """A piece of a resumable upload sent for an offset that is not where the upload is (tus:
+    409): `expected` is the offset to resume from."""
+
+    code = "offset_mismatch"
+
+
+class ChecksumMismatch(VfbError):
+    """What arrived is not what was sent (its SHA-256 differs): nothing of it was kept (tus's
+    status for it, 460)."""
+
+    status = 460
+    code = "checksum_mismatch"
+
+
+class FileMismatch(VfbError):
+    """A file sent in pieces whose whole SHA-256, once it had all arrived, is not the one its
+    sender said: nothing of it was kept."""
+
+    status = 422
+    code = "file_mismatch"
+
+
+class ProtocolUnsupported(VfbError):
+    """A resumable upload in a version of the tus protocol vfb does not speak (tus: 412)."""
+
+    status = 412
+    code = "protocol_unsupported"
+
+
+class WrongContentType(VfbError):
+    status = 415
+    code = "wrong_content_type"
+
+
 class Gone(VfbError):
     status = 410
     code = "gone"

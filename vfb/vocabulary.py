@@ -130,6 +130,9 @@ class RecordingStatus(StrEnum):
     empty = "empty"  # stopped before anything arrived
     unreadable = "unreadable"  # what arrived holds no video that decodes (kept for an admin)
     deleted = "deleted"  # consent was withdrawn while it was open: what had arrived is gone
+    # a file sent in pieces (an upload that can be resumed, vfb.services.footage.resumable):
+    abandoned = "abandoned"  # stopped by its sender, or left unfinished too long: nothing kept
+    refused = "refused"  # once whole, not the file that was sent, or no video: nothing kept
 
 
 class ReelStatus(StrEnum):

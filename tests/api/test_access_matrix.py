@@ -9,6 +9,7 @@ it. Outsiders answer 404 as if the record did not exist; a role that may not do 
 
 from __future__ import annotations
 
+import base64
 import itertools
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -159,6 +160,12 @@ RULES: dict[tuple[str, str], Callable[[str], int]] = {
     ("GET", "/api/recordings/{recording_id}"): CASE_READ,
     ("PUT", "/api/recordings/{recording_id}/chunks/{index}"): CASE_WRITE,
     ("POST", "/api/recordings/{recording_id}/finish"): CASE_WRITE,
+    ("OPTIONS", "/api/uploads"): PUBLIC,  # what the server speaks of tus
+    ("OPTIONS", "/api/uploads/{upload_id}"): PUBLIC,
+    ("POST", "/api/uploads"): CASE_WRITE,  # into the visit its metadata names
+    ("GET", "/api/uploads/{upload_id}"): CASE_READ,
+    ("PATCH", "/api/uploads/{upload_id}"): CASE_WRITE,
+    ("DELETE", "/api/uploads/{upload_id}"): CASE_WRITE,
     ("GET", "/api/clips/{clip_id}"): CASE_READ,
     ("DELETE", "/api/clips/{clip_id}"): CASE_WRITE,
     ("GET", "/api/clips/{clip_id}/media"): FOOTAGE,
@@ -214,6 +221,7 @@ class World:
     link: str
     user: str
     team: str = ""
+    upload: str = ""
     numbers: Any = None
 
     def __post_init__(self) -> None:
@@ -255,7 +263,19 @@ class World:
         if path == "/api/recordings/{recording_id}/finish":
             made = owner.ok("POST", f"/api/sessions/{family.session}/recordings", 201, json={})
             return {"recording_id": made["id"]}
+        if path == "/api/uploads/{upload_id}" and method in {"PATCH", "DELETE"}:
+            return {"upload_id": self.new_upload()}
         return {}
+
+    def upload_headers(self) -> dict[str, str]:
+        meta = {"visit": self.family.session, "sha256": "a" * 64}
+        encoded = ",".join(f"{k} {base64.b64encode(v.encode()).decode()}" for k, v in meta.items())
+        return {"Tus-Resumable": "1.0.0", "Upload-Length": "10", "Upload-Metadata": encoded}
+
+    def new_upload(self) -> str:
+        made = self.owner.post("/api/uploads", headers=self.upload_headers())
+        assert made.status_code == 201, made.text
+        return str(made.json()["id"])
 
     def body(self, method: str, path: str, fresh: dict[str, str]) -> dict[str, Any]:
         """A valid request for the route, so that only access decides the answer."""
@@ -340,6 +360,16 @@ class World:
                 "json": {"clip_id": self.clip, "minutes": 5, "shown_moment_ids": [self.moment]}
             },
             ("PUT", "/api/recordings/{recording_id}/chunks/{index}"): {"content": b"x"},
+            ("POST", "/api/uploads"): {"headers": self.upload_headers()},
+            ("PATCH", "/api/uploads/{upload_id}"): {
+                "content": b"x",
+                "headers": {
+                    "Tus-Resumable": "1.0.0",
+                    "Upload-Offset": "0",
+                    "Content-Type": "application/offset+octet-stream",
+                },
+            },
+            ("DELETE", "/api/uploads/{upload_id}"): {"headers": {"Tus-Resumable": "1.0.0"}},
             ("POST", "/api/recordings/{recording_id}/finish"): {},
             ("POST", "/api/clips/{clip_id}/trim"): {"json": {"from_ms": 0, "to_ms": 500}},
             ("POST", "/api/clips/{clip_id}/moments"): {
@@ -392,6 +422,7 @@ def world(family: Family, as_: Callable[[str], Caller], samples: Samples, cast: 
     )["id"]
     found = World(family, owner, clip, moment, recording, reel, link, cast.user_ids[COLLEAGUE])
     found.team = cast.team_ids["north"]
+    found.upload = found.new_upload()
     return found
 
 
@@ -406,6 +437,7 @@ def fill(path: str, world: World, override: dict[str, str]) -> str:
         "session_id": family.session,
         "clip_id": world.clip,
         "recording_id": world.recording,
+        "upload_id": world.upload,
         "moment_id": world.moment,
         "reel_id": world.reel,
         "share_link_id": world.link,

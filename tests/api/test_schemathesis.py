@@ -16,6 +16,8 @@ import pytest
 import schemathesis
 from fastapi import FastAPI
 from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from hypothesis.errors import Unsatisfiable
 from hypothesis.strategies import SearchStrategy
 from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
@@ -57,6 +59,8 @@ def load_schema() -> OpenApiSchema:
     return schemathesis.openapi.from_dict(raw)
 
 
+# a piece of a resumable upload (tus) is raw bytes
+schemathesis.openapi.media_type("application/offset+octet-stream", st.binary(max_size=64))
 SCHEMA = load_schema()
 OPERATIONS = {
     (found.method.upper(), found.path): found
@@ -115,5 +119,9 @@ def test_the_api_honours_its_schema(
         strategy = operation.as_strategy(mode, path_parameters=path_parameters or None)
         try:
             exercise(strategy, examples=examples, checks=checks, headers=headers, app=app)
+        except Unsatisfiable:
+            if mode is GenerationMode.POSITIVE:
+                raise
+            continue  # it takes nothing that could be made invalid (OPTIONS /api/uploads)
         except Exception as error:
             pytest.fail(f"{mode.value} {operation.method.upper()} {operation.path}: {error}")

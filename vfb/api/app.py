@@ -28,6 +28,7 @@ from vfb.api.routes import (
     reports,
     share_links,
     teams_users,
+    uploads,
     vocabulary,
 )
 from vfb.clock import Clock, local_now, system_clock
@@ -122,10 +123,12 @@ def create_app(
         share_links.router,
         share_links.carer_router,
         vocabulary.router,
+        uploads.router,
     ):
         app.include_router(router)
     app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=pages.web_dir()), name="static")
     app.add_middleware(RequestSizeLimit, max_bytes=settings.max_request_kb * 1024)
+    app.add_middleware(uploads.TusHeaders)
     app.add_middleware(SecurityHeaders)  # outermost: on every answer, a refused one too
     return app

@@ -7,15 +7,18 @@ import hashlib
 from collections.abc import Callable
 from email.utils import formatdate
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
 from fastapi import Request
 from starlette.responses import Response, StreamingResponse
+from starlette.types import Receive, Scope, Send
 
 from vfb.api.byte_range import Part, Unsatisfiable, Whole, requested_range
 from vfb.api.errors import error_response
 from vfb.errors import Conflict
 from vfb.services.infra.footage_store import Described, MediaStore
+from vfb.services.infra.object_store import OpenPart
 
 
 def _validators(found: Described) -> dict[str, str]:
@@ -93,4 +96,20 @@ def footage_response(
         except BaseException:
             body.close()
             raise
-    return StreamingResponse(body, status_code=status, headers=sent, media_type=media_type)
+    return _Footage(body, status_code=status, headers=sent, media_type=media_type)
+
+
+class _Footage(StreamingResponse):
+    """A file's part, whatever becomes of the answer: what it reads from is closed once the
+    answer is over, sent whole or not (a player that seeks away drops its request midway; left
+    to the garbage collector, the file stayed open until it came by)."""
+
+    def __init__(self, part: OpenPart, **kwargs: Any) -> None:
+        super().__init__(part, **kwargs)
+        self._part = part
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        try:
+            await super().__call__(scope, receive, send)
+        finally:
+            self._part.close()

@@ -1,6 +1,7 @@
 """Request size limits (pure ASGI): a body bigger than `VFB_MAX_REQUEST_KB` is refused with 413
 before it is read, except where footage comes in, which streams to disk under its own limits
-(`VFB_MAX_UPLOAD_MB` for an import, 64 MB a recording chunk), and a moments file (5 MB)."""
+(`VFB_MAX_UPLOAD_MB` for an import or a resumable upload, 64 MB a recording chunk), and a
+moments file (5 MB)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,9 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from vfb.errors import TooLarge
 
-FOOTAGE_PATHS = re.compile(r"^/api/(sessions/[^/]+/clips|recordings/[^/]+/chunks/\d+)$")
+FOOTAGE_PATHS = re.compile(
+    r"^/api/(sessions/[^/]+/clips|recordings/[^/]+/chunks/\d+|uploads/[^/]+)$"
+)
 # routes that read their body as a stream under a limit of their own, said in their own words
 OWN_LIMIT_PATHS = re.compile(r"^/api/clips/[^/]+/moments/import(/preview)?$")
 

@@ -47,6 +47,16 @@ MEDIA_ERROR_RESPONSES: dict[int | str, dict[str, object]] = ERROR_RESPONSES | {
     }.items()
 }
 
+UPLOAD_ERROR_RESPONSES: dict[int | str, dict[str, object]] = MEDIA_ERROR_RESPONSES | {
+    status: {"model": ErrorBody, "description": text}
+    for status, text in {
+        410: "The upload was stopped, expired, refused or withdrawn: nothing of it is kept",
+        412: "Not tus 1.0.0 (the Tus-Resumable header)",
+        415: "A piece not sent as application/offset+octet-stream",
+        460: "The piece arrived different from the one sent (Upload-Checksum): not kept",
+    }.items()
+}
+
 
 M = TypeVar("M", bound=BaseModel)
 

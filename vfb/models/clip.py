@@ -104,6 +104,12 @@ class Recording(SQLModel, table=True):
     created_by_id: str | None = Field(default=None, foreign_key="app_user.id", max_length=32)
     created_at: datetime = Field(sa_type=UTCDateTime)
     updated_at: datetime = Field(sa_type=UTCDateTime)
+    # A file sent in pieces (an upload that can be resumed) is kept as a recording of known
+    # length, whose pieces arrive by offset: it becomes a clip once it is whole and its SHA-256
+    # is the one the sender gave. A browser recording has none of these.
+    upload_length: int | None = Field(default=None, sa_type=BigInteger)
+    upload_sha256: str | None = Field(default=None, max_length=64)
+    original_name: str | None = Field(default=None, max_length=255)
 
 
 class RecordingPublic(BaseModel):

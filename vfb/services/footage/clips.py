@@ -161,16 +161,19 @@ def accept_source(
     claim_for: str | None = None,
     bounds: MediaBounds | None = None,
     also: Callable[[Clip], None] | None = None,
+    put_back: bool = False,
 ) -> Clip:
     """Make a clip of a file already stored in the clip's folder, if a video in it decodes and is
     within `bounds` (else `UnreadableMedia`, and the clip's folder is removed). The clip is
     `processing` until its job is done. `also` is done in the same transaction, once the clip's
-    row is written."""
+    row is written. With `put_back`, `received` is left as it came when it is refused or the
+    clip cannot be saved (a recording's bytes go back to be its chunks); without, it goes with
+    the clip's folder."""
     name = Path(original_name).name if original_name else "The file"
     try:
         facts = probe(received, name, bounds or MediaBounds())
     except Exception:
-        if origin is not ClipOrigin.recording:  # a recording's go back with its chunks
+        if not put_back:
             store.remove_clip(programme.id, clip_id)
         raise
     ext = source_extension(original_name)
@@ -206,7 +209,7 @@ def accept_source(
         with suppress(FileNotFoundError):  # (unless a withdrawal took it meanwhile)
             source.replace(received)  # as it came: a recording puts it back with its chunks
         with suppress(StoreUnavailable):  # what reached the store goes: no clip refers to it
-            if origin is ClipOrigin.recording:
+            if put_back:
                 store.remove_file(source)  # (it is no longer at that name here)
             else:
                 store.remove_clip(programme.id, clip_id)

@@ -4,11 +4,11 @@ a recording the tab stopped sending (closed, crashed, or the server killed) is f
 
 One recording's chunks may reach different server processes (a team server runs several), and a
 media worker elsewhere may recover it: whoever adds to it, stops it or recovers it first locks its
-row in the database, or on SQLite a lock file (`_held`), and decides on what it reads after."""
+row in the database, or on SQLite a lock file (`held`), and decides on what it reads after."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -17,6 +17,7 @@ from sqlalchemy import Connection, update
 from sqlmodel import Session, col, select
 
 from vfb.capture.files import append_durably, free_bytes
+from vfb.capture.probe import MediaBounds
 from vfb.errors import (
     ChunkOutOfOrder,
     Conflict,
@@ -28,7 +29,7 @@ from vfb.errors import (
 from vfb.models import Clip, Programme, ProgrammeSession, Recording, RecordingCreate, User
 from vfb.models.base import new_id
 from vfb.models.clip import RecordingPublic
-from vfb.services.footage.clips import accept_source, session_for_filming
+from vfb.services.footage.clips import accept_source, session_for_filming, source_extension
 from vfb.services.footage.removals import folder as folder_name
 from vfb.services.footage.removals import remove_later, remove_now
 from vfb.services.infra.footage_store import MediaStore
@@ -95,8 +96,13 @@ def chunk_arriving(*, db: Session, store: MediaStore, recording_id: str, by: Use
     recording, programme = get_recording(db=db, recording_id=recording_id, by=by)
     require_case_writer(by)
     _check_open(recording)
-    folder = store.recording_dir(programme.id, recording.id)
-    folder.mkdir(parents=True, exist_ok=True, mode=0o700)  # the first chunk to reach this machine
+    return incoming(store, programme.id, recording.id)
+
+
+def incoming(store: MediaStore, programme_id: str, recording_id: str) -> Path:
+    """A new `.part` file to receive a piece of the recording into, beside its other pieces."""
+    folder = store.recording_dir(programme_id, recording_id)
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)  # the first piece to reach this machine
     return folder / f".incoming-{new_id()}.part"
 
 
@@ -117,7 +123,7 @@ def lock_file(db: Session, store: MediaStore, programme_id: str, recording_id: s
 
 
 @contextmanager
-def _held(
+def held(
     db: Session, store: MediaStore, recording: Recording, programme: Programme
 ) -> Iterator[None]:
     """Hold the recording, across every process, for the block, and read it again first. The
@@ -182,7 +188,7 @@ def append_chunk(
     that what was recorded can still be saved as a clip."""
     recording, programme = get_recording(db=db, recording_id=recording_id, by=by)
     require_case_writer(by)
-    with _held(db, store, recording, programme):
+    with held(db, store, recording, programme):
         _check_open(recording)
         if index < recording.chunks:  # a resend: already kept
             db.rollback()
@@ -193,31 +199,70 @@ def append_chunk(
                 f"Chunk {index} arrived before chunk {recording.chunks}; send that one first.",
                 expected=recording.chunks,
             )
-        path = store.chunks_file(programme.id, recording.id)
-        if free_bytes(path.parent) - received.stat().st_size < min_free_bytes:
-            raise DiskFull(
-                "The disk is nearly full, so the recording has stopped. Everything recorded so "
-                "far is kept; stop and save it, then free some space before filming again."
-            )
-        if store.chunks_apart:
-            store.keep_chunk(programme.id, recording.id, index, received)
-            recording.bytes += received.stat().st_size
-        else:
-            with received.open("rb") as chunk:
-                recording.bytes = append_durably(path, chunk, at=recording.bytes)
-        recording.chunks += 1
-        recording.updated_at = now
-        db.add(recording)
+        check_space(store, recording, programme, received.stat().st_size, min_free_bytes)
+        keep_piece(db, store, recording, programme, received, now)
         db.commit()
+    after_piece(db, store, recording, programme)
+    return recording
+
+
+def check_space(
+    store: MediaStore, recording: Recording, programme: Programme, size: int, min_free: int
+) -> None:
+    """Refuse a piece that would leave less than `min_free` bytes of disk (507), so that what
+    was already kept can still be saved."""
+    if free_bytes(store.chunks_file(programme.id, recording.id).parent) - size >= min_free:
+        return
+    if recording.upload_length is not None:
+        raise DiskFull(
+            "The server's disk is nearly full, so this upload has paused. Everything sent so far "
+            "is kept; it goes on from there once some space is freed."
+        )
+    raise DiskFull(
+        "The disk is nearly full, so the recording has stopped. Everything recorded so "
+        "far is kept; stop and save it, then free some space before filming again."
+    )
+
+
+def keep_piece(
+    db: Session,
+    store: MediaStore,
+    recording: Recording,
+    programme: Programme,
+    received: Path,
+    now: datetime,
+) -> None:
+    """Add the file `received` to the end of the (held) recording, durably; the caller commits."""
+    if store.chunks_apart:
+        store.keep_chunk(programme.id, recording.id, recording.chunks, received)
+        recording.bytes += received.stat().st_size
+    else:
+        with received.open("rb") as chunk:
+            recording.bytes = append_durably(
+                store.chunks_file(programme.id, recording.id), chunk, at=recording.bytes
+            )
+    recording.chunks += 1
+    recording.updated_at = now
+    db.add(recording)
+
+
+def after_piece(db: Session, store: MediaStore, recording: Recording, programme: Programme) -> None:
+    """Once a piece is committed: if consent was withdrawn while it was being kept in the object
+    store, the withdrawal may have emptied the store before it came, so it goes now too."""
     db.refresh(recording)
     if store.chunks_apart and recording.status is RecordingStatus.deleted:
-        # withdrawn while this chunk was being kept: the withdrawal may have emptied the store
-        # before it came, so it goes now too
-        pieces = folder_name(store, store.recording_dir(programme.id, recording.id))
-        remove_later(db, [pieces])
-        db.commit()
-        remove_now(db, store, [pieces])
-    return recording
+        remove_pieces(db, store, recording, programme)
+
+
+def remove_pieces(
+    db: Session, store: MediaStore, recording: Recording, programme: Programme
+) -> None:
+    """Remove everything the recording has kept (the removal is committed first, so that it is
+    finished later if it cannot be now)."""
+    pieces = folder_name(store, store.recording_dir(programme.id, recording.id))
+    remove_later(db, [pieces])
+    db.commit()
+    remove_now(db, store, [pieces])
 
 
 def finish_recording(
@@ -225,9 +270,9 @@ def finish_recording(
 ) -> Clip:
     recording, programme = get_recording(db=db, recording_id=recording_id, by=by)
     require_case_writer(by)
-    with _held(db, store, recording, programme):
+    with held(db, store, recording, programme):
         if recording.status is RecordingStatus.open:
-            return _finalise(db, store, recording, programme, by=by, now=now, recovered=False)
+            return finalise(db, store, recording, programme, by=by, now=now, recovered=False)
         saved_as = recording.clip_id if recording.status is RecordingStatus.finished else None
         db.rollback()
     if saved_as is None:
@@ -247,10 +292,10 @@ def finish_from_command_line(
     assert session is not None
     programme = db.get(Programme, session.programme_id)
     assert programme is not None
-    with _held(db, store, recording, programme):
+    with held(db, store, recording, programme):
         if recording.status is RecordingStatus.open:
             recording.bytes = store.chunks_file(programme.id, recording.id).stat().st_size
-            return _finalise(
+            return finalise(
                 db, store, recording, programme, by=None, now=now, recovered=False,
                 claim_for=claim_for,
             )  # fmt: skip
@@ -263,7 +308,7 @@ def finish_from_command_line(
     return clip
 
 
-def _finalise(
+def finalise(
     db: Session,
     store: MediaStore,
     recording: Recording,
@@ -273,7 +318,13 @@ def _finalise(
     now: datetime,
     recovered: bool,
     claim_for: str | None = None,
+    bounds: MediaBounds | None = None,
+    check: Callable[[Path], None] | None = None,
 ) -> Clip:
+    """The recording's clip, made of everything it kept (joined from the store's pieces, if they
+    are kept apart). A file sent in pieces keeps the name it was sent with, and `check` may
+    refuse what was joined before it becomes a clip; a browser recording's bytes are never lost
+    by a failure here (they go back to be its chunks)."""
     chunks = store.chunks_file(programme.id, recording.id)
     apart = store.chunks_apart and recording.chunks > 0  # (`vfb record` writes one file)
     if not apart and recording.bytes and not chunks.exists():
@@ -292,7 +343,8 @@ def _finalise(
     session = db.get(ProgrammeSession, recording.session_id)
     assert session is not None
     clip_id, folder = store.new_clip_dir(programme.id)
-    received = folder / f".received{extension_for(recording.mime_type)}"
+    name = recording.original_name or f"recording{extension_for(recording.mime_type)}"
+    received = folder / f".received{source_extension(name)}"
     if apart:
         try:
             joined = store.join_chunks(programme.id, recording.id, recording.chunks, received)
@@ -328,6 +380,8 @@ def _finalise(
         db.add(recording)
 
     try:
+        if check is not None:
+            check(received)
         clip = accept_source(
             db=db,
             store=store,
@@ -335,13 +389,15 @@ def _finalise(
             programme=programme,
             clip_id=clip_id,
             received=received,
-            original_name=f"recording{extension_for(recording.mime_type)}",
-            origin=ClipOrigin.recording,
+            original_name=name,
+            origin=ClipOrigin.recording if recording.upload_length is None else ClipOrigin.upload,
             by=by,
             now=now,
             recovered=recovered,
             claim_for=claim_for,
+            bounds=bounds,
             also=saved_as,
+            put_back=True,
         )
     except Exception:
         if apart:
@@ -366,16 +422,20 @@ def recover_idle(*, db: Session, store: MediaStore, now: datetime, idle: timedel
         select(Recording, Programme)
         .join(ProgrammeSession, col(ProgrammeSession.id) == Recording.session_id)
         .join(Programme, col(Programme.id) == ProgrammeSession.programme_id)
-        .where(Recording.status == RecordingStatus.open, col(Recording.updated_at) <= now - idle)
+        .where(
+            Recording.status == RecordingStatus.open,
+            col(Recording.updated_at) <= now - idle,
+            col(Recording.upload_length).is_(None),  # a file sent in pieces waits to be whole
+        )
     ).all()
     for recording, programme in stale:
-        with _held(db, store, recording, programme):
+        with held(db, store, recording, programme):
             if recording.status is not RecordingStatus.open or recording.updated_at > now - idle:
                 db.rollback()  # another process saved it, or a chunk came while this one looked
                 continue
             try:
                 recovered.append(
-                    _finalise(db, store, recording, programme, by=None, now=now, recovered=True)
+                    finalise(db, store, recording, programme, by=None, now=now, recovered=True)
                 )
             except Conflict:
                 db.rollback()

@@ -32,6 +32,7 @@ from vfb.capture.probe import MediaBounds
 from vfb.capture.reel import ReelPart, ReelPlan
 from vfb.errors import StoreUnavailable, VfbError
 from vfb.models import Clip, ProgrammeSession, Reel
+from vfb.services.footage import resumable
 from vfb.services.footage.clips import bounds_of, record_made_clip, refresh_filmed_seconds
 from vfb.services.footage.recordings import recover_idle
 from vfb.services.footage.removals import folder, remove_later, remove_now, remove_pending
@@ -284,7 +285,8 @@ class MediaJobs:
         )
 
     def _remove_pending_now_and_then(self, db: Session) -> None:
-        """Footage decided deleted that the object store could not take then goes now."""
+        """Footage decided deleted that the object store could not take then goes now, and so
+        do uploads left unfinished too long."""
         if time.monotonic() - self._removals_tried < REMOVALS_EVERY:
             return
         if not self._removing.acquire(blocking=False):
@@ -292,8 +294,17 @@ class MediaJobs:
         try:
             self._removals_tried = time.monotonic()
             remove_pending(db, self.store)
+            self.remove_unfinished_uploads(db)
         finally:
             self._removing.release()
+
+    def remove_unfinished_uploads(self, db: Session) -> int:
+        """Uploads that have had nothing for a week go (vfb.services.footage.resumable)."""
+        try:
+            return resumable.remove_unfinished(db=db, store=self.store, now=self.now())
+        except StoreUnavailable:
+            db.rollback()
+            return 0  # tried again in a while
 
     def _release_dead_claims_now_and_then(self) -> None:
         if time.monotonic() - self._dead_looked >= DEAD_CLAIMS_EVERY:

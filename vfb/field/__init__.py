@@ -1,0 +1,1 @@
+"""A field laptop's side of working with a team server: sending footage to it (`sending`)."""
