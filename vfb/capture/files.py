@@ -92,6 +92,8 @@ def append_durably(path: Path, data: bytes | BinaryIO, *, at: int) -> int:
     try:
         os.ftruncate(fd, at)
         os.lseek(fd, at, os.SEEK_SET)
+        if not isinstance(data, bytes):
+            end += _copied_in_kernel(data, fd)  # what it could not copy is read and written
         pieces = [data] if isinstance(data, bytes) else iter(lambda: data.read(1 << 20), b"")
         for piece in pieces:
             view = memoryview(piece)
@@ -108,3 +110,41 @@ def append_durably(path: Path, data: bytes | BinaryIO, *, at: int) -> int:
     finally:
         os.close(fd)
     return end
+
+
+def keep_as(received: Path, path: Path) -> int:
+    """Make the file `received` the file `path`, durably (synced, then renamed, and the rename
+    synced); its size."""
+    fd = os.open(received, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+        size = os.fstat(fd).st_size
+    finally:
+        os.close(fd)
+    received.replace(path)
+    folder = os.open(path.parent, os.O_RDONLY)
+    try:
+        os.fsync(folder)
+    finally:
+        os.close(folder)
+    return size
+
+
+def _copied_in_kernel(source: BinaryIO, fd: int) -> int:
+    """Copy what is left of the file `source` to `fd` without it passing through this process
+    (copy_file_range), as far as the kernel can; how many bytes were copied. `source` is left
+    where the copy stopped."""
+    try:
+        source_fd = source.fileno()
+    except (AttributeError, OSError, ValueError):
+        return 0
+    copied = 0
+    try:
+        while step := os.copy_file_range(source_fd, fd, 1 << 30):
+            copied += step
+    except OSError as error:
+        if is_disk_full(error):
+            raise
+    if copied:  # the buffered reader takes up from where the kernel left the file
+        source.seek(os.lseek(source_fd, 0, os.SEEK_CUR))
+    return copied

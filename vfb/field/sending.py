@@ -16,7 +16,7 @@ import http.client
 import json
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
@@ -50,6 +50,7 @@ class Sender:
     timeout: float = 60.0
     tries: int = 8  # connection failures in a row before giving up
     on_progress: Callable[[int, int], None] | None = None  # (offset, length)
+    _connection: http.client.HTTPConnection | None = field(default=None, init=False, repr=False)
 
     def send(
         self,
@@ -69,24 +70,37 @@ class Sender:
             upload_url = self._create(path, visit, digest, length)
             if remember is not None:
                 remember(upload_url)
+        try:
+            return self._send(path, upload_url, length, sent)
+        finally:
+            self._hang_up()
+
+    def _send(self, path: Path, upload_url: str, length: int, sent: Sent) -> Sent:
         failures = 0
+        offset: int | None = None  # where the server is: asked after a new start or a failure
         with path.open("rb") as file:
             while True:
                 try:
-                    offset, clip_id = self._where(upload_url)
-                    if clip_id:
-                        sent.clip_id = clip_id
-                        return sent
+                    if offset is None:
+                        offset, clip_id = self._where(upload_url)
+                        if clip_id:
+                            sent.clip_id = clip_id
+                            return sent
                     if offset >= length:
                         raise SendFailed("The server has the whole file but has made no clip.")
                     file.seek(offset)
                     piece = file.read(self.piece_bytes)
                     sent.bytes_sent += len(piece)
-                    self._patch(upload_url, offset, piece)
+                    offset, clip_id = self._patch(upload_url, offset, piece)
                     failures = 0
                     if self.on_progress is not None:
-                        self.on_progress(offset + len(piece), length)
+                        self.on_progress(offset, length)
+                    if clip_id:
+                        sent.clip_id = clip_id
+                        return sent
                 except (OSError, http.client.HTTPException, _Again):
+                    self._hang_up()
+                    offset = None
                     failures += 1
                     sent.cuts += 1
                     if failures >= self.tries:
@@ -119,9 +133,9 @@ class Sender:
             self._refused(status, body)
         return int(headers["upload-offset"]), headers.get("vfb-clip-id")
 
-    def _patch(self, url: str, offset: int, piece: bytes) -> None:
+    def _patch(self, url: str, offset: int, piece: bytes) -> tuple[int, str | None]:
         checksum = base64.b64encode(hashlib.sha256(piece).digest()).decode()
-        status, _, body = self._call(
+        status, headers, body = self._call(
             "PATCH",
             url,
             {
@@ -137,6 +151,7 @@ class Sender:
             raise _Again  # the offset moved (a piece sent twice), or the server is busy
         if status != 204:
             self._refused(status, body)
+        return int(headers["upload-offset"]), headers.get("vfb-clip-id")
 
     def _refused(self, status: int, body: bytes) -> None:
         if status in {401, 403}:
@@ -146,21 +161,27 @@ class Sender:
     def _call(
         self, method: str, url: str, headers: dict[str, str], body: bytes | None = None
     ) -> tuple[int, dict[str, str], bytes]:
+        """One request on the connection kept open to the server (opened again after a cut)."""
         parts = urlsplit(urljoin(self.server + "/", url))
-        connection = (
-            http.client.HTTPSConnection(parts.netloc, timeout=self.timeout)
-            if parts.scheme == "https"
-            else http.client.HTTPConnection(parts.netloc, timeout=self.timeout)
-        )
-        try:
-            connection.request(
-                method, parts.path, body=body, headers={**TUS, **self.headers, **headers}
+        if self._connection is None:
+            self._connection = (
+                http.client.HTTPSConnection(parts.netloc, timeout=self.timeout)
+                if parts.scheme == "https"
+                else http.client.HTTPConnection(parts.netloc, timeout=self.timeout)
             )
-            response = connection.getresponse()
-            data = response.read()
-            return response.status, {k.lower(): v for k, v in response.getheaders()}, data
-        finally:
-            connection.close()
+        self._connection.request(
+            method, parts.path, body=body, headers={**TUS, **self.headers, **headers}
+        )
+        response = self._connection.getresponse()
+        data = response.read()
+        if response.will_close:
+            self._hang_up()
+        return response.status, {k.lower(): v for k, v in response.getheaders()}, data
+
+    def _hang_up(self) -> None:
+        if self._connection is not None:
+            self._connection.close()
+            self._connection = None
 
 
 class _Again(Exception):

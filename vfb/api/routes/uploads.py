@@ -40,6 +40,7 @@ TUS_VERSION = "1.0.0"
 EXTENSIONS = "creation,checksum,termination,expiration"
 PIECE_TYPE = "application/offset+octet-stream"
 PATH = "/api/uploads"
+WRITE_BYTES = 1 << 20
 
 router = APIRouter(
     route_class=ReleasingRoute, prefix=PATH, tags=["uploads"], responses=UPLOAD_ERROR_RESPONSES
@@ -280,10 +281,12 @@ async def _receive(request: Request, dest: FilePath, room: int) -> tuple[bytes, 
         raise _beyond(room)
     digest = hashlib.sha256()
     size = 0
+    held: list[bytes] = []  # written a megabyte at a time: a thread's turn is not free
 
-    def write(out: BinaryIO, piece: bytes) -> None:
-        out.write(piece)
-        digest.update(piece)
+    def write(out: BinaryIO, pieces: list[bytes]) -> None:
+        for piece in pieces:
+            out.write(piece)
+            digest.update(piece)
 
     with dest.open("wb") as out:
         try:
@@ -291,9 +294,14 @@ async def _receive(request: Request, dest: FilePath, room: int) -> tuple[bytes, 
                 size += len(piece)
                 if size > room:
                     raise _beyond(room)
-                await run_in_threadpool(write, out, piece)
+                held.append(piece)
+                if sum(map(len, held)) >= WRITE_BYTES:
+                    await run_in_threadpool(write, out, held)
+                    held = []
         except ClientDisconnect:
+            await run_in_threadpool(write, out, held)
             return digest.digest(), False
+        await run_in_threadpool(write, out, held)
     return digest.digest(), True
 
 

@@ -16,7 +16,7 @@ from pathlib import Path
 from sqlalchemy import Connection, update
 from sqlmodel import Session, col, select
 
-from vfb.capture.files import append_durably, free_bytes
+from vfb.capture.files import append_durably, free_bytes, keep_as
 from vfb.capture.probe import MediaBounds
 from vfb.errors import (
     ChunkOutOfOrder,
@@ -233,14 +233,15 @@ def keep_piece(
     now: datetime,
 ) -> None:
     """Add the file `received` to the end of the (held) recording, durably; the caller commits."""
+    chunks = store.chunks_file(programme.id, recording.id)
     if store.chunks_apart:
         store.keep_chunk(programme.id, recording.id, recording.chunks, received)
         recording.bytes += received.stat().st_size
+    elif recording.bytes == 0 and not chunks.exists():  # the first piece: it becomes the file
+        recording.bytes = keep_as(received, chunks)
     else:
         with received.open("rb") as chunk:
-            recording.bytes = append_durably(
-                store.chunks_file(programme.id, recording.id), chunk, at=recording.bytes
-            )
+            recording.bytes = append_durably(chunks, chunk, at=recording.bytes)
     recording.chunks += 1
     recording.updated_at = now
     db.add(recording)
