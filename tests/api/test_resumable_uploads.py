@@ -155,6 +155,8 @@ def test_the_visit_and_the_sender_are_checked_before_a_byte_arrives(
     no_tus = worker.post("/api/uploads", headers={"Upload-Length": "10"})
     assert no_tus.status_code == 412 and no_tus.headers["Tus-Resumable"] == "1.0.0"
     assert begin(worker, family, data, sha256="nope", expected=400)
+    without = TUS | {"Upload-Length": "10", "Upload-Metadata": metadata(visit=family.session)}
+    assert worker.post("/api/uploads", headers=without).status_code == 201  # a browser's
     assert begin(worker, family, b"", expected=400)
     huge = TUS | {"Upload-Length": str(1 << 45), "Upload-Metadata": metadata(
         visit=family.session, sha256="a" * 64)}  # fmt: skip

@@ -4,10 +4,12 @@ trim's beside its Save button; a trimmed clip says what it was cut from; the Fil
 
 from __future__ import annotations
 
+import struct
 from datetime import date, timedelta
+from pathlib import Path
 from typing import Any
 
-from playwright.sync_api import Locator, Page, expect
+from playwright.sync_api import Locator, Page, Route, expect
 
 from tests.support.axe import assert_accessible
 from tests.support.browser import call, imported, no_sideways_scroll, sign_in, wait_until
@@ -265,3 +267,42 @@ def test_importing_into_a_visit_booked_for_later_asks_the_same_question(
     expect(title).to_contain_text("(Held)")
     held = call(server, child, "GET", f"/api/sessions/{booked['id']}")
     assert (held["status"], held["held_on"]) == ("held", date.today().isoformat())
+
+
+def padded_mp4(path: Path, small: Path, size: int) -> Path:
+    """A real little MP4 followed by a `free` box (MP4's own padding) to `size` bytes: several
+    pieces of a resumable upload."""
+    data = small.read_bytes()
+    left = size - len(data) - 8
+    path.write_bytes(data + struct.pack(">I4s", left + 8, b"free") + bytes(left))
+    return path
+
+
+def test_an_import_whose_connection_drops_goes_on_from_what_vfb_kept(
+    page: Page, server: str, child: dict[str, str], samples: Samples, tmp_path: Path
+) -> None:
+    film = padded_mp4(tmp_path / "camera.mp4", samples.get("indexed.mp4"), 20 << 20)
+    pieces: list[str] = []
+
+    def drop_the_second_piece_twice(route: Route) -> None:
+        if route.request.method == "PATCH":
+            pieces.append(route.request.headers["upload-offset"])
+            if len(pieces) in {2, 3}:
+                route.abort("connectionreset")  # the signal went, mid-upload, for 3 s
+                return
+        route.continue_()
+
+    page.route("**/api/uploads/*", drop_the_second_piece_twice)
+    sign_in(page, server, "worker_a1", f"/sessions/{child['session']}")
+    page.get_by_label("Import a video from a phone or camera").set_input_files(str(film))
+    page.get_by_role("button", name="Import", exact=True).click()
+    dropped = "The connection dropped with 40% of camera.mp4"
+    expect(page.locator("#status")).to_contain_text(dropped, timeout=30000)
+    page.screenshot(path=str(tmp_path / "dropped.png"))  # looked at: calm, says what is kept
+    expect(page.locator("#status")).to_contain_text("camera.mp4 imported", timeout=30000)
+    expect(page.get_by_role("link", name="Clip 1")).to_be_visible()
+    eight = str(8 << 20)
+    assert pieces == ["0", eight, eight, eight, str(16 << 20)]  # only the dropped piece, again
+    [clip] = call(server, child, "GET", f"/api/sessions/{child['session']}/clips")
+    assert clip["original_name"] == "camera.mp4" and clip["origin"] == "upload"
+    assert page.evaluate("Object.keys(localStorage).filter(k => k.startsWith('vfb-upload'))") == []

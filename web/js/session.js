@@ -2,6 +2,7 @@
 
 import { api } from "./api.js";
 import { askBookedForLater, bookedForLater } from "./booked-visit.js";
+import { percent, sendResumably } from "./resumable.js";
 import { clockTime, csrfHeader, formatDate, h, showStatus, startPage, words } from "./ui.js";
 
 const sessionId = location.pathname.split("/")[2];
@@ -79,27 +80,22 @@ async function loadClips() {
   if (busy) polling = setTimeout(loadClips, 1500);
 }
 
-function upload(file, heldToday) {
-  // XMLHttpRequest, because fetch cannot report upload progress.
-  return new Promise((resolve, reject) => {
-    const request = new XMLHttpRequest();
-    const bar = document.getElementById("upload");
-    request.open("POST", `/api/sessions/${sessionId}/clips${heldToday ? "?held_today=true" : ""}`);
-    for (const [name, value] of Object.entries(csrfHeader())) request.setRequestHeader(name, value);
-    request.responseType = "json";
-    request.upload.onprogress = (event) => {
-      if (event.lengthComputable) bar.value = event.loaded / event.total;
-    };
-    request.onload = () =>
-      request.status === 201
-        ? resolve(request.response)
-        : reject(new Error(request.response?.detail ?? `vfb answered ${request.status}.`));
-    request.onerror = () => reject(new Error("The upload stopped: check that vfb is still running."));
-    const form = new FormData();
-    form.append("file", file);
-    bar.hidden = false;
-    bar.value = 0;
-    request.send(form);
+/** Send the file in pieces that survive a dropped signal (vfb's resumable uploads). */
+async function upload(file, heldToday) {
+  const bar = document.getElementById("upload");
+  bar.hidden = false;
+  bar.value = 0;
+  return sendResumably(file, { visit: sessionId, heldToday }, {
+    headers: csrfHeader(),
+    onProgress: (sent, total) => {
+      bar.value = total ? sent / total : 1;
+      showStatus(`Uploading ${file.name}… ${percent(sent, total)}`);
+    },
+    onRetry: (seconds, kept) =>
+      showStatus(
+        `The connection dropped with ${percent(kept, file.size)} of ${file.name} sent; ` +
+          `trying again in ${seconds} s. Nothing sent is lost.`,
+      ),
   });
 }
 
@@ -134,6 +130,8 @@ async function main() {
       heldToday = true;
     }
     showStatus(`Uploading ${file.name}…`);
+    const importButton = event.target.querySelector("button");
+    importButton.disabled = true; // one upload of it at a time
     try {
       await upload(file, heldToday);
       session = await api(`/api/sessions/${sessionId}`); // footage of a booked visit: now held
@@ -145,6 +143,7 @@ async function main() {
       showStatus(error.message, { error: true });
     } finally {
       document.getElementById("upload").hidden = true;
+      importButton.disabled = false;
     }
     await loadClips();
   });

@@ -133,8 +133,9 @@ def start_upload(
     upload_metadata: Annotated[str, Header(max_length=4096)] = "",
 ) -> UploadPublic:
     """Begin sending a file into a visit. The metadata names the visit (`visit`, its id), the
-    file's name (`filename`) and the whole file's SHA-256 (`sha256`, 64 hex digits); with
-    `held_today` a visit booked for a later day is held today."""
+    file's name (`filename`) and, to have it checked before the file becomes a clip, the whole
+    file's SHA-256 (`sha256`, 64 hex digits); with `held_today` a visit booked for a later day
+    is held today."""
     _require_tus(tus_resumable)
     found = _metadata(upload_metadata)
     if not found.get("visit"):
@@ -144,7 +145,7 @@ def start_upload(
         sending=resumable.Sending(
             session_id=found["visit"],
             length=upload_length,
-            sha256=found.get("sha256", "").lower(),
+            sha256=found["sha256"].lower() if "sha256" in found else None,
             name=found.get("filename"),
             held_today=found.get("held_today", "").lower() in {"true", "1", "yes"},
         ),

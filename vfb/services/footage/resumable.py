@@ -5,8 +5,10 @@ laptop's footage reaching the team server.
 It is kept as a recording whose length is known from the start and whose pieces arrive by offset
 (vfb.services.footage.recordings holds it across processes, keeps each piece durably, in the
 object store too, and deletes it all if consent is withdrawn). Once the last byte is kept, the
-whole file's SHA-256 is checked against the one its sender gave, and only then does it become a
-clip: the sender may let go of its copy once it sees the clip. A file left unfinished for
+whole file's SHA-256 is checked against the one its sender gave (a field laptop gives it; a
+browser cannot work one out for a big file without holding it whole, and checks each piece
+instead), and only then does it become a clip: the sender may let go of its copy once it sees
+the clip. A file left unfinished for
 `UNFINISHED_KEPT` is removed; the sender can start it again."""
 
 from __future__ import annotations
@@ -49,7 +51,7 @@ class Sending:
 
     session_id: str
     length: int
-    sha256: str  # of the whole file, as 64 hex digits
+    sha256: str | None  # of the whole file, as 64 hex digits: checked once it has all arrived
     name: str | None
     held_today: bool = False
 
@@ -72,10 +74,9 @@ def start(*, db: Session, sending: Sending, by: User, now: datetime, max_bytes: 
             "nothing was kept. Trim it on the device first, or ask your administrator to raise "
             "the limit."
         )
-    if not SHA256_HEX.match(sending.sha256):
+    if sending.sha256 is not None and not SHA256_HEX.match(sending.sha256):
         raise InvalidInput(
-            "Say the whole file's SHA-256 (64 hexadecimal digits) before sending it, so that vfb "
-            "can check that what arrives is what was sent."
+            "The whole file's SHA-256 is 64 hexadecimal digits; say it so, or not at all."
         )
     session, _ = session_for_import(
         db=db, session_id=sending.session_id, by=by, now=now, held_today=sending.held_today
@@ -215,7 +216,7 @@ def _make_clip(
     bounds: MediaBounds,
 ) -> Clip | None:
     def same_file(joined: Path) -> None:
-        if sha256_of(joined) != upload.upload_sha256:
+        if upload.upload_sha256 is not None and sha256_of(joined) != upload.upload_sha256:
             raise FileMismatch(
                 "The file that arrived is not the one that was sent (its SHA-256 differs), so "
                 "vfb has not kept it. Send it again from the start; your copy is untouched."
