@@ -2,9 +2,9 @@
 // Sending a video file so that a dropped signal costs at most one piece: vfb's resumable
 // uploads (tus 1.0 at /api/uploads). Each piece carries its SHA-256 where the browser can work
 // one out (crypto.subtle: on https, or on this computer), so a damaged piece is refused and sent
-// again. When the connection drops, it waits, asks the server how much it has, and goes on from
-// there; and it remembers the upload, so that choosing the same file again after the page was
-// closed goes on from there too.
+// again. When the connection drops, it waits, asks the server how much it has, and carries on
+// where the server left off; and it remembers the upload, so that choosing the same file again
+// after the page was closed carries on too.
 
 export const PIECE_BYTES = 8 * 1024 * 1024;
 const TUS = { "Tus-Resumable": "1.0.0" };
