@@ -3,7 +3,8 @@
     VfbError
     ├── InvalidInput(ValueError)                 400  bad value in a request or command
     ├── NotSignedIn(PermissionError)             401  no session, or it has expired
-    │   └── WrongCredentials                     401  username or password wrong
+    │   ├── WrongCredentials                     401  username or password wrong
+    │   └── DeviceWithdrawn                      401  a field laptop whose link was withdrawn
     ├── NotAllowed(PermissionError)              403  signed in, but the role may not do this
     ├── NotFound(LookupError)                    404  missing, or outside the user's reach
     ├── Conflict                                 409  clashes with what is stored
@@ -55,6 +56,13 @@ class NotSignedIn(VfbError, PermissionError):
 
 class WrongCredentials(NotSignedIn):
     code = "wrong_credentials"
+
+
+class DeviceWithdrawn(NotSignedIn):
+    """A field laptop whose link to the team an admin has withdrawn: told so in words, and
+    nothing on it touched."""
+
+    code = "device_withdrawn"
 
 
 class NotAllowed(VfbError, PermissionError):

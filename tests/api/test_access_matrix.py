@@ -192,6 +192,11 @@ RULES: dict[tuple[str, str], Callable[[str], int]] = {
     ("GET", "/api/reports/outcomes"): REPORTS,
     ("GET", "/api/reports/periods"): SIGNED_IN,  # dates only: the dashboard's quarters
     ("GET", "/api/audit"): MANAGERS,
+    ("POST", "/api/field-laptops"): ADMIN_ONLY,
+    ("GET", "/api/field-laptops"): ADMIN_ONLY,
+    ("POST", "/api/field-laptops/{laptop_id}/withdraw"): ADMIN_ONLY,
+    ("POST", "/api/field/enrol"): PUBLIC,  # the code is the key
+    ("GET", "/api/field/link"): rule(set(), else_=403),  # only a laptop's credential may ask
     # the carer's side: no account counts, only the cookie a share link gives
     ("GET", "/s/{token}"): CARER_COOKIE,
     ("POST", "/s/{token}"): CARER_COOKIE,
@@ -222,6 +227,7 @@ class World:
     user: str
     team: str = ""
     upload: str = ""
+    laptop: str = ""
     numbers: Any = None
 
     def __post_init__(self) -> None:
@@ -284,6 +290,10 @@ class World:
         bodies: dict[tuple[str, str], dict[str, Any]] = {
             ("POST", "/api/auth/token"): {"data": {"username": f"no{number}", "password": "x"}},
             ("POST", "/api/auth/session"): {"data": {"username": f"no{number}", "password": "x"}},
+            ("POST", "/api/field-laptops"): {
+                "json": {"user_id": self.user, "name": f"Laptop {number}"}
+            },
+            ("POST", "/api/field/enrol"): {"json": {"code": "ABCD-EFGH-JKMN"}},
             ("POST", "/api/users"): {
                 "json": {
                     "username": f"new{number}",
@@ -393,6 +403,7 @@ PERIOD = {"from": "2025-04-01", "to": "2026-03-31"}
 OK_OVERRIDES = {
     ("POST", "/api/auth/token"): 401,  # allowed to try; "nobody" is not a user
     ("POST", "/api/auth/session"): 401,
+    ("POST", "/api/field/enrol"): 401,  # allowed to try; no laptop was given that code
     ("POST", "/api/sessions/{session_id}/clips"): 422,  # reached the file: not a video
     ("POST", "/api/recordings/{recording_id}/finish"): 409,  # nothing was recorded in it
 }
@@ -423,6 +434,8 @@ def world(family: Family, as_: Callable[[str], Caller], samples: Samples, cast: 
     found = World(family, owner, clip, moment, recording, reel, link, cast.user_ids[COLLEAGUE])
     found.team = cast.team_ids["north"]
     found.upload = found.new_upload()
+    laptop = {"user_id": found.user, "name": "Laptop 1"}
+    found.laptop = as_(ADMIN).ok("POST", "/api/field-laptops", 201, json=laptop)["id"]
     return found
 
 
@@ -438,6 +451,7 @@ def fill(path: str, world: World, override: dict[str, str]) -> str:
         "clip_id": world.clip,
         "recording_id": world.recording,
         "upload_id": world.upload,
+        "laptop_id": world.laptop,
         "moment_id": world.moment,
         "reel_id": world.reel,
         "share_link_id": world.link,

@@ -21,6 +21,7 @@ from vfb.api.routes import (
     auth,
     children,
     clips,
+    field_laptops,
     moments,
     outcomes,
     programmes,
@@ -124,6 +125,7 @@ def create_app(
         share_links.carer_router,
         vocabulary.router,
         uploads.router,
+        field_laptops.router,
     ):
         app.include_router(router)
     app.include_router(pages.router)

@@ -16,6 +16,7 @@ from vfb.db import release_connection
 from vfb.errors import NotAllowed, NotSignedIn
 from vfb.models import User
 from vfb.security import csrf_token, same
+from vfb.services.accounts import field_devices
 from vfb.services.accounts.sign_in import SignInPolicy, signed_in_user, time_left
 from vfb.services.infra.footage_store import MediaStore
 from vfb.services.infra.media_worker import MediaJobs
@@ -111,12 +112,29 @@ def current_user(
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer_scheme)],
 ) -> User:
     token = request_token(request, credentials)
+    if token.startswith(field_devices.CREDENTIAL_PREFIX):
+        return _laptop(request, db, token, key, now, clock)
     user = signed_in_user(db=db, token=token, key=key, policy=policy, now=now)
     left = time_left(db=db, token=token, key=key, policy=policy, now=now)
     response.headers[ENDS_IN_HEADER] = str(int(left.total_seconds() * 1000))
     use_actor(db, Actor.of(user, client_address(request), clock))
     # the connection goes back to the pool before the request waits for a thread to run its
     # route in: a burst held one each while queued, and the rest found none (503s)
+    release_connection(db)
+    return user
+
+
+def _laptop(
+    request: Request, db: Session, credential: str, key: str, now: datetime, clock: Clock
+) -> User:
+    """A field laptop's request, as its worker: only what a laptop may reach, and its audit rows
+    name the laptop."""
+    if not field_devices.may_use(request.url.path):
+        raise field_devices.refused_path()
+    user, device = field_devices.laptop_user(db=db, credential=credential, key=key, now=now)
+    origin = field_devices.laptop_origin(device, client_address(request))
+    use_actor(db, Actor.of(user, origin, clock))
+    request.state.field_device = device.id
     release_connection(db)
     return user
 

@@ -20,6 +20,7 @@ from vfb.models.consent import (
     ConsentUpdate,
     ConsentWithdrawalPreview,
 )
+from vfb.models.field_device import FieldDevice
 from vfb.models.footage_removal import FootageRemoval
 from vfb.models.moment import (
     CarerComment,
@@ -81,6 +82,7 @@ __all__ = [
     "ConsentPublic",
     "ConsentUpdate",
     "ConsentWithdrawalPreview",
+    "FieldDevice",
     "FootageRemoval",
     "LoginThrottle",
     "Moment",

@@ -38,6 +38,9 @@ const WHAT = {
   "user.password": "set a user's password",
   "user.disable": "disabled a user",
   "user.enable": "enabled a user",
+  "field_device.create": "made a code to enrol a field laptop",
+  "field_device.enrol": "enrolled a field laptop",
+  "field_device.withdraw": "withdrew a field laptop's link",
 };
 
 function what(row) {
