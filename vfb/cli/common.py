@@ -4,6 +4,7 @@ errors become a single plain line and a non-zero exit."""
 from __future__ import annotations
 
 import functools
+import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
@@ -66,6 +67,21 @@ def parse_day(value: str, option: str) -> date:
         return date.fromisoformat(value)
     except ValueError:
         raise InvalidInput(f"{option} must be a date like 2026-01-31, not {value!r}.") from None
+
+
+def read_password(password_stdin: bool, prompt: str = "Password") -> str:
+    """A new password, typed twice at a terminal or piped in: at least 10 characters."""
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    elif sys.stdin.isatty():
+        password = typer.prompt(prompt, hide_input=True, confirmation_prompt=True)
+    else:
+        raise InvalidInput(
+            "No password given: type it at a terminal, or pipe it with --password-stdin."
+        )
+    if len(password) < 10:
+        raise InvalidInput("The password must be at least 10 characters long.")
+    return password
 
 
 def validation_problem(error: ValidationError) -> str:

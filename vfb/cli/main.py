@@ -9,11 +9,18 @@ import typer
 from rich.table import Table
 from sqlmodel import Session
 
-from vfb.cli import media, protect, report
-from vfb.cli.common import console, err_console, now, open_database, parse_day, plain_errors
+from vfb.cli import field, media, protect, report
+from vfb.cli.common import (
+    console,
+    err_console,
+    now,
+    open_database,
+    parse_day,
+    plain_errors,
+    read_password,
+)
 from vfb.db import current_revision, head_revision, make_engine
 from vfb.demo import is_empty, read_accounts, seed
-from vfb.errors import InvalidInput
 from vfb.models import TeamCreate, UserCreate, UserUpdate
 from vfb.security import passwords
 from vfb.services.accounts import users
@@ -36,6 +43,7 @@ app.add_typer(user_app, name="user")
 media.register(app)
 report.register(app)
 protect.register(app)
+field.register(app)
 
 
 @app.callback()
@@ -119,20 +127,6 @@ def team_list() -> None:
         console.print(table)
 
 
-def _read_password(password_stdin: bool) -> str:
-    if password_stdin:
-        password = sys.stdin.readline().rstrip("\r\n")
-    elif sys.stdin.isatty():
-        password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
-    else:
-        raise InvalidInput(
-            "No password given: type it at a terminal, or pipe it with --password-stdin."
-        )
-    if len(password) < 10:
-        raise InvalidInput("The password must be at least 10 characters long.")
-    return password
-
-
 @user_app.command("add")
 @plain_errors
 def user_add(
@@ -148,7 +142,7 @@ def user_add(
 ) -> None:
     """Add a user account."""
     trained = parse_day(trained_on, "--trained-on") if trained_on else None
-    password = _read_password(password_stdin)
+    password = read_password(password_stdin)
     settings = Settings()
     with open_database(settings) as engine, Session(engine) as db:
         found = users.find_team(db=db, name_or_id=team)
@@ -206,7 +200,7 @@ def user_password(
     ] = False,
 ) -> None:
     """Set a new password: ends the user's sessions and lifts a sign-in lockout."""
-    name = _change_user(username, UserUpdate(password=_read_password(password_stdin)))
+    name = _change_user(username, UserUpdate(password=read_password(password_stdin)))
     console.print(f"Set a new password for {name!r}; their sessions have ended.")
 
 
