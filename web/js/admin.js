@@ -1,6 +1,7 @@
-// The admin page: teams and user accounts. Admins never see case records.
+// The admin page: teams, user accounts and field laptops. Admins never see case records.
 
 import { api } from "./api.js";
+import { renderLaptops } from "./field-laptops.js";
 import { buildForm } from "./forms.js";
 import { formatDate, h, showStatus, startPage, words } from "./ui.js";
 
@@ -131,6 +132,7 @@ async function render(me = render.me) {
       ),
     ),
   );
+  await renderLaptops(userPage.data);
   buildForm(
     document.getElementById("user-form"),
     [
