@@ -160,6 +160,21 @@ def test_the_joint_review_shows_only_shared_moments_and_records_the_review(
     assert [c["text"] for c in first["carer_comments"]] == ["I didn't know I did that"]
 
 
+def test_a_joint_review_moment_keeps_looping_when_the_page_runs_no_frames(
+    page: Page, server: str, child: dict[str, str], clip: dict[str, Any]
+) -> None:
+    """A hidden tab or a busy phone runs no animation frames while the video plays on: the
+    moment at the clip's very end still starts again rather than stopping there."""
+    body = {"start_ms": 6500, "category": "strengths", "share_with_carer": True}
+    call(server, child, "POST", f"/api/clips/{clip['id']}/moments", json=body | {"caption": "Late"})
+    page.add_init_script("window.requestAnimationFrame = () => 0;")
+    sign_in(page, server, "worker_a1", f"/clips/{clip['id']}/joint-review")
+    wait_until(page, "document.body.dataset.ready === 'true'")
+    wait_until(page, "document.getElementById('player').currentTime > 7.5")
+    wait_until(page, "document.getElementById('player').currentTime < 7")  # round again
+    assert page.evaluate("!document.getElementById('player').paused")
+
+
 def test_the_programme_shows_change_over_time_and_an_early_moment_beside_a_later_one(
     page: Page, server: str, child: dict[str, str], clip: dict[str, Any], samples: Samples
 ) -> None:

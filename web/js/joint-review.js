@@ -67,17 +67,29 @@ function hold(on) {
   if (on) player().pause();
 }
 
-// Each frame: loop the moment at its end, and show how far through it the picture is.
-function tick() {
+// Loop the moment at its end, and show how far through it the picture is: each frame, and on
+// each timeupdate too, since a hidden tab or a busy phone runs no frames while the video plays on.
+function keepInMoment() {
   const moment = current();
-  if (moment && !state.holding) {
-    const [start, end] = span(moment);
-    const at = player().currentTime * 1000;
-    if (at >= end && !player().seeking) player().currentTime = start / 1000;
-    const through = Math.min(1, Math.max(0, (at - start) / Math.max(1, end - start)));
-    $("progress").value = Math.round(through * 1000);
-  }
+  if (!moment || state.holding) return;
+  const [start, end] = span(moment);
+  const at = player().currentTime * 1000;
+  if (at >= end && !player().seeking) player().currentTime = start / 1000;
+  const through = Math.min(1, Math.max(0, (at - start) / Math.max(1, end - start)));
+  $("progress").value = Math.round(through * 1000);
+}
+
+function tick() {
+  keepInMoment();
   requestAnimationFrame(tick);
+}
+
+// A moment that runs to the end of the clip starts again rather than stopping there.
+function replayMoment() {
+  const moment = current();
+  if (!moment || state.holding) return;
+  player().currentTime = span(moment)[0] / 1000;
+  play();
 }
 
 function next() {
@@ -225,6 +237,8 @@ async function main() {
   player().src = `/api/clips/${clipId}/media`;
   player().addEventListener("play", () => ($("play").textContent = "Pause"));
   player().addEventListener("pause", () => ($("play").textContent = "Play"));
+  player().addEventListener("timeupdate", keepInMoment);
+  player().addEventListener("ended", replayMoment);
   $("play").addEventListener("click", () => (player().paused ? (hold(false), play()) : player().pause()));
   $("hold").addEventListener("click", () => {
     if (state.holding) {
